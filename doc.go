@@ -1,0 +1,78 @@
+// Package yusuan holds the vocabulary shared by every part of the tool: the
+// extracted Document with its tables, rows, amounts and facts, and the
+// Findings that checks produce. It does no I/O.
+package yusuan
+
+// SchemaVersion is the version of the JSON shape of an extracted Document
+// (docs/output-format.md). Bump it only for incompatible changes.
+const SchemaVersion = 1
+
+// Document is everything extracted from one PDF file.
+type Document struct {
+	Schema    int    `json:"schema"`
+	File      string `json:"file"`
+	SHA256    string `json:"sha256"`
+	Pages     int    `json:"pages"`
+	Producer  string `json:"producer,omitempty"`
+	TextLayer bool   `json:"text_layer"`
+	// Error is set only when the file could not be read at all.
+	Error     string       `json:"error,omitempty"`
+	Meta      Meta         `json:"document"`
+	Tables    []Table      `json:"tables"`
+	Narrative []Section    `json:"narrative"`
+	Facts     Facts        `json:"facts"`
+	Sources   []FactSource `json:"fact_sources,omitempty"`
+	Warnings  []string     `json:"warnings"`
+	// Extractor names the extractor version that produced this record, so a
+	// newer extractor can re-run over the archive.
+	Extractor string `json:"extractor,omitempty"`
+}
+
+// Scope says whether a disclosure covers one unit or a whole department.
+type Scope string
+
+const (
+	ScopeUnit       Scope = "unit"
+	ScopeDepartment Scope = "department"
+	ScopeUnknown    Scope = "unknown"
+)
+
+// DocKind distinguishes budgets from final accounts.
+type DocKind string
+
+const (
+	KindBudget       DocKind = "budget"
+	KindFinalAccount DocKind = "final_account"
+	KindUnknown      DocKind = "unknown"
+)
+
+// Meta is what the cover and titles say about the document.
+type Meta struct {
+	Title  string  `json:"title"`
+	Entity string  `json:"entity"`
+	Scope  Scope   `json:"scope"`
+	Kind   DocKind `json:"kind"`
+	Year   int     `json:"year"`
+}
+
+// Section is one headed part of the narrative.
+type Section struct {
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
+	Page    int    `json:"page"`
+}
+
+// Facts are figures stated in the narrative, keyed as in docs/checks.md.
+type Facts map[string]Amount
+
+// FactSource is the evidence for one fact: where it was read.
+type FactSource struct {
+	Key      string `json:"key"`
+	Value    Amount `json:"value"`
+	Page     int    `json:"page"`
+	Sentence string `json:"sentence"`
+}
+
+// Rect is a box in PDF user space of its page: x0,y0 bottom-left, x1,y1
+// top-right, in points.
+type Rect [4]float64

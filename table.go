@@ -1,0 +1,93 @@
+package yusuan
+
+// TableKind identifies what a disclosure table is, whatever its printed
+// number or title (docs/output-format.md).
+type TableKind string
+
+// Budget template kinds.
+const (
+	IncomeExpenditureSummary     TableKind = "income_expenditure_summary"
+	IncomeSummary                TableKind = "income_summary"
+	ExpenditureSummary           TableKind = "expenditure_summary"
+	FiscalSummary                TableKind = "fiscal_summary"
+	GeneralBudgetExpenditure     TableKind = "general_budget_expenditure"
+	GeneralBudgetBasicByEconomic TableKind = "general_budget_basic_by_economic"
+	BasicExpenditure             TableKind = "basic_expenditure"
+	GovFundIncome                TableKind = "gov_fund_income"
+	GovFundExpenditure           TableKind = "gov_fund_expenditure"
+	StateCapital                 TableKind = "state_capital"
+	ThreePublic                  TableKind = "three_public"
+	AdminOperating               TableKind = "admin_operating"
+	ProjectCurrent               TableKind = "project_current"
+	ProjectCarryover             TableKind = "project_carryover"
+	Procurement                  TableKind = "procurement"
+	PerformanceTargets           TableKind = "performance_targets"
+	Other                        TableKind = "other"
+)
+
+// Final-account template kinds.
+const (
+	FAIncomeExpenditureSummary TableKind = "fa_income_expenditure_summary"
+	FAIncome                   TableKind = "fa_income"
+	FAExpenditure              TableKind = "fa_expenditure"
+	FAFiscalSummary            TableKind = "fa_fiscal_summary"
+	FAGeneralBudgetExpenditure TableKind = "fa_general_budget_expenditure"
+	FAGeneralBudgetBasic       TableKind = "fa_general_budget_basic"
+	FAGovFund                  TableKind = "fa_gov_fund"
+	FAStateCapital             TableKind = "fa_state_capital"
+	FAThreePublic              TableKind = "fa_three_public"
+)
+
+// Side of a two-sided table (收支总表, 财政拨款收支总表).
+type Side string
+
+const (
+	SideIncome      Side = "income"
+	SideExpenditure Side = "expenditure"
+)
+
+// Table is one disclosure table, merged over all the pages it spans.
+type Table struct {
+	Kind    TableKind `json:"kind"`
+	Label   string    `json:"label,omitempty"`
+	Title   string    `json:"title"`
+	Pages   []int     `json:"pages"`
+	Unit    string    `json:"unit"`
+	Empty   bool      `json:"empty"`
+	Columns []string  `json:"columns"`
+	// Headers maps a column key to the header text printed above it.
+	Headers map[string]string `json:"headers,omitempty"`
+	Rows    []Row             `json:"rows"`
+}
+
+// Row is one printed line of a table (one side of it, in two-sided tables).
+type Row struct {
+	Side        Side              `json:"side,omitempty"`
+	Code        *string           `json:"code"`
+	Level       int               `json:"level,omitempty"`
+	Name        string            `json:"name"`
+	Name2       string            `json:"name2,omitempty"`
+	EconCode    string            `json:"econ_code,omitempty"`
+	EconName    string            `json:"econ_name,omitempty"`
+	GovEconCode string            `json:"gov_econ_code,omitempty"`
+	GovEconName string            `json:"gov_econ_name,omitempty"`
+	Values      map[string]Amount `json:"values"`
+	// Raw keeps the printed text of a cell where it differs from its value
+	// (thousands separators, dashes, full-width digits).
+	Raw  map[string]string `json:"raw,omitempty"`
+	Page int               `json:"page"`
+	BBox *Rect             `json:"bbox,omitempty"`
+	// Boxes locates each value on its page.
+	Boxes map[string]Rect `json:"boxes,omitempty"`
+}
+
+// Value returns the amount in column key, null when absent.
+func (r Row) Value(key string) Amount { return r.Values[key] }
+
+// CodeString is the row's code or "".
+func (r Row) CodeString() string {
+	if r.Code == nil {
+		return ""
+	}
+	return *r.Code
+}
