@@ -1,0 +1,4 @@
+package main
+
+// extraCommands lists the commands of the store, crawl and check parts.
+func extraCommands() []command { return nil }

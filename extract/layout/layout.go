@@ -1,0 +1,312 @@
+// Package layout rebuilds lines and text segments from positioned glyphs:
+// glyphs grouped into lines by baseline, lines split into segments at gaps
+// measured against the font size (Chinese has no spaces), reading order top
+// to bottom and left to right, fake-bold duplicates removed, and text outside
+// the visible page kept apart.
+package layout
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"yusuan/extract/textlayer"
+)
+
+// Segment is a run of glyphs on one line with no wide gap inside.
+type Segment struct {
+	Text           string
+	X0, Y0, X1, Y1 float64 // bounding box in display space (y up)
+	Size           float64
+	Font           string
+	// Xs holds the start x of each rune of Text (same length as []rune(Text)),
+	// so callers can split a segment precisely.
+	Xs []float64
+}
+
+// Line is a row of segments sharing a baseline.
+type Line struct {
+	Segments       []Segment
+	Baseline       float64
+	X0, Y0, X1, Y1 float64
+	Dir            textlayer.Dir
+}
+
+// Text joins the line's segments with single spaces.
+func (l Line) Text() string {
+	parts := make([]string, len(l.Segments))
+	for i, s := range l.Segments {
+		parts[i] = s.Text
+	}
+	return strings.Join(parts, " ")
+}
+
+// Size is the largest font size on the line.
+func (l Line) Size() float64 {
+	m := 0.0
+	for _, s := range l.Segments {
+		m = max(m, s.Size)
+	}
+	return m
+}
+
+// Page is the rebuilt text of one page.
+type Page struct {
+	Number        int
+	Width, Height float64
+	Lines         []Line // visible text in reading order
+	Offpage       []Line // text drawn outside the visible area
+	OffpageChars  int
+	Rules         []textlayer.Rule
+	Images        int
+	Warnings      []string
+}
+
+// Options tune grouping; zero values mean the defaults.
+type Options struct {
+	// SegmentGap splits a line where the gap between glyphs exceeds this
+	// many ems.
+	SegmentGap float64
+}
+
+const (
+	defaultSegmentGap = 0.9
+	baselineTol       = 0.3 // of the font size
+	ascent            = 0.85
+	descent           = 0.15
+)
+
+type glyph struct {
+	textlayer.Glyph
+	// u, v are the glyph origin in the text's own frame: u along the
+	// baseline, v across it (up), so every direction groups alike.
+	u, v float64
+}
+
+// Build turns a page's glyphs into lines.
+func Build(p textlayer.Page, opt Options) Page {
+	if opt.SegmentGap == 0 {
+		opt.SegmentGap = defaultSegmentGap
+	}
+	out := Page{Number: p.Number, Width: p.Width, Height: p.Height, Rules: p.Rules, Images: p.Images, Warnings: p.Warnings}
+	var vis, off [5][]glyph
+	for _, g := range p.Glyphs {
+		if strings.TrimSpace(g.Text) == "" && g.Text != " " {
+			continue
+		}
+		u, v := frame(g.Dir, g.X, g.Y)
+		gg := glyph{g, u, v}
+		if offPage(g, p.Width, p.Height) {
+			off[g.Dir] = append(off[g.Dir], gg)
+			if g.Text != " " {
+				out.OffpageChars += len([]rune(g.Text))
+			}
+		} else {
+			vis[g.Dir] = append(vis[g.Dir], gg)
+		}
+	}
+	for d := range vis {
+		out.Lines = append(out.Lines, lines(vis[d], textlayer.Dir(d), p.Fonts, opt)...)
+		out.Offpage = append(out.Offpage, lines(off[d], textlayer.Dir(d), p.Fonts, opt)...)
+	}
+	sortReading(out.Lines)
+	sortReading(out.Offpage)
+	return out
+}
+
+// frame maps display coordinates to the text frame of direction d.
+func frame(d textlayer.Dir, x, y float64) (u, v float64) {
+	switch d {
+	case textlayer.BottomToTop:
+		return y, -x
+	case textlayer.RightToLeft:
+		return -x, -y
+	case textlayer.TopToBottom:
+		return -y, x
+	}
+	return x, y
+}
+
+// offPage is true when the glyph lies wholly outside the visible area, as
+// poppler judges it.
+func offPage(g textlayer.Glyph, w, h float64) bool {
+	x0, x1 := g.X, g.X+g.Adv
+	y0, y1 := g.Y-descent*g.Size, g.Y+ascent*g.Size
+	switch g.Dir {
+	case textlayer.BottomToTop:
+		x0, x1, y0, y1 = g.X-ascent*g.Size, g.X+descent*g.Size, g.Y, g.Y+g.Adv
+	case textlayer.TopToBottom:
+		x0, x1, y0, y1 = g.X-descent*g.Size, g.X+ascent*g.Size, g.Y-g.Adv, g.Y
+	case textlayer.RightToLeft:
+		x0, x1 = g.X-g.Adv, g.X
+	}
+	return x1 < 0 || x0 > w || y1 < 0 || y0 > h
+}
+
+func sortReading(ls []Line) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		// Same visual row when their vertical extents mostly overlap.
+		ov := math.Min(a.Y1, b.Y1) - math.Max(a.Y0, b.Y0)
+		if ov > 0.5*math.Min(a.Y1-a.Y0, b.Y1-b.Y0) {
+			return a.X0 < b.X0
+		}
+		return a.Y1 > b.Y1
+	})
+}
+
+func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
+	if len(gs) == 0 {
+		return nil
+	}
+	// Sort by baseline (v descending), then by u.
+	sort.SliceStable(gs, func(i, j int) bool {
+		if gs[i].v != gs[j].v {
+			return gs[i].v > gs[j].v
+		}
+		return gs[i].u < gs[j].u
+	})
+	var out []Line
+	start := 0
+	for i := 1; i <= len(gs); i++ {
+		if i < len(gs) {
+			ref := gs[start]
+			tol := baselineTol * math.Max(math.Min(ref.Size, gs[i].Size), 1)
+			if ref.v-gs[i].v <= tol {
+				continue
+			}
+		}
+		row := gs[start:i]
+		sort.SliceStable(row, func(a, b int) bool { return row[a].u < row[b].u })
+		row = dedupe(row)
+		if l, ok := buildLine(row, d, fonts, opt); ok {
+			out = append(out, l)
+		}
+		start = i
+	}
+	return out
+}
+
+// dedupe drops glyphs drawn again at nearly the same place (fake bold,
+// shadows).
+func dedupe(row []glyph) []glyph {
+	out := row[:0]
+	for _, g := range row {
+		dup := false
+		for k := len(out) - 1; k >= 0 && k >= len(out)-4; k-- {
+			p := out[k]
+			if p.Text == g.Text && math.Abs(p.u-g.u) < 0.3*g.Size && math.Abs(p.v-g.v) < 0.3*g.Size {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line, bool) {
+	l := Line{Dir: d}
+	var cur *segBuilder
+	var prevEnd float64
+	var prevRune rune
+	flush := func() {
+		if cur != nil && strings.TrimSpace(cur.b.String()) != "" {
+			l.Segments = append(l.Segments, cur.finish(d))
+		}
+		cur = nil
+	}
+	for _, g := range row {
+		size := math.Max(g.Size, 1)
+		if g.Text == " " {
+			continue // real gaps are measured from positions
+		}
+		gap := g.u - prevEnd
+		if cur != nil && gap > opt.SegmentGap*size {
+			flush()
+		}
+		first := []rune(g.Text)[0]
+		if cur == nil {
+			cur = &segBuilder{font: fonts[min(int(g.Font), len(fonts)-1)]}
+		} else if gap > 0.2*size && !isCJK(first) && !isCJK(prevRune) {
+			cur.addSpace(prevEnd)
+		}
+		cur.add(g)
+		prevEnd = g.u + g.Adv
+		rs := []rune(g.Text)
+		prevRune = rs[len(rs)-1]
+	}
+	flush()
+	if len(l.Segments) == 0 {
+		return l, false
+	}
+	l.X0, l.Y0, l.X1, l.Y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, s := range l.Segments {
+		l.X0, l.Y0 = math.Min(l.X0, s.X0), math.Min(l.Y0, s.Y0)
+		l.X1, l.Y1 = math.Max(l.X1, s.X1), math.Max(l.Y1, s.Y1)
+	}
+	l.Baseline = row[0].Y
+	if d == textlayer.BottomToTop || d == textlayer.TopToBottom {
+		l.Baseline = row[0].X
+	}
+	return l, true
+}
+
+type segBuilder struct {
+	b      strings.Builder
+	xs     []float64
+	font   string
+	size   float64
+	u0, u1 float64
+	v      float64
+	gs     []glyph
+}
+
+func (s *segBuilder) add(g glyph) {
+	if len(s.gs) == 0 {
+		s.u0, s.v = g.u, g.v
+	}
+	s.gs = append(s.gs, g)
+	s.b.WriteString(g.Text)
+	for range g.Text {
+		s.xs = append(s.xs, g.X)
+	}
+	s.size = math.Max(s.size, g.Size)
+	s.u1 = g.u + g.Adv
+}
+
+func (s *segBuilder) addSpace(at float64) {
+	s.b.WriteByte(' ')
+	s.xs = append(s.xs, at)
+}
+
+func (s *segBuilder) finish(d textlayer.Dir) Segment {
+	seg := Segment{Text: s.b.String(), Size: s.size, Font: s.font, Xs: s.xs}
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, g := range s.gs {
+		bx0, by0, bx1, by1 := glyphBox(g.Glyph)
+		x0, y0, x1, y1 = math.Min(x0, bx0), math.Min(y0, by0), math.Max(x1, bx1), math.Max(y1, by1)
+	}
+	seg.X0, seg.Y0, seg.X1, seg.Y1 = x0, y0, x1, y1
+	return seg
+}
+
+// glyphBox is the glyph's box in display space.
+func glyphBox(g textlayer.Glyph) (x0, y0, x1, y1 float64) {
+	switch g.Dir {
+	case textlayer.BottomToTop:
+		return g.X - ascent*g.Size, g.Y, g.X + descent*g.Size, g.Y + g.Adv
+	case textlayer.TopToBottom:
+		return g.X - descent*g.Size, g.Y - g.Adv, g.X + ascent*g.Size, g.Y
+	case textlayer.RightToLeft:
+		return g.X - g.Adv, g.Y - ascent*g.Size, g.X, g.Y + descent*g.Size
+	}
+	return g.X, g.Y - descent*g.Size, g.X + g.Adv, g.Y + ascent*g.Size
+}

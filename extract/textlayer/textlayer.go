@@ -1,0 +1,640 @@
+// Package textlayer walks the content streams of a PDF and returns, per page,
+// every glyph with its true position, size and font, and the ruling lines
+// drawn on the page. Positions are in display space: the page as shown
+// (its /Rotate applied), origin at the bottom-left corner of the crop box,
+// y up, in points.
+package textlayer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+
+	"yusuan/extract/content"
+	"yusuan/extract/font"
+	"yusuan/extract/pdfobj"
+)
+
+// Dir is the writing direction of a glyph in display space.
+type Dir uint8
+
+const (
+	LeftToRight Dir = iota // ordinary horizontal text
+	BottomToTop            // rotated 90° counter-clockwise
+	RightToLeft            // upside down
+	TopToBottom            // rotated 90° clockwise, or a vertical font
+	Skewed                 // any other angle
+)
+
+// Glyph is one shown character.
+type Glyph struct {
+	Text   string
+	X, Y   float64 // origin on the baseline
+	Adv    float64 // advance width along the baseline (without Tc/Tw)
+	Size   float64 // em height
+	Dir    Dir
+	Font   uint16 // index into Page.Fonts
+	Render uint8  // text render mode; 3 is invisible (OCR layers)
+}
+
+// Rule is an axis-aligned ruling line: horizontal when Y0 == Y1, vertical
+// when X0 == X1. Edges of filled rectangles wider than a hairline come with
+// Fill set, so table code can tell cell shading from borders.
+type Rule struct {
+	X0, Y0, X1, Y1 float64
+	Fill           bool
+}
+
+// Horizontal reports whether the rule runs along x.
+func (r Rule) Horizontal() bool { return r.Y0 == r.Y1 }
+
+// Page is the text layer of one page.
+type Page struct {
+	Number        int
+	Width, Height float64 // of the visible area (rotated crop box)
+	Glyphs        []Glyph
+	Rules         []Rule
+	Fonts         []string
+	Images        int
+	Warnings      []string
+}
+
+// Document is the text layer of a whole file.
+type Document struct {
+	Pages     []Page
+	Producer  string
+	Creator   string
+	Encrypted bool
+	Warnings  []string
+}
+
+// Options bound the work.
+type Options struct {
+	Limits       pdfobj.Limits
+	MaxFormDepth int
+}
+
+// Read walks every page of the PDF in data. A page that fails keeps what was
+// read before the failure and gets a warning; the other pages still come out.
+// It returns an error only when the file cannot be read at all.
+func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
+	if opt.Limits.MaxPages == 0 {
+		opt.Limits = pdfobj.DefaultLimits
+	}
+	if opt.MaxFormDepth == 0 {
+		opt.MaxFormDepth = 16
+	}
+	f, err := pdfobj.Open(data, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{Producer: f.Producer, Creator: f.Creator, Encrypted: f.Encrypted, Warnings: f.Warnings}
+	w := &walker{file: f, opt: opt, fonts: map[fontKey]*fontEntry{}, ctx: ctx}
+	for _, p := range f.Pages {
+		if err := ctx.Err(); err != nil {
+			return doc, fmt.Errorf("text layer stopped at page %d: %w", p.Number, err)
+		}
+		doc.Pages = append(doc.Pages, w.readPage(p))
+	}
+	for _, fe := range w.fontList {
+		for _, msg := range fe.warnings {
+			doc.Warnings = append(doc.Warnings, msg)
+		}
+	}
+	return doc, nil
+}
+
+type fontKey struct {
+	id   pdfobj.ObjID
+	name string
+}
+
+type fontEntry struct {
+	f        *font.Font
+	name     string
+	warnings []string
+}
+
+type walker struct {
+	ctx      context.Context
+	file     *pdfobj.File
+	opt      Options
+	fonts    map[fontKey]*fontEntry
+	fontList []*fontEntry
+
+	// per page
+	page      *Page // the page being read
+	fontIndex map[*fontEntry]uint16
+	scratch   []font.Glyph
+	ops       int
+}
+
+type matrix [6]float64
+
+func (m matrix) mul(n matrix) matrix {
+	return matrix{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func (m matrix) apply(x, y float64) (float64, float64) {
+	return m[0]*x + m[2]*y + m[4], m[1]*x + m[3]*y + m[5]
+}
+
+var identity = matrix{1, 0, 0, 1, 0, 0}
+
+type gstate struct {
+	ctm                    matrix
+	font                   *fontEntry
+	size                   float64
+	charSpace, wordSpace   float64
+	scale, leading, rise   float64
+	render                 int
+	lineWidth              float64
+	strokeWhite, fillWhite bool
+}
+
+// displayMatrix maps default user space to display space for the page.
+func displayMatrix(p pdfobj.Page) (matrix, float64, float64) {
+	c := p.CropBox
+	w, h := c.Width(), c.Height()
+	switch p.Rotate {
+	case 90:
+		return matrix{0, -1, 1, 0, -c[1], w + c[0]}, h, w
+	case 180:
+		return matrix{-1, 0, 0, -1, c[0] + w, c[1] + h}, w, h
+	case 270:
+		return matrix{0, 1, -1, 0, c[1] + h, -c[0]}, h, w
+	}
+	return matrix{1, 0, 0, 1, -c[0], -c[1]}, w, h
+}
+
+func (w *walker) readPage(p pdfobj.Page) Page {
+	base, pw, ph := displayMatrix(p)
+	out := Page{Number: p.Number, Width: pw, Height: ph}
+	w.page = &out
+	w.fontIndex = map[*fontEntry]uint16{}
+	var contents pdf.Value
+	if err := pdfobj.Safe("page contents", func() { contents = p.V.Key("Contents") }); err != nil {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
+		return out
+	}
+	data, err := w.file.ReadStream(contents)
+	if err != nil {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
+	}
+	gs := gstate{ctm: base, scale: 1, lineWidth: 1}
+	if err := w.run(data, p.Resources, gs, nil); err != nil {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
+	}
+	w.page = nil
+	return out
+}
+
+var errStopped = errors.New("stopped")
+
+// run interprets one content stream (a page or a form) with its resources.
+// forms holds the forms being drawn, to cut cycles.
+func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID) (err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("content stream: %w: %v", pdfobj.ErrDamaged, x)
+		}
+	}()
+	var stack []gstate
+	var tm, tlm matrix
+	inText := false
+	var path pathBuilder
+	resFonts := map[string]*fontEntry{}
+	return content.Parse(data, func(op []byte, args []content.Operand) error {
+		w.ops++
+		if w.ops&4095 == 0 && w.ctx.Err() != nil {
+			return w.ctx.Err()
+		}
+		num := func(i int) float64 {
+			if i < len(args) {
+				return args[i].Num
+			}
+			return 0
+		}
+		switch string(op) {
+		case "q":
+			if len(stack) < 256 {
+				stack = append(stack, gs)
+			}
+		case "Q":
+			if n := len(stack); n > 0 { // an unbalanced Q is ignored
+				gs, stack = stack[n-1], stack[:n-1]
+			}
+		case "cm":
+			if len(args) >= 6 {
+				gs.ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(gs.ctm)
+			}
+		case "w":
+			gs.lineWidth = num(0)
+		case "g":
+			gs.fillWhite = num(0) >= 0.99
+		case "G":
+			gs.strokeWhite = num(0) >= 0.99
+		case "rg":
+			gs.fillWhite = num(0) >= 0.99 && num(1) >= 0.99 && num(2) >= 0.99
+		case "RG":
+			gs.strokeWhite = num(0) >= 0.99 && num(1) >= 0.99 && num(2) >= 0.99
+		case "k":
+			gs.fillWhite = num(0)+num(1)+num(2)+num(3) <= 0.01
+		case "K":
+			gs.strokeWhite = num(0)+num(1)+num(2)+num(3) <= 0.01
+		case "BT":
+			tm, tlm, inText = identity, identity, true
+		case "ET":
+			inText = false
+		case "Tc":
+			gs.charSpace = num(0)
+		case "Tw":
+			gs.wordSpace = num(0)
+		case "Tz":
+			gs.scale = num(0) / 100
+		case "TL":
+			gs.leading = num(0)
+		case "Ts":
+			gs.rise = num(0)
+		case "Tr":
+			gs.render = int(num(0))
+		case "Tf":
+			if len(args) >= 2 && args[0].Kind == content.Name {
+				name := string(args[0].Bytes)
+				fe, ok := resFonts[name]
+				if !ok {
+					fe = w.loadFont(res, name)
+					resFonts[name] = fe
+				}
+				gs.font, gs.size = fe, num(1)
+			}
+		case "Td":
+			tlm = matrix{1, 0, 0, 1, num(0), num(1)}.mul(tlm)
+			tm = tlm
+		case "TD":
+			gs.leading = -num(1)
+			tlm = matrix{1, 0, 0, 1, num(0), num(1)}.mul(tlm)
+			tm = tlm
+		case "Tm":
+			if len(args) >= 6 {
+				tlm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
+				tm = tlm
+			}
+		case "T*":
+			tlm = matrix{1, 0, 0, 1, 0, -gs.leading}.mul(tlm)
+			tm = tlm
+		case "Tj":
+			if len(args) >= 1 {
+				w.show(&gs, &tm, args[len(args)-1].Bytes)
+			}
+		case "'":
+			tlm = matrix{1, 0, 0, 1, 0, -gs.leading}.mul(tlm)
+			tm = tlm
+			if len(args) >= 1 {
+				w.show(&gs, &tm, args[len(args)-1].Bytes)
+			}
+		case "\"":
+			if len(args) >= 3 {
+				gs.wordSpace, gs.charSpace = num(0), num(1)
+				tlm = matrix{1, 0, 0, 1, 0, -gs.leading}.mul(tlm)
+				tm = tlm
+				w.show(&gs, &tm, args[2].Bytes)
+			}
+		case "TJ":
+			if len(args) >= 1 && args[len(args)-1].Kind == content.Array {
+				for _, el := range args[len(args)-1].Arr {
+					switch el.Kind {
+					case content.String:
+						w.show(&gs, &tm, el.Bytes)
+					case content.Number:
+						adj := -el.Num / 1000 * gs.size
+						if gs.font != nil && gs.font.f != nil && gs.font.f.Vertical() {
+							tm = matrix{1, 0, 0, 1, 0, adj}.mul(tm)
+						} else {
+							tm = matrix{1, 0, 0, 1, adj * gs.scale, 0}.mul(tm)
+						}
+					}
+				}
+			}
+		case "m":
+			path.move(gs.ctm, num(0), num(1))
+		case "l":
+			path.line(gs.ctm, num(0), num(1))
+		case "re":
+			path.rect(gs.ctm, num(0), num(1), num(2), num(3))
+		case "h":
+			path.close()
+		case "S", "s":
+			if string(op) == "s" {
+				path.close()
+			}
+			if !gs.strokeWhite {
+				w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+			}
+			path.reset()
+		case "f", "F", "f*":
+			if !gs.fillWhite {
+				w.addRules(path.fill())
+			}
+			path.reset()
+		case "B", "B*", "b", "b*":
+			if !gs.strokeWhite {
+				w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+			}
+			path.reset()
+		case "n":
+			path.reset()
+		case "Do":
+			if len(args) >= 1 && args[0].Kind == content.Name {
+				w.doXObject(res, string(args[0].Bytes), gs, forms)
+			}
+		}
+		_ = inText
+		return nil
+	})
+}
+
+func scaleOf(m matrix) float64 {
+	return math.Sqrt(math.Abs(m[0]*m[3] - m[1]*m[2]))
+}
+
+func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
+	var dict pdf.Value
+	_ = pdfobj.Safe("font", func() { dict = res.Key("Font").Key(name) })
+	key := fontKey{pdfobj.ID(dict), name}
+	if dict.IsNull() {
+		key = fontKey{name: "missing:" + name}
+	}
+	if fe, ok := w.fonts[key]; ok {
+		return fe
+	}
+	fe := &fontEntry{name: name}
+	if dict.IsNull() {
+		fe.warnings = append(fe.warnings, fmt.Sprintf("font resource %q missing: its text is shown as U+FFFD", name))
+	} else {
+		f, err := font.Load(dict)
+		if err != nil {
+			fe.warnings = append(fe.warnings, fmt.Sprintf("font %q: %v: its text is shown as U+FFFD", name, err))
+		} else {
+			fe.f = f
+			fe.name = f.Name()
+			fe.warnings = append(fe.warnings, f.Warnings()...)
+		}
+	}
+	w.fonts[key] = fe
+	w.fontList = append(w.fontList, fe)
+	return fe
+}
+
+// show draws the string s with the current state, advancing tm.
+func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
+	fe := gs.font
+	if fe == nil {
+		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: text shown with no font selected", w.page.Number))
+		return
+	}
+	idx, ok := w.fontIndex[fe]
+	if !ok {
+		idx = uint16(len(w.page.Fonts))
+		w.fontIndex[fe] = idx
+		w.page.Fonts = append(w.page.Fonts, fe.name)
+	}
+	var glyphs []font.Glyph
+	vertical := false
+	if fe.f != nil {
+		glyphs = fe.f.Decode(s, w.scratch[:0])
+		w.scratch = glyphs
+		vertical = fe.f.Vertical()
+	} else {
+		// Unknown font: one replacement glyph per byte pair keeps counts honest.
+		for i := 0; i < len(s); i += 2 {
+			glyphs = append(glyphs, font.Glyph{Text: "\uFFFD", Len: 2, Advance: 1})
+		}
+	}
+	fs, th := gs.size, gs.scale
+	for _, g := range glyphs {
+		trm := matrix{fs * th, 0, 0, fs, 0, gs.rise}.mul(*tm).mul(gs.ctm)
+		x, y := trm[4], trm[5]
+		ax, ay := trm[0], trm[1] // baseline direction, length fs*th*scale
+		size := math.Hypot(trm[2], trm[3])
+		dir := direction(ax, ay, vertical)
+		advPage := g.Advance * math.Hypot(ax, ay)
+		if vertical {
+			advPage = g.Advance * size
+		}
+		if g.Text != "" {
+			w.page.Glyphs = append(w.page.Glyphs, Glyph{Text: g.Text, X: x, Y: y, Adv: advPage, Size: size, Dir: dir, Font: idx, Render: uint8(gs.render)})
+		}
+		spacing := gs.charSpace
+		if g.Space {
+			spacing += gs.wordSpace
+		}
+		if vertical {
+			*tm = matrix{1, 0, 0, 1, 0, -g.Advance*fs + spacing}.mul(*tm)
+		} else {
+			*tm = matrix{1, 0, 0, 1, (g.Advance*fs + spacing) * th, 0}.mul(*tm)
+		}
+	}
+}
+
+func direction(ax, ay float64, vertical bool) Dir {
+	if vertical {
+		return TopToBottom
+	}
+	const tol = 0.1
+	switch {
+	case ax > 0 && math.Abs(ay) <= tol*ax:
+		return LeftToRight
+	case ay > 0 && math.Abs(ax) <= tol*ay:
+		return BottomToTop
+	case ax < 0 && math.Abs(ay) <= -tol*ax:
+		return RightToLeft
+	case ay < 0 && math.Abs(ax) <= -tol*ay:
+		return TopToBottom
+	}
+	return Skewed
+}
+
+func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) {
+	var xo pdf.Value
+	var subtype string
+	_ = pdfobj.Safe("xobject", func() {
+		xo = res.Key("XObject").Key(name)
+		subtype = xo.Key("Subtype").Name()
+	})
+	switch subtype {
+	case "Image":
+		w.page.Images++
+		return
+	case "Form":
+	default:
+		return
+	}
+	id := pdfobj.ID(xo)
+	for _, f := range forms {
+		if f == id {
+			w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form XObject %q draws itself: cycle cut", w.page.Number, name))
+			return
+		}
+	}
+	if len(forms) >= w.opt.MaxFormDepth {
+		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form XObjects nested deeper than %d: cut", w.page.Number, w.opt.MaxFormDepth))
+		return
+	}
+	m := identity
+	formRes := res
+	_ = pdfobj.Safe("form", func() {
+		if mv := xo.Key("Matrix"); mv.Kind() == pdf.Array && mv.Len() == 6 {
+			for i := 0; i < 6; i++ {
+				m[i] = pdfobj.Num(mv.Index(i))
+			}
+		}
+		if r := xo.Key("Resources"); r.Kind() == pdf.Dict {
+			formRes = r
+		}
+	})
+	data, err := w.file.ReadStream(xo)
+	if err != nil {
+		w.page.Warnings = append(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, err))
+		return
+	}
+	gs.ctm = m.mul(gs.ctm)
+	if err := w.run(data, formRes, gs, append(forms, id)); err != nil {
+		w.page.Warnings = append(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, err))
+	}
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (w *walker) addRules(rules []Rule) {
+	w.page.Rules = append(w.page.Rules, rules...)
+}
+
+// pathBuilder collects the straight segments and rectangles of the current
+// path in display space.
+type pathBuilder struct {
+	segs       [][4]float64
+	rects      [][4]float64 // x0,y0,x1,y1 normalised
+	cx, cy     float64
+	sx, sy     float64
+	havePoint  bool
+	degenerate bool
+}
+
+func (p *pathBuilder) move(m matrix, x, y float64) {
+	p.cx, p.cy = m.apply(x, y)
+	p.sx, p.sy = p.cx, p.cy
+	p.havePoint = true
+}
+
+func (p *pathBuilder) line(m matrix, x, y float64) {
+	nx, ny := m.apply(x, y)
+	if p.havePoint {
+		p.segs = append(p.segs, [4]float64{p.cx, p.cy, nx, ny})
+	}
+	p.cx, p.cy, p.havePoint = nx, ny, true
+}
+
+func (p *pathBuilder) close() {
+	if p.havePoint && (p.cx != p.sx || p.cy != p.sy) {
+		p.segs = append(p.segs, [4]float64{p.cx, p.cy, p.sx, p.sy})
+		p.cx, p.cy = p.sx, p.sy
+	}
+}
+
+func (p *pathBuilder) rect(m matrix, x, y, w, h float64) {
+	x0, y0 := m.apply(x, y)
+	x1, y1 := m.apply(x+w, y+h)
+	// Only axis-aligned rectangles matter for tables.
+	xa, ya := m.apply(x+w, y)
+	if math.Abs(xa-x1) > 0.01 && math.Abs(ya-y0) > 0.01 && math.Abs(xa-x0) > 0.01 {
+		p.degenerate = true
+		return
+	}
+	p.rects = append(p.rects, [4]float64{min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)})
+	p.sx, p.sy, p.cx, p.cy, p.havePoint = x0, y0, x0, y0, true
+}
+
+func (p *pathBuilder) reset() { *p = pathBuilder{segs: p.segs[:0], rects: p.rects[:0]} }
+
+const hairline = 3.0 // a filled rectangle thinner than this is a drawn line
+
+func (p *pathBuilder) stroke(width float64) []Rule {
+	var out []Rule
+	for _, s := range p.segs {
+		if r, ok := axisRule(s); ok {
+			out = append(out, r)
+		}
+	}
+	for _, r := range p.rects {
+		out = append(out, rectEdges(r, false)...)
+	}
+	return out
+}
+
+func (p *pathBuilder) fill() []Rule {
+	var out []Rule
+	for _, r := range p.rects {
+		w, h := r[2]-r[0], r[3]-r[1]
+		switch {
+		case h <= hairline && w > h:
+			y := (r[1] + r[3]) / 2
+			out = append(out, Rule{X0: r[0], Y0: y, X1: r[2], Y1: y})
+		case w <= hairline && h > w:
+			x := (r[0] + r[2]) / 2
+			out = append(out, Rule{X0: x, Y0: r[1], X1: x, Y1: r[3]})
+		default:
+			out = append(out, rectEdges(r, true)...)
+		}
+	}
+	// Filled polygons made of segments (closed thin shapes) are rare in
+	// disclosures; their segments are ignored.
+	return out
+}
+
+func axisRule(s [4]float64) (Rule, bool) {
+	const tol = 0.5
+	x0, y0, x1, y1 := s[0], s[1], s[2], s[3]
+	switch {
+	case math.Abs(y0-y1) <= tol && math.Abs(x0-x1) > tol:
+		y := (y0 + y1) / 2
+		return Rule{X0: min(x0, x1), Y0: y, X1: max(x0, x1), Y1: y}, true
+	case math.Abs(x0-x1) <= tol && math.Abs(y0-y1) > tol:
+		x := (x0 + x1) / 2
+		return Rule{X0: x, Y0: min(y0, y1), X1: x, Y1: max(y0, y1)}, true
+	}
+	return Rule{}, false
+}
+
+func rectEdges(r [4]float64, fill bool) []Rule {
+	return []Rule{
+		{X0: r[0], Y0: r[1], X1: r[2], Y1: r[1], Fill: fill},
+		{X0: r[0], Y0: r[3], X1: r[2], Y1: r[3], Fill: fill},
+		{X0: r[0], Y0: r[1], X1: r[0], Y1: r[3], Fill: fill},
+		{X0: r[2], Y0: r[1], X1: r[2], Y1: r[3], Fill: fill},
+	}
+}
+
+// Text joins the page's glyph texts in drawing order (for diagnostics).
+func (p *Page) Text() string {
+	var b strings.Builder
+	for _, g := range p.Glyphs {
+		b.WriteString(g.Text)
+	}
+	return b.String()
+}
