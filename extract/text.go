@@ -36,6 +36,10 @@ func (o Options) withDefaults() Options {
 type Text struct {
 	Doc   *textlayer.Document
 	Pages []layout.Page
+	// TextLayer is false for image-only (scanned) files.
+	TextLayer bool
+	// Warnings gathers the document's and every page's warnings.
+	Warnings []string
 }
 
 // ReadText reads the text layer and rebuilds lines, bounded in time: a file
@@ -60,11 +64,7 @@ func ReadText(ctx context.Context, data []byte, opt Options) (*Text, error) {
 			done <- result{nil, err}
 			return
 		}
-		t := &Text{Doc: doc}
-		for _, p := range doc.Pages {
-			t.Pages = append(t.Pages, layout.Build(p, layout.Options{}))
-		}
-		done <- result{t, err}
+		done <- result{newText(doc), err}
 	}()
 	select {
 	case r := <-done:
@@ -72,4 +72,32 @@ func ReadText(ctx context.Context, data []byte, opt Options) (*Text, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("gave up after %s: %w", opt.Timeout, ctx.Err())
 	}
+}
+
+func newText(doc *textlayer.Document) *Text {
+	t := &Text{Doc: doc, Warnings: append([]string(nil), doc.Warnings...)}
+	images := 0
+	for _, p := range doc.Pages {
+		lp := layout.Build(p, layout.Options{})
+		t.Pages = append(t.Pages, lp)
+		t.Warnings = append(t.Warnings, lp.Warnings...)
+		images += p.Images
+		switch {
+		case len(p.Glyphs) > 0:
+			t.TextLayer = true
+		case p.Images > 0:
+			t.Warnings = append(t.Warnings, fmt.Sprintf("page %d: no text, only images (scanned page?)", p.Number))
+		}
+		if lp.OffpageChars > 0 {
+			t.Warnings = append(t.Warnings, fmt.Sprintf("page %d: %d characters lie outside the visible page", p.Number, lp.OffpageChars))
+		}
+	}
+	if !t.TextLayer {
+		what := "no text on any page"
+		if images > 0 {
+			what = fmt.Sprintf("image-only (scanned) PDF, %d images", images)
+		}
+		t.Warnings = append(t.Warnings, "no text layer: "+what)
+	}
+	return t
 }

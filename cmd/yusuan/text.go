@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"yusuan/extract"
 	"yusuan/extract/layout"
@@ -42,16 +43,11 @@ func textCommand() command {
 				fmt.Fprintf(e.stderr, "yusuan text: %s: %v\n", path, err)
 				status = 1
 			}
-			for _, w := range t.Doc.Warnings {
+			for _, w := range t.Warnings {
+				if strings.Contains(w, "outside the visible page") && !*all {
+					w += " (--all prints them)"
+				}
 				fmt.Fprintf(e.stderr, "yusuan text: %s: warning: %s\n", path, w)
-			}
-			for _, p := range t.Pages {
-				for _, w := range p.Warnings {
-					fmt.Fprintf(e.stderr, "yusuan text: %s: warning: %s\n", path, w)
-				}
-				if p.OffpageChars > 0 {
-					fmt.Fprintf(e.stderr, "yusuan text: %s: warning: page %d: %d characters lie outside the visible page%s\n", path, p.Number, p.OffpageChars, map[bool]string{false: " (--all prints them)", true: ""}[*all])
-				}
 			}
 			if *asJSON {
 				if err := json.NewEncoder(e.stdout).Encode(textJSON(filepath.Base(path), t, *all)); err != nil {

@@ -91,13 +91,22 @@ func Build(p textlayer.Page, opt Options) Page {
 	}
 	out := Page{Number: p.Number, Width: p.Width, Height: p.Height, Rules: p.Rules, Images: p.Images, Warnings: p.Warnings}
 	var vis, off [5][]glyph
+	var prev glyph
+	prevVisible := false
 	for _, g := range p.Glyphs {
 		if strings.TrimSpace(g.Text) == "" && g.Text != " " {
 			continue
 		}
 		u, v := frame(g.Dir, g.X, g.Y)
 		gg := glyph{g, u, v}
-		if offPage(g, p.Width, p.Height) {
+		outside := offPage(g, p.Width, p.Height)
+		// A word that starts on the page and runs past its edge stays whole
+		// and visible: a cell value must not be cut in two.
+		if outside && prevVisible && prev.Dir == g.Dir && math.Abs(prev.v-v) < 0.1*g.Size && math.Abs(u-prev.u-prev.Adv) < 0.5*g.Size {
+			outside = false
+		}
+		prev, prevVisible = gg, !outside
+		if outside {
 			off[g.Dir] = append(off[g.Dir], gg)
 			if g.Text != " " {
 				out.OffpageChars += len([]rune(g.Text))
@@ -223,10 +232,14 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		}
 		cur = nil
 	}
+	spaceSeen := false
 	for _, g := range row {
 		size := math.Max(g.Size, 1)
 		if g.Text == " " {
-			continue // real gaps are measured from positions
+			// Gaps are measured from positions; a drawn space only says
+			// that the gap inside a segment is a word break.
+			spaceSeen = true
+			continue
 		}
 		gap := g.u - prevEnd
 		if cur != nil && gap > opt.SegmentGap*size {
@@ -235,9 +248,10 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		first := []rune(g.Text)[0]
 		if cur == nil {
 			cur = &segBuilder{font: fonts[min(int(g.Font), len(fonts)-1)]}
-		} else if gap > 0.2*size && !isCJK(first) && !isCJK(prevRune) {
+		} else if (spaceSeen && gap > 0.1*size) || (gap > 0.2*size && !isCJK(first) && !isCJK(prevRune)) {
 			cur.addSpace(prevEnd)
 		}
+		spaceSeen = false
 		cur.add(g)
 		prevEnd = g.u + g.Adv
 		rs := []rune(g.Text)

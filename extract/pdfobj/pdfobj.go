@@ -162,8 +162,6 @@ func normalize(data []byte) ([]byte, error) {
 	data = data[i:]
 	if j := bytes.LastIndex(data, []byte("%%EOF")); j >= 0 {
 		data = data[:j+5]
-	} else {
-		return nil, fmt.Errorf("%w: no %%%%EOF marker (truncated download?)", ErrDamaged)
 	}
 	return data, nil
 }
@@ -193,23 +191,68 @@ func Open(data []byte, lim Limits) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := precheck(data, lim); err != nil {
+	data = patchHeader(data)
+	truncated := !bytes.Contains(data[max(0, len(data)-1024):], []byte("%%EOF"))
+	var f *File
+	switch {
+	case truncated:
+		err = fmt.Errorf("%w: no %%%%EOF marker (truncated download?)", ErrDamaged)
+	default:
+		if err = precheck(data, lim); err == nil {
+			f, err = openReader(data, lim)
+			if err == nil && len(f.Pages) > 0 {
+				return f, nil
+			}
+		}
+	}
+	if err != nil && !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrHostile) {
 		return nil, err
 	}
-	// The object layer accepts only %PDF-1.0..1.7 followed by an end of line;
-	// 2.0 files and odd header spacing are common enough to patch in a copy.
-	if m := reHeaderVer.FindSubmatch(data); m == nil || string(m[1]) != "1" || len(data) < 9 || (data[8] != '\n' && data[8] != '\r') {
-		patched := make([]byte, len(data))
-		copy(patched, data)
-		copy(patched, "%PDF-1.7\n")
-		data = patched
+	// A broken, truncated, hostile or unusual cross-reference (wrong offsets,
+	// hybrid files that read as zero pages, a huge /Size) is rebuilt by
+	// scanning the file for objects; the rebuilt one is the only one read.
+	repaired, rerr := rebuildXref(data, lim)
+	if rerr != nil {
+		return f, err
 	}
+	f2, err2 := openReader(repaired, lim)
+	if err2 != nil || len(f2.Pages) == 0 {
+		return f, err
+	}
+	why := "cross-reference table damaged"
+	switch {
+	case truncated:
+		why = "file truncated"
+	case errors.Is(err, ErrHostile):
+		why = err.Error()
+	}
+	f2.Warnings = append(f2.Warnings, fmt.Sprintf("%s: rebuilt the cross-reference by scanning the file, %d pages recovered", why, len(f2.Pages)))
+	return f2, nil
+}
+
+// patchHeader makes the header one the object layer accepts: it takes only
+// %PDF-1.0..1.7 followed by an end of line, while 2.0 files and odd header
+// spacing are common enough.
+func patchHeader(data []byte) []byte {
+	if m := reHeaderVer.FindSubmatch(data); m != nil && string(m[1]) == "1" && len(data) > 9 && (data[8] == '\n' || data[8] == '\r') {
+		return data
+	}
+	patched := make([]byte, len(data))
+	copy(patched, data)
+	copy(patched, "%PDF-1.7\n")
+	return patched
+}
+
+func openReader(data []byte, lim Limits) (*File, error) {
 	var r *pdf.Reader
-	err = Safe("open", func() {
-		r, err = pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	})
-	if err != nil {
-		return nil, classifyOpenError(err)
+	var openErr error
+	if err := Safe("open", func() {
+		r, openErr = pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	}); err != nil {
+		return nil, err
+	}
+	if openErr != nil {
+		return nil, classifyOpenError(openErr)
 	}
 	f := &File{Reader: r, Limits: lim}
 	if err := Safe("trailer", func() {
@@ -309,6 +352,13 @@ func (f *File) listPages() error {
 			}
 			return nil
 		}
+		// Attributes missing on the way down may still sit on ancestors that
+		// only the /Parent chain reaches; walk it, bounded, to find them.
+		for key, dst := range map[string]*pdf.Value{"Resources": &inh.resources, "MediaBox": &inh.mediaBox} {
+			if dst.IsNull() {
+				*dst = fromParents(node, key)
+			}
+		}
 		p := Page{Number: len(f.Pages) + 1, V: node, Resources: inh.resources}
 		_ = Safe("page boxes", func() {
 			p.MediaBox = rectOf(inh.mediaBox, Rect{0, 0, 595.276, 841.89})
@@ -319,6 +369,27 @@ func (f *File) listPages() error {
 		return nil
 	}
 	return walk(root, inherited{}, 0)
+}
+
+// fromParents looks key up along the /Parent chain, at most 32 levels and
+// never twice through the same node.
+func fromParents(node pdf.Value, key string) pdf.Value {
+	var found pdf.Value
+	_ = Safe("page tree", func() {
+		seen := map[ObjID]bool{}
+		for n := node.Key("Parent"); !n.IsNull() && len(seen) < 32; n = n.Key("Parent") {
+			id := ID(n)
+			if seen[id] {
+				return
+			}
+			seen[id] = true
+			if v := n.Key(key); !v.IsNull() {
+				found = v
+				return
+			}
+		}
+	})
+	return found
 }
 
 func rectOf(v pdf.Value, def Rect) Rect {
