@@ -205,7 +205,10 @@ func dedupe(row []glyph) []glyph {
 		dup := false
 		for k := len(out) - 1; k >= 0 && k >= len(out)-4; k-- {
 			p := out[k]
-			if p.Text == g.Text && math.Abs(p.u-g.u) < 0.3*g.Size && math.Abs(p.v-g.v) < 0.3*g.Size {
+			// Fake bold offsets are a fraction of the glyph's own width;
+			// narrow glyphs (dot leaders) legitimately sit closer than that.
+			tol := math.Min(0.2*g.Size, 0.3*math.Max(g.Adv, 0.1*g.Size))
+			if p.Text == g.Text && math.Abs(p.u-g.u) < tol && math.Abs(p.v-g.v) < tol {
 				dup = true
 				break
 			}
