@@ -2,17 +2,50 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"yusuan/extract"
 )
 
 func extractCommand() command {
 	c := command{name: "extract", summary: "print each PDF's tables, narrative and facts as JSON Lines (no database)", usage: "[--pretty] FILE.pdf..."}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlags(e, c)
+		pretty := fs.Bool("pretty", false, "indent the JSON")
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
 		}
-		fs.Usage()
-		return 2
+		if fs.NArg() == 0 {
+			fs.Usage()
+			return 2
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		if *pretty {
+			enc.SetIndent("", "  ")
+		}
+		status := 0
+		for _, path := range fs.Args() {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "yusuan extract: %v\n", err)
+				status = 1
+				continue
+			}
+			doc := extract.Extract(ctx, data, filepath.Base(path), extract.Options{})
+			if doc.Error != "" {
+				fmt.Fprintf(e.stderr, "yusuan extract: %s: %s\n", path, doc.Error)
+				status = 1
+			}
+			if err := enc.Encode(doc); err != nil {
+				fmt.Fprintf(e.stderr, "yusuan extract: %v\n", err)
+				return 1
+			}
+		}
+		return status
 	}
 	return c
 }

@@ -123,14 +123,17 @@ type Font struct {
 	dense    *denseCID
 	embedded []cidRange // sorted by (n, lo), cidEmbedded only
 	base     *predefCMap
-	tu       *toUnicode
-	fb       fallback
-	gb1      []rune // Adobe-GB1 CID → Unicode when the ordering is GB1
-	runes    string
-	twoByte  []uint16 // GBK / GB 18030 2-byte table for fbGBK / fbGB18030
-	widths   []float64
-	wFirst   uint32
-	dw       float64
+	// identityBase: codes the embedded CMap does not map are CIDs
+	// (usecmap Identity-H/V).
+	identityBase bool
+	tu           *toUnicode
+	fb           fallback
+	gb1          []rune // Adobe-GB1 CID → Unicode when the ordering is GB1
+	runes        string
+	twoByte      []uint16 // GBK / GB 18030 2-byte table for fbGBK / fbGB18030
+	widths       []float64
+	wFirst       uint32
+	dw           float64
 }
 
 // Name is the BaseFont (subset prefix kept).
@@ -182,7 +185,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 	}
 	enc := baseEncoding(spec.Encoding)
 	encName := spec.Encoding
-	symbolicTT := false
+	symbolicTT, assumedStd := false, false
 	if spec.Encoding != "" && enc == nil {
 		f.warnf("unknown encoding %q", spec.Encoding)
 	}
@@ -199,6 +202,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 			symbolicTT = spec.Flags&4 != 0
 		default:
 			enc, encName = baseEncoding("StandardEncoding"), "StandardEncoding (assumed)"
+			assumedStd = std == ""
 		}
 	}
 	var texts [256]string
@@ -295,6 +299,9 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 		}
 		f.warnf("%d glyph names without Unicode (e.g. %s); shown as U+FFFD", len(unknown), strings.Join(ex, ", "))
 	}
+	if assumedStd && tu == nil {
+		f.warnf("no /Encoding or ToUnicode; the font's built-in encoding is assumed to be StandardEncoding")
+	}
 	if symbolicTT && tu == nil {
 		f.warnf("symbolic TrueType font without ToUnicode or /Encoding; text decoded as WinAnsi may be wrong")
 	}
@@ -340,6 +347,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 				f.fb, _ = predefFallback(m.UseCMap)
 			} else if m.UseCMap == "Identity-H" || m.UseCMap == "Identity-V" {
 				f.vertical = f.vertical || m.UseCMap == "Identity-V"
+				f.identityBase = true
 			}
 		}
 		if m.Ordering == "GB1" {
@@ -552,6 +560,9 @@ func (f *Font) embeddedCID(code uint32, n int) uint32 {
 	if f.base != nil {
 		return f.base.dense().lookup(code, n)
 	}
+	if f.identityBase {
+		return code
+	}
 	return 0
 }
 
@@ -562,6 +573,11 @@ func (f *Font) fallbackText(code uint32, n int, cid uint32, b []byte) string {
 		case 1:
 			if code < 0x80 {
 				return runeString(f.runes, rune(code))
+			}
+			// GBpc-EUC maps 0x80 and 0xFD-0xFF to CIDs (ü © ™ …); in GBK
+			// 0x80 is the euro sign.
+			if cid != 0 && cid < uint32(len(f.gb1)) && f.gb1[cid] != 0 {
+				return runeString(f.runes, f.gb1[cid])
 			}
 			if code == 0x80 && f.fb == fbGBK {
 				return "€"

@@ -197,6 +197,12 @@ func TestPredefinedCMaps(t *testing.T) {
 			want: []want{g("中", 1), g("A", 0.51)}, // GBpc maps ASCII to CIDs 1-95
 		},
 		{
+			name: "GBpc-EUC-H single high bytes",
+			spec: cid("GBpc-EUC-H"),
+			in:   "\x80\xfd\xfe\xff",
+			want: []want{g("ü", 0.8), g("©", 0.8), g("™", 0.8), g("…", 0.8)},
+		},
+		{
 			name: "GBKp-EUC-H",
 			spec: cid("GBKp-EUC-H"),
 			in:   "\xd6\xd0",
@@ -289,6 +295,13 @@ endcmap CMapName currentdict /CMap defineresource pop end end`)
 			in:     "\xd6\xd0A",
 			want:   []want{g("中", 0.99), g("A", 0.5)}, // text from GBK bytes, CID overridden
 			method: "embedded CMap (usecmap GBK-EUC-H)",
+		},
+		{
+			name:   "usecmap Identity-H",
+			spec:   Spec{Subtype: "Type0", BaseFont: "Custom", EncodingCMap: []byte("/Identity-H usecmap 1 begincidchar <0001> 4559 endcidchar"), Ordering: "GB1", W: w},
+			in:     "\x00\x01\x07\x53",
+			want:   []want{g("中", 1), g("国", 0.99)},
+			method: "embedded CMap+Adobe-GB1",
 		},
 		{
 			name:   "empty embedded CMap",
@@ -393,6 +406,14 @@ func TestSimpleFonts(t *testing.T) {
 			in:     "1AB",
 			want:   []want{g("1", 0.5), g("一", 0.5), g("丁", 0.5)},
 			method: "ToUnicode",
+		},
+		{
+			name:   "embedded Type1 without Encoding",
+			spec:   Spec{Subtype: "Type1", BaseFont: "ABCDEF+Minion", FirstChar: 39, Widths: []float64{250}},
+			in:     "'",
+			want:   []want{g("’", 0.25)},
+			method: "StandardEncoding (assumed)",
+			warn:   "built-in encoding is assumed to be StandardEncoding",
 		},
 		{
 			name: "unknown encoding name",

@@ -60,7 +60,7 @@ func FuzzDecode(f *testing.F) {
 		switch sel % 4 {
 		case 0, 1: // Type0 with data as ToUnicode
 			spec = Spec{Subtype: "Type0", BaseFont: "F", Encoding: fuzzEncodings[int(sel/4)%len(fuzzEncodings)], ToUnicode: data,
-				Ordering: "GB1", W: []CIDWidth{{0, 0xFFFFFFFF, 500}, {4559, 4559, 1000}}, W2: []CIDVMetric{{1, 3, -500, 0, 0}}}
+				Ordering: "GB1", W: []CIDWidth{{0xFFFFFF00, 0xFFFFFFFF, 500}, {4294967295, 4294967295, 1000}}, W2: []CIDVMetric{{1, 3, -500, 0, 0}}}
 		case 2: // Type0 with data as the encoding CMap
 			spec = Spec{Subtype: "Type0", BaseFont: "F", EncodingCMap: data}
 		case 3: // simple font

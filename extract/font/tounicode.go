@@ -8,8 +8,12 @@ import (
 )
 
 // maxExpanded bounds how many codes of non-trivial bfranges are expanded into
-// single entries.
-const maxExpanded = 1 << 17
+// single entries; maxExpandDst bounds the destination length of such ranges
+// (incrementing a long ligature string is meaningless).
+const (
+	maxExpanded  = 1 << 16
+	maxExpandDst = 8
+)
 
 // tuKey combines code length and code so that <20> and <0020> differ.
 func tuKey(code uint32, n int) uint64 { return uint64(n)<<32 | uint64(code) }
@@ -31,7 +35,14 @@ type toUnicode struct {
 	singles []tuSingle
 	ranges  []tuRange
 	runes   string // runeStrings()
+	// idx gives direct lookups for singles: idx[key-idxBase] is the index
+	// of the single plus one (0: none). Built when the keys span at most
+	// maxIdxSpan, which covers the usual Identity-H subset fonts.
+	idx     []int32
+	idxBase uint64
 }
+
+const maxIdxSpan = 1 << 16
 
 // useless reports whether a mapping carries no text: empty, NUL/control
 // characters or U+FFFD only.
@@ -105,7 +116,7 @@ func newToUnicode(m *cmap.CMap) *toUnicode {
 				continue
 			}
 		}
-		if len(r.Dst) == 0 {
+		if len(r.Dst) == 0 || len(r.Dst) > maxExpandDst {
 			continue
 		}
 		for i := uint32(0); i <= span && expanded < maxExpanded; i++ {
@@ -135,6 +146,16 @@ func newToUnicode(m *cmap.CMap) *toUnicode {
 	if len(t.singles) == 0 && usefulRanges == 0 {
 		return nil
 	}
+	if n := len(t.singles); n > 0 {
+		lo, hi := t.singles[0].key, t.singles[n-1].key
+		if hi-lo < maxIdxSpan {
+			t.idxBase = lo
+			t.idx = make([]int32, hi-lo+1)
+			for i, s := range t.singles {
+				t.idx[s.key-lo] = int32(i + 1)
+			}
+		}
+	}
 	return t
 }
 
@@ -143,17 +164,26 @@ func newToUnicode(m *cmap.CMap) *toUnicode {
 func (t *toUnicode) lookup(code uint32, n int) string {
 	key := tuKey(code, n)
 	ss := t.singles
-	lo, hi := 0, len(ss)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if ss[m].key < key {
-			lo = m + 1
-		} else {
-			hi = m
+	var lo, hi int
+	if t.idx != nil {
+		if d := key - t.idxBase; d < uint64(len(t.idx)) {
+			if i := t.idx[d]; i > 0 {
+				return ss[i-1].text
+			}
 		}
-	}
-	if lo < len(ss) && ss[lo].key == key {
-		return ss[lo].text
+	} else {
+		lo, hi = 0, len(ss)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if ss[m].key < key {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo < len(ss) && ss[lo].key == key {
+			return ss[lo].text
+		}
 	}
 	rs := t.ranges
 	if len(rs) == 0 {

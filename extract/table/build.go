@@ -1,0 +1,461 @@
+package table
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"yusuan"
+	"yusuan/extract/template"
+	"yusuan/extract/textlayer"
+)
+
+// column is one printed column of a table region.
+type column struct {
+	x0, x1                   float64
+	header                   []string // header pieces stacked above the column, top first
+	nAmt, nCode, nInt, nText int
+	role                     template.TextRole // RoleNone: an amount column
+	key                      string
+	side                     yusuan.Side
+}
+
+func (c *column) headerText() string { return strings.Join(c.header, "") }
+
+var (
+	ordinalStartRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]|[①②③④⑤⑥⑦⑧⑨⑩])`)
+	totalStartRe   = regexp.MustCompile(`^(?:合\s*计|总\s*计|小\s*计|本年收入|本年支出|收入总计|支出总计|部门合计|单位合计)`)
+	codeNameRe     = regexp.MustCompile(`^(\d{3}(?:\d{2}){0,2})\s*[-－—:：]?\s*(\D.*)$`)
+	headerWordRe   = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|类|款|序号`)
+)
+
+// isData reports whether a line is a table body line rather than header.
+// columnNumbers reports whether a line only numbers the columns (1 2 3 …).
+func columnNumbers(l tline) bool {
+	for _, c := range l.cells {
+		t := strings.TrimSpace(c.text)
+		if !(codeLikeSmall(t) || t == "栏次" || t == "行次") {
+			return false
+		}
+	}
+	return true
+}
+
+func codeLikeSmall(t string) bool {
+	for _, f := range strings.Fields(t) {
+		if len(f) > 2 || !codeLike(f+"0") {
+			return false
+		}
+	}
+	return t != ""
+}
+
+func isData(l tline, left float64) bool {
+	smallInts := 0
+	for _, c := range l.cells {
+		t := strings.TrimSpace(c.text)
+		if amountish(t) {
+			return true
+		}
+		if numeric(t) {
+			if len(t) <= 2 {
+				smallInts++
+				continue
+			}
+			return true
+		}
+	}
+	if smallInts > 0 && smallInts == len(l.cells) {
+		return false // column numbers 1 2 3 …
+	}
+	first := l.cells[0]
+	t := squeeze(first.text)
+	if ordinalStartRe.MatchString(t) && !strings.ContainsAny(t, "年") {
+		return true
+	}
+	if first.x0-left < 2*first.size && totalStartRe.MatchString(t) {
+		return true
+	}
+	return false
+}
+
+// splitHeaderCell cuts a header cell that runs several column headings
+// together (基本支出项目支出, 科目编码科目名称).
+func splitHeaderCell(c cell) []cell {
+	rs := []rune(c.text)
+	if len(rs) < 4 {
+		return []cell{c}
+	}
+	s := string(rs)
+	cuts := map[int]bool{}
+	var starts []int
+	for _, w := range template.LeafWords {
+		for off := 0; ; {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			starts = append(starts, len([]rune(s[:off+i])))
+			off += i + len(w)
+		}
+	}
+	sort.Ints(starts)
+	if len(starts) >= 2 {
+		for _, st := range starts[1:] {
+			if st > 0 {
+				cuts[st] = true
+			}
+		}
+	}
+	for _, w := range []string{"编码", "名称", "代码"} {
+		for off := 0; ; {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			end := len([]rune(s[:off+i+len(w)]))
+			if end < len(rs) {
+				cuts[end] = true
+			}
+			off += i + len(w)
+		}
+	}
+	if len(cuts) == 0 {
+		return []cell{c}
+	}
+	w := (c.x1 - c.x0) / float64(len(rs))
+	var out []cell
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		if i < len(rs) && !cuts[i] {
+			continue
+		}
+		p := c
+		p.text = string(rs[start:i])
+		p.x0 = c.x0 + w*float64(start)
+		p.x1 = c.x0 + w*float64(i)
+		out = append(out, p)
+		start = i
+	}
+	return out
+}
+
+type interval struct{ x0, x1 float64 }
+
+func mergeIntervals(iv []interval) []interval {
+	sort.Slice(iv, func(i, j int) bool { return iv[i].x0 < iv[j].x0 })
+	var out []interval
+	for _, v := range iv {
+		if n := len(out); n > 0 && v.x0 < out[n-1].x1-0.5 {
+			out[n-1].x1 = math.Max(out[n-1].x1, v.x1)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// discoverColumns finds the columns of one page of a table from the
+// positions of its body cells (amounts right- or left-aligned, names) and
+// its header words, pdfplumber-style text edges without ruling lines; vertical
+// ruling lines, when the page has them, split columns that text alone joins.
+func discoverColumns(header, body []tline, vrules []float64) []*column {
+	var nums, texts []cell
+	for _, l := range body {
+		for _, c := range l.cells {
+			if numeric(c.text) {
+				nums = append(nums, c)
+			} else {
+				texts = append(texts, c)
+			}
+		}
+	}
+	var iv []interval
+	for _, c := range nums {
+		iv = append(iv, interval{c.x0, c.x1})
+	}
+	numCl := mergeIntervals(append([]interval(nil), iv...))
+	for _, c := range texts {
+		x1 := c.x1
+		for _, n := range numCl {
+			if n.x0 > c.x0+1 && n.x0 < x1 {
+				x1 = n.x0 - 0.01
+				break
+			}
+		}
+		iv = append(iv, interval{c.x0, x1})
+	}
+	cl := mergeIntervals(iv)
+	cl = splitAtRules(cl, vrules, body)
+	cols := make([]*column, len(cl))
+	for i, v := range cl {
+		cols[i] = &column{x0: v.x0, x1: v.x1}
+	}
+	// Header lines bottom-up: a piece over one column is its heading, over
+	// several a spanning group heading, over none an empty column.
+	for i := len(header) - 1; i >= 0; i-- {
+		for _, hc := range header[i].cells {
+			for _, f := range splitHeaderCell(hc) {
+				var hit []*column
+				for _, c := range cols {
+					ov := overlap(f.x0, f.x1, c.x0, c.x1)
+					if ov > 0.5 && ov > 0.25*math.Min(f.x1-f.x0, c.x1-c.x0) {
+						hit = append(hit, c)
+					}
+				}
+				if len(hit) == 0 {
+					nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}}
+					cols = append(cols, nc)
+					sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
+					continue
+				}
+				for _, c := range hit {
+					c.header = append([]string{squeeze(f.text)}, c.header...)
+					if len(hit) == 1 {
+						c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
+					}
+				}
+			}
+		}
+	}
+	return cols
+}
+
+// splitAtRules splits merged text-edge clusters at vertical ruling lines
+// that no single cell crosses.
+func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
+	if len(vrules) == 0 {
+		return cl
+	}
+	var out []interval
+	for _, v := range cl {
+		cur := v
+		for _, x := range vrules {
+			if x <= cur.x0+1 || x >= cur.x1-1 {
+				continue
+			}
+			crossed := false
+			for _, l := range body {
+				for _, c := range l.cells {
+					if c.x0 < x-1 && c.x1 > x+1 {
+						crossed = true
+						break
+					}
+				}
+				if crossed {
+					break
+				}
+			}
+			if !crossed {
+				out = append(out, interval{cur.x0, x})
+				cur = interval{x, cur.x1}
+			}
+		}
+		out = append(out, cur)
+	}
+	return out
+}
+
+// assign returns the column index a cell belongs to.
+func assign(c cell, cols []*column) int {
+	best, bestOv := -1, 0.0
+	isNum := numeric(c.text)
+	if !isNum {
+		for i, col := range cols {
+			if c.x0+0.5 >= col.x0 && c.x0+0.5 <= col.x1 {
+				return i
+			}
+		}
+	}
+	for i, col := range cols {
+		if ov := overlap(c.x0, c.x1, col.x0, col.x1); ov > bestOv {
+			best, bestOv = i, ov
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	d := math.Inf(1)
+	for i, col := range cols {
+		dd := math.Min(math.Abs(c.xc()-col.x0), math.Abs(c.xc()-col.x1))
+		if dd < d {
+			best, d = i, dd
+		}
+	}
+	return best
+}
+
+// classify decides each column's role and key.
+func classify(cols []*column, body []tline, kind yusuan.TableKind) {
+	for _, l := range body {
+		for _, c := range l.cells {
+			i := assign(c, cols)
+			if i < 0 {
+				continue
+			}
+			t := strings.TrimSpace(c.text)
+			switch {
+			case amountish(t):
+				cols[i].nAmt++
+			case codeLike(t):
+				cols[i].nCode++
+			case numeric(t):
+				cols[i].nInt++
+			default:
+				cols[i].nText++
+			}
+		}
+	}
+	firstText := -1
+	for i, c := range cols {
+		if c.nText > c.nAmt+c.nCode+c.nInt {
+			firstText = i
+			break
+		}
+	}
+	for i, c := range cols {
+		h := c.headerText()
+		hr := template.TextColumnRole(h)
+		key := template.ColumnKey(h, kind)
+		n := c.nAmt + c.nCode + c.nInt + c.nText
+		switch {
+		case n == 0:
+			if key == "" && hr != template.RoleNone {
+				c.role = hr
+			}
+		case c.nText > c.nAmt+c.nCode+c.nInt:
+			c.role = template.RoleName
+			if hr == template.RoleName2 {
+				c.role = hr
+			}
+		case c.nCode > 0 && c.nAmt == 0 && (hr == template.RoleCode || hr == template.RoleCodePart || hr == template.RoleEconCode || hr == template.RoleGovEconCode || (firstText >= 0 && i < firstText)):
+			c.role = hr
+			if c.role == template.RoleNone || c.role == template.RoleName || c.role == template.RoleName2 {
+				c.role = template.RoleCode
+			}
+		}
+		c.key = key
+	}
+	// Sides of two-sided tables: the expenditure side starts at the first
+	// text column printed after an amount column.
+	if template.IsTwoSided(kind) {
+		seenValue, split := false, -1
+		for i, c := range cols {
+			if c.role == template.RoleNone {
+				seenValue = true
+			} else if seenValue && (c.role == template.RoleName || c.role == template.RoleName2) {
+				split = i
+				break
+			}
+		}
+		if split > 0 {
+			for i, c := range cols {
+				c.side = yusuan.SideIncome
+				if i >= split {
+					c.side = yusuan.SideExpenditure
+					if c.role == template.RoleName2 {
+						c.role = template.RoleName
+					}
+				}
+			}
+			var inc, exp []*column
+			for _, c := range cols {
+				if c.role != template.RoleNone {
+					continue
+				}
+				if c.side == yusuan.SideIncome {
+					inc = append(inc, c)
+				} else {
+					exp = append(exp, c)
+				}
+			}
+			if len(inc) == 1 {
+				inc[0].key = "amount"
+			}
+			if len(exp) == 1 || (len(exp) > 0 && (exp[0].key == "" || exp[0].key == "amount" || exp[0].key == "budget")) {
+				exp[0].key = "total"
+				if kind == yusuan.FiscalSummary || kind == yusuan.FAFiscalSummary {
+					exp[0].key = "subtotal"
+				}
+			}
+		}
+	}
+	// Second name column is name2.
+	names := 0
+	for _, c := range cols {
+		if c.role == template.RoleName && c.side != yusuan.SideExpenditure {
+			names++
+			if names > 1 {
+				c.role = template.RoleName2
+			}
+		}
+	}
+	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
+	used := map[string]int{}
+	for i, c := range cols {
+		if c.role != template.RoleNone {
+			continue
+		}
+		if freeForm || c.key == "" {
+			if s := template.Slug(c.headerText()); s != "" && (freeForm || c.key == "") {
+				c.key = s
+			}
+		}
+		if c.key == "" {
+			c.key = fmt.Sprintf("col%d", i+1)
+		}
+		used[c.key]++
+		if n := used[c.key]; n > 1 {
+			c.key = fmt.Sprintf("%s_%d", c.key, n)
+		}
+	}
+}
+
+// hrule is a horizontal ruling line.
+type hrule struct{ y, x0, x1 float64 }
+
+func hrules(rs []textlayer.Rule) []hrule {
+	var out []hrule
+	for _, r := range rs {
+		if r.Fill || !r.Horizontal() {
+			continue
+		}
+		out = append(out, hrule{r.Y0, math.Min(r.X0, r.X1), math.Max(r.X0, r.X1)})
+	}
+	return out
+}
+
+func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
+	var xs []float64
+	for _, r := range rs {
+		if r.Fill || r.Horizontal() || r.X0 != r.X1 {
+			continue
+		}
+		lo, hi := math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)
+		if overlap(lo, hi, y0, y1) > 0.5*(y1-y0) {
+			xs = append(xs, r.X0)
+		}
+	}
+	sort.Float64s(xs)
+	var out []float64
+	for _, x := range xs {
+		if n := len(out); n > 0 && x-out[n-1] < 2 {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// ruleBetween reports whether a horizontal rule separates two lines at x.
+func ruleBetween(rs []hrule, upper, lower tline, x float64) bool {
+	lo, hi := (lower.y0+lower.y1)/2, (upper.y0+upper.y1)/2
+	for _, r := range rs {
+		if r.y > lo && r.y < hi && r.x0 <= x && r.x1 >= x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,222 @@
+package table
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"yusuan"
+	"yusuan/extract/layout"
+)
+
+// cell is a piece of text that belongs to one table cell: a layout segment,
+// split where it runs over a column boundary.
+type cell struct {
+	text           string
+	x0, y0, x1, y1 float64
+	size           float64
+}
+
+func (c cell) xc() float64 { return (c.x0 + c.x1) / 2 }
+
+// tline is one text line of a table region.
+type tline struct {
+	cells          []cell
+	x0, y0, x1, y1 float64
+	size           float64
+	page           int
+}
+
+func (l tline) text() string {
+	parts := make([]string, len(l.cells))
+	for i, c := range l.cells {
+		parts[i] = c.text
+	}
+	return strings.Join(parts, " ")
+}
+
+func (l tline) squeezed() string { return squeeze(l.text()) }
+
+var (
+	amountRunRe = regexp.MustCompile(`^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
+	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
+	codeRe      = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
+)
+
+func isWide(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF) || r == '“' || r == '”'
+}
+
+func isNumRune(r rune) bool {
+	return (r >= '0' && r <= '9') || r == '.' || r == ',' || r == '-'
+}
+
+// splitSegment cuts a segment where adjacent cells touch: at wide gaps
+// between CJK glyphs (cells printed close together), between an amount and
+// CJK text (108.22一、一般公共服务支出), after a leading code
+// (2013299其他组织事务支出) and between amounts run together (0.130.13).
+func splitSegment(s layout.Segment) []cell {
+	rs := []rune(s.Text)
+	size := s.Size
+	if size <= 0 {
+		size = math.Max(s.Y1-s.Y0, 1)
+	}
+	if len(rs) != len(s.Xs) || len(rs) < 2 {
+		return []cell{{text: strings.TrimSpace(s.Text), x0: s.X0, y0: s.Y0, x1: s.X1, y1: s.Y1, size: size}}
+	}
+	cut := make([]bool, len(rs)) // cut[i]: a cell starts at rune i
+	for i := 1; i < len(rs); i++ {
+		if isWide(rs[i-1]) && isWide(rs[i]) && rs[i-1] != '、' {
+			if s.Xs[i]-s.Xs[i-1]-size > 0.45*size {
+				cut[i] = true
+			}
+		}
+	}
+	// Spaces between amounts (108.22 108.22) separate cells.
+	for i := 1; i < len(rs)-1; i++ {
+		if rs[i] == ' ' && isNumRune(rs[i-1]) && isNumRune(rs[i+1]) {
+			cut[i+1] = true
+		}
+	}
+	// Numeric runs.
+	for i := 0; i < len(rs); {
+		if !isNumRune(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isNumRune(rs[j]) {
+			j++
+		}
+		run := string(rs[i:j])
+		before := i > 0 && isWide(rs[i-1])
+		after := j < len(rs) && isWide(rs[j])
+		switch {
+		case amountRunRe.MatchString(run) && (before || after):
+			if i > 0 {
+				cut[i] = true
+			}
+			if j < len(rs) {
+				cut[j] = true
+			}
+		case i == 0 && codeRe.MatchString(run) && after:
+			cut[j] = true
+		}
+		if strings.Count(run, ".") >= 2 {
+			locs := twoDecRe.FindAllStringIndex(run, -1)
+			if len(locs) >= 2 && locs[len(locs)-1][1] == len(run) {
+				pos := 0
+				for _, l := range locs {
+					if l[0] != pos {
+						locs = nil
+						break
+					}
+					pos = l[1]
+				}
+				for _, l := range locs[1:] {
+					cut[i+len([]rune(run[:l[0]]))] = true
+				}
+			}
+		}
+		i = j
+	}
+	var out []cell
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		if i < len(rs) && !cut[i] {
+			continue
+		}
+		x1 := s.X1
+		if i < len(rs) {
+			adv := 0.55 * size
+			if isWide(rs[i-1]) {
+				adv = size
+			}
+			x1 = math.Min(s.Xs[i-1]+adv, s.Xs[i])
+		}
+		t := strings.TrimSpace(string(rs[start:i]))
+		if t != "" {
+			out = append(out, cell{text: t, x0: s.Xs[start], y0: s.Y0, x1: x1, y1: s.Y1, size: size})
+		}
+		start = i
+	}
+	return out
+}
+
+// toLines turns a page's layout lines into table lines with split cells.
+func toLines(p layout.Page) []tline {
+	out := make([]tline, 0, len(p.Lines))
+	for _, l := range p.Lines {
+		tl := tline{x0: l.X0, y0: l.Y0, x1: l.X1, y1: l.Y1, size: l.Size(), page: p.Number}
+		for _, s := range l.Segments {
+			tl.cells = append(tl.cells, splitSegment(s)...)
+		}
+		if len(tl.cells) > 0 {
+			out = append(out, tl)
+		}
+	}
+	return out
+}
+
+// numeric reports whether a cell prints an amount or a placeholder for one.
+func numeric(t string) bool {
+	n := yusuan.NormalizeNumber(t)
+	if n == "" {
+		return false
+	}
+	if _, err := yusuan.ParseAmount(t); err != nil {
+		return false
+	}
+	return true
+}
+
+// amountish is an unmistakable amount: decimals, thousands separators or a
+// dash placeholder (a bare integer may be a code or a column number).
+func amountish(t string) bool {
+	if !numeric(t) {
+		return false
+	}
+	n := strings.TrimSpace(t)
+	return strings.ContainsAny(n, ".,，") || isDash(n)
+}
+
+func isDash(t string) bool {
+	t = strings.TrimSpace(t)
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		switch r {
+		case '-', '—', '–', '─', '－':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func codeLike(t string) bool {
+	if len(t) < 2 || len(t) > 7 {
+		return false
+	}
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func overlap(a0, a1, b0, b1 float64) float64 {
+	return math.Min(a1, b1) - math.Max(a0, b0)
+}

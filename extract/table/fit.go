@@ -1,0 +1,126 @@
+package table
+
+import (
+	"yusuan"
+	"yusuan/extract/template"
+)
+
+// misfit reports whether a line's cells do not sit in the given columns:
+// two cells in one column, an amount in a text column, text in an amount
+// column, or a cell in a column no header names (the page printed this
+// stretch of the table with other column widths).
+func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) bool {
+	seen := map[int]bool{}
+	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
+	for _, c := range l.cells {
+		k := assign(c, cols)
+		if k < 0 {
+			return true
+		}
+		col := cols[k]
+		if seen[k] && !freeForm {
+			return true
+		}
+		seen[k] = true
+		num := numeric(c.text)
+		if col.role != template.RoleNone && amountish(c.text) && col.role != template.RoleCode {
+			return true
+		}
+		if col.role == template.RoleNone && !num && !freeForm {
+			return true
+		}
+		if col.role == template.RoleNone && withHeader && len(col.header) == 0 && !freeForm {
+			return true
+		}
+		if overlap(c.x0, c.x1, col.x0, col.x1) <= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// block is a run of body lines laid out with one set of columns.
+type block struct {
+	lines []tline
+	cols  []*column
+}
+
+// blocks cuts the body into runs that fit the columns and runs that do not;
+// a run that does not fit gets its own columns, matched to the table's
+// columns in order (amount to amount, text to text).
+func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool) []block {
+	var out []block
+	var cur []tline
+	curFit := true
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		bc := cols
+		if !curFit {
+			bc = refit(cur, cols, kind)
+		}
+		out = append(out, block{lines: cur, cols: bc})
+		cur = nil
+	}
+	for _, l := range body {
+		hasNum := false
+		for _, c := range l.cells {
+			if numeric(c.text) {
+				hasNum = true
+			}
+		}
+		fit := curFit
+		if hasNum || len(cur) == 0 {
+			fit = !misfit(l, cols, kind, withHeader)
+		}
+		if fit != curFit && len(cur) > 0 {
+			flush()
+		}
+		curFit = fit
+		cur = append(cur, l)
+	}
+	flush()
+	return out
+}
+
+// refit finds a block's own columns and takes roles and keys from the
+// table's columns.
+func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
+	nc := discoverColumns(nil, lines, nil)
+	classify(nc, lines, kind)
+	isText := func(c *column) bool { return c.role != template.RoleNone }
+	used := make([]bool, len(cols))
+	next := 0
+	for _, b := range nc {
+		match := -1
+		for i, c := range cols {
+			if !used[i] && isText(c) == isText(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
+				match = i
+				break
+			}
+		}
+		if match < 0 {
+			for i := next; i < len(cols); i++ {
+				if !used[i] && isText(cols[i]) == isText(b) {
+					match = i
+					break
+				}
+			}
+		}
+		if match < 0 {
+			continue
+		}
+		used[match] = true
+		next = match + 1
+		m := cols[match]
+		b.role, b.key, b.side, b.header = m.role, m.key, m.side, m.header
+	}
+	// Columns left without a match keep a key of their own.
+	for i, b := range nc {
+		if b.role == template.RoleNone && b.key == "" {
+			b.key = "col" + string(rune('a'+i%26))
+		}
+	}
+	return nc
+}

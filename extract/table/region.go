@@ -1,0 +1,172 @@
+package table
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"yusuan/extract/layout"
+	"yusuan/extract/template"
+)
+
+// region is the stretch of lines that belongs to one printed table: from its
+// title to the next title or to narrative text, over one or more pages.
+type region struct {
+	title template.Title
+	unit  string
+	// entity is the 单位名称/部门名称 line printed under the title, used to
+	// tell a continued table from the same table of another unit.
+	entity string
+	parts  []part
+	empty  bool // 注：本表无数据
+	titleY float64
+	page   int
+}
+
+// part is the region's lines on one page.
+type part struct {
+	page  layout.Page
+	lines []tline
+}
+
+var (
+	unitRe      = regexp.MustCompile(`单位[：:]\s*(万元|千元|元)`)
+	entityRe    = regexp.MustCompile(`^(?:编制|预算|主管|填报)?(?:单位|部门)(?:名称)?[：:]`)
+	noDataRe    = regexp.MustCompile(`本表无数据|无数据|本表为空|此表无|没有.*(数据|收支|支出|收入)|无.*(预算|收支|支出)(数据)?[。，]?$|本单位无|本部门无`)
+	partRe      = regexp.MustCompile(`^第[一二三四五六七八九十]+部分`)
+	pageNumRe   = regexp.MustCompile(`^(?:[-－—]?\s*\d{1,3}\s*[-－—]?|第\d+页(共\d+页)?|\d+/\d+)$`)
+	sentenceEnd = regexp.MustCompile(`[。；]$`)
+)
+
+// titleOf recognises a table title among a line's cells (the title may share
+// its line with a label or a unit).
+func titleOf(l tline) (template.Title, bool) {
+	if t, ok := template.MatchTitle(l.text()); ok {
+		return t, true
+	}
+	for _, c := range l.cells {
+		if t, ok := template.MatchTitle(c.text); ok {
+			return t, true
+		}
+	}
+	return template.Title{}, false
+}
+
+// narrative reports whether a line is prose, which ends a table region.
+func narrative(l tline, pageWidth float64) bool {
+	t := l.squeezed()
+	if partRe.MatchString(t) {
+		return true
+	}
+	if len(l.cells) != 1 {
+		return false
+	}
+	n := utf8.RuneCountInString(t)
+	if n >= 30 && (strings.ContainsAny(t, "，。；") || l.x1-l.x0 > 0.6*pageWidth) {
+		return true
+	}
+	return n >= 12 && sentenceEnd.MatchString(t) && !strings.HasPrefix(t, "注")
+}
+
+// findRegions walks the pages and cuts them into table regions.
+func findRegions(pages []layout.Page) []*region {
+	var out []*region
+	var cur *region
+	for _, p := range pages {
+		lines := toLines(p)
+		var pendingLabel string
+		for i, l := range lines {
+			if t, ok := titleOf(l); ok {
+				if t.Label == "" {
+					t.Label = labelNear(lines, i, pendingLabel)
+				}
+				cur = &region{title: t, titleY: l.y0, page: p.Number}
+				if u := unitRe.FindStringSubmatch(l.squeezed()); u != nil {
+					cur.unit = u[1]
+				}
+				// A unit above the title (some templates print it there).
+				for k := i - 1; k >= 0 && k >= i-3 && cur.unit == ""; k-- {
+					if u := unitRe.FindStringSubmatch(lines[k].squeezed()); u != nil {
+						cur.unit = u[1]
+					}
+				}
+				out = append(out, cur)
+				pendingLabel = ""
+				continue
+			}
+			if lab, ok := template.LabelOnly(l.text()); ok {
+				if cur == nil || cur.title.Label != lab {
+					pendingLabel = lab
+				}
+				continue
+			}
+			if cur == nil {
+				continue
+			}
+			t := l.squeezed()
+			if pageNumRe.MatchString(t) {
+				continue
+			}
+			if strings.HasPrefix(t, "注") || strings.HasPrefix(t, "说明：") || strings.HasPrefix(t, "备注") {
+				if noDataRe.MatchString(t) {
+					cur.empty = true
+				}
+				if strings.Contains(t, "尾差") || strings.Contains(t, "四舍五入") {
+					continue
+				}
+				cur = nil
+				continue
+			}
+			if noDataRe.MatchString(t) && len(l.cells) == 1 && utf8.RuneCountInString(t) < 30 {
+				cur.empty = true
+				continue
+			}
+			if narrative(l, p.Width) {
+				cur = nil
+				continue
+			}
+			if u := unitRe.FindStringSubmatch(t); u != nil {
+				if cur.unit == "" {
+					cur.unit = u[1]
+				}
+				if strings.HasPrefix(t, "单位：") || strings.HasPrefix(t, "单位:") || strings.HasPrefix(t, "金额单位") {
+					continue
+				}
+			}
+			if entityRe.MatchString(t) {
+				if cur.entity == "" {
+					cur.entity = entityRe.ReplaceAllString(unitRe.ReplaceAllString(t, ""), "")
+				}
+				continue
+			}
+			if n := len(cur.parts); n == 0 || cur.parts[n-1].page.Number != p.Number {
+				cur.parts = append(cur.parts, part{page: p})
+			}
+			cur.parts[len(cur.parts)-1].lines = append(cur.parts[len(cur.parts)-1].lines, l)
+		}
+	}
+	return out
+}
+
+// labelNear finds a bare label printed just before or after a title line.
+func labelNear(lines []tline, i int, pending string) string {
+	if pending != "" {
+		return pending
+	}
+	for k := i + 1; k < len(lines) && k <= i+2; k++ {
+		if lab, ok := template.LabelOnly(lines[k].text()); ok {
+			return lab
+		}
+		for _, c := range lines[k].cells {
+			if lab, ok := template.LabelOnly(c.text); ok {
+				return lab
+			}
+		}
+	}
+	for _, c := range lines[i].cells {
+		if lab, ok := template.LabelOnly(c.text); ok {
+			return lab
+		}
+	}
+	return ""
+}

@@ -1,0 +1,295 @@
+package table
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"yusuan"
+	"yusuan/extract/template"
+)
+
+// placed is a cell with its column.
+type placed struct {
+	cell
+	col int
+}
+
+// rowGroups cuts body lines into printed rows: a line with an amount, a code
+// or an item ordinal starts a row; a text-only line close to another line
+// (no ruling line between) is a wrapped continuation of its cell.
+func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
+	n := len(body)
+	anchor := make([]bool, n)
+	for i, l := range body {
+		for _, c := range l.cells {
+			k := assign(c, cols)
+			if k < 0 {
+				continue
+			}
+			role := cols[k].role
+			if role == template.RoleNone && strings.TrimSpace(c.text) != "" {
+				anchor[i] = true
+			}
+			if role == template.RoleCode || role == template.RoleCodePart || role == template.RoleEconCode || role == template.RoleGovEconCode {
+				anchor[i] = true
+			}
+		}
+		t := squeeze(l.cells[0].text)
+		if ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || codeNameRe.MatchString(t) {
+			anchor[i] = true
+		}
+	}
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	gap := func(upper, lower tline) float64 { return upper.y0 - lower.y1 }
+	for i, l := range body {
+		if anchor[i] {
+			continue
+		}
+		tol := 0.35 * math.Max(l.size, 1)
+		best, bestGap := -1, math.Inf(1)
+		x := l.cells[0].xc()
+		if i > 0 && body[i-1].page == l.page {
+			if g := gap(body[i-1], l); g < tol && !ruleBetween(hr, body[i-1], l, x) {
+				best, bestGap = i-1, g
+			}
+		}
+		if i+1 < n && body[i+1].page == l.page {
+			if g := gap(l, body[i+1]); g < tol && g < bestGap && !ruleBetween(hr, l, body[i+1], x) {
+				best = i + 1
+			}
+		}
+		if best >= 0 {
+			parent[find(i)] = find(best)
+		}
+	}
+	var groups [][]int
+	idx := map[int]int{}
+	for i := range body {
+		r := find(i)
+		g, ok := idx[r]
+		if !ok {
+			g = len(groups)
+			idx[r] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	// A group may hold several anchors only through continuation lines
+	// linking them; split it so that each anchor keeps its own row.
+	var out [][]int
+	for _, g := range groups {
+		na := 0
+		for _, i := range g {
+			if anchor[i] {
+				na++
+			}
+		}
+		if na <= 1 {
+			out = append(out, g)
+			continue
+		}
+		var cur []int
+		for _, i := range g {
+			if anchor[i] && hasAnchor(cur, anchor) {
+				out = append(out, cur)
+				cur = nil
+			}
+			cur = append(cur, i)
+		}
+		out = append(out, cur)
+	}
+	return out
+}
+
+func hasAnchor(g []int, anchor []bool) bool {
+	for _, i := range g {
+		if anchor[i] {
+			return true
+		}
+	}
+	return false
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	ra, _ := utf8.DecodeLastRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	if ra < 0x80 && rb < 0x80 && ra != '-' && rb != '-' {
+		return a + " " + b
+	}
+	return a + b
+}
+
+// sideRow accumulates one side of a printed row.
+type sideRow struct {
+	row   yusuan.Row
+	code  string
+	texts map[int]string
+	box   [4]float64
+	has   bool
+}
+
+// buildRows turns grouped lines into rows.
+func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKind) []yusuan.Row {
+	var out []yusuan.Row
+	for _, g := range groups {
+		sides := map[yusuan.Side]*sideRow{}
+		order := []yusuan.Side{}
+		cellsBy := map[int][]cell{}
+		for _, i := range g {
+			for _, c := range body[i].cells {
+				k := assign(c, cols)
+				if k >= 0 {
+					cellsBy[k] = append(cellsBy[k], c)
+				}
+			}
+		}
+		page := body[g[0]].page
+		for k, col := range cols {
+			cs := cellsBy[k]
+			if len(cs) == 0 {
+				continue
+			}
+			sr := sides[col.side]
+			if sr == nil {
+				sr = &sideRow{texts: map[int]string{}, box: [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}}
+				sr.row.Side = col.side
+				sr.row.Page = page
+				sides[col.side] = sr
+				order = append(order, col.side)
+			}
+			text := ""
+			bx := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+			for _, c := range cs {
+				text = joinText(text, strings.TrimSpace(c.text))
+				bx = [4]float64{math.Min(bx[0], c.x0), math.Min(bx[1], c.y0), math.Max(bx[2], c.x1), math.Max(bx[3], c.y1)}
+			}
+			sr.box = [4]float64{math.Min(sr.box[0], bx[0]), math.Min(sr.box[1], bx[1]), math.Max(sr.box[2], bx[2]), math.Max(sr.box[3], bx[3])}
+			switch col.role {
+			case template.RoleNone:
+				a, err := yusuan.ParseAmount(text)
+				if sr.row.Values == nil {
+					sr.row.Values = map[string]yusuan.Amount{}
+					sr.row.Boxes = map[string]yusuan.Rect{}
+				}
+				if err != nil {
+					if sr.row.Raw == nil {
+						sr.row.Raw = map[string]string{}
+					}
+					sr.row.Raw[col.key] = text
+				} else {
+					sr.row.Values[col.key] = a
+					if a.String() != text && !a.IsNull() {
+						if sr.row.Raw == nil {
+							sr.row.Raw = map[string]string{}
+						}
+						sr.row.Raw[col.key] = text
+					}
+				}
+				sr.row.Boxes[col.key] = yusuan.Rect(bx)
+				sr.has = true
+			case template.RoleCode, template.RoleCodePart:
+				sr.code += squeeze(text)
+			case template.RoleEconCode:
+				sr.row.EconCode += squeeze(text)
+			case template.RoleGovEconCode:
+				sr.row.GovEconCode += squeeze(text)
+			case template.RoleName2:
+				sr.row.Name2 = joinText(sr.row.Name2, text)
+			default:
+				sr.row.Name = joinText(sr.row.Name, text)
+			}
+		}
+		for _, s := range order {
+			sr := sides[s]
+			r := finishRow(sr, cols, kind)
+			if r.Name == "" && r.Code == nil && !sr.has && r.EconCode == "" {
+				continue
+			}
+			if r.Name == "" && r.Code == nil && r.EconCode == "" && allNull(r) && len(r.Raw) == 0 {
+				continue
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func allNull(r yusuan.Row) bool {
+	for _, v := range r.Values {
+		if !v.IsNull() {
+			return false
+		}
+	}
+	return true
+}
+
+func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind) yusuan.Row {
+	r := sr.row
+	code := sr.code
+	// Code and name printed in one cell: 2050803-培训支出.
+	if m := codeNameRe.FindStringSubmatch(r.Name); m != nil && (code == "" || code == m[1]) {
+		code, r.Name = m[1], strings.TrimSpace(m[2])
+	} else if code != "" && !codeLike(code) {
+		if m := codeNameRe.FindStringSubmatch(code); m != nil {
+			code = m[1]
+			r.Name = joinText(strings.TrimSpace(m[2]), r.Name)
+		} else {
+			// 合计 printed in the code column.
+			r.Name = joinText(code, r.Name)
+			code = ""
+		}
+	}
+	if code != "" {
+		switch {
+		case template.IsEconomic(kind) && strings.HasPrefix(code, "3"):
+			r.EconCode = code
+		case template.IsEconomic(kind) && strings.HasPrefix(code, "5"):
+			r.GovEconCode = code
+		default:
+			c := code
+			r.Code = &c
+			switch len(code) {
+			case 3:
+				r.Level = 1
+			case 5:
+				r.Level = 2
+			case 7:
+				r.Level = 3
+			}
+		}
+	}
+	if r.Values == nil {
+		r.Values = map[string]yusuan.Amount{}
+	}
+	for _, c := range cols {
+		if c.role == template.RoleNone && c.side == r.Side {
+			if _, ok := r.Values[c.key]; !ok {
+				r.Values[c.key] = yusuan.Null
+			}
+		}
+	}
+	if len(r.Boxes) == 0 {
+		r.Boxes = nil
+	}
+	b := yusuan.Rect(sr.box)
+	r.BBox = &b
+	return r
+}

@@ -1,0 +1,257 @@
+// Package table rebuilds disclosure tables from positioned text and ruling
+// lines: table regions start at a title the template package recognises,
+// columns come from ruling lines when the page has them and otherwise from
+// text edges (amounts aligned in columns, header words above them), rows
+// from vertical overlap with wrapped cell text joined, and tables continuing
+// over pages are merged.
+package table
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"yusuan"
+	"yusuan/extract/layout"
+	"yusuan/extract/template"
+)
+
+// Extract finds and rebuilds the tables of a document. tablePages holds the
+// pages that carry table bodies (the narrative parser skips them). A table
+// that cannot be rebuilt becomes a warning; the others still come out.
+func Extract(pages []layout.Page) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
+	tablePages = map[int]bool{}
+	var prev *region
+	for _, r := range findRegions(pages) {
+		t, used, err := safeBuild(r)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("page %d: table %s: %v", r.page, r.title.Title, err))
+			continue
+		}
+		if !used {
+			continue
+		}
+		for _, p := range t.Pages {
+			tablePages[p] = true
+		}
+		if n := len(tables); n > 0 && continues(prev, r, &tables[n-1], &t) {
+			merge(&tables[n-1], t)
+			prev = r
+			continue
+		}
+		if t.Kind == yusuan.Other {
+			warnings = append(warnings, fmt.Sprintf("page %d: table %s not mapped to a known kind", r.page, t.Title))
+		}
+		tables = append(tables, t)
+		prev = r
+	}
+	return tables, tablePages, warnings
+}
+
+// continues reports whether region r is the same table as the previous one
+// printed again on the next page (title repeated with the same entity).
+func continues(prev, r *region, last, t *yusuan.Table) bool {
+	if prev == nil || last.Kind != t.Kind || last.Title != t.Title || prev.entity != r.entity {
+		return false
+	}
+	lp := last.Pages[len(last.Pages)-1]
+	return t.Pages[0] == lp+1 || t.Pages[0] == lp
+}
+
+func merge(dst *yusuan.Table, src yusuan.Table) {
+	for _, p := range src.Pages {
+		if !slices.Contains(dst.Pages, p) {
+			dst.Pages = append(dst.Pages, p)
+		}
+	}
+	for _, c := range src.Columns {
+		if !slices.Contains(dst.Columns, c) {
+			dst.Columns = append(dst.Columns, c)
+		}
+	}
+	for k, v := range src.Headers {
+		if dst.Headers == nil {
+			dst.Headers = map[string]string{}
+		}
+		if _, ok := dst.Headers[k]; !ok {
+			dst.Headers[k] = v
+		}
+	}
+	dst.Rows = append(dst.Rows, src.Rows...)
+	dst.Empty = dst.Empty && src.Empty
+}
+
+func safeBuild(r *region) (t yusuan.Table, used bool, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("rebuilding failed: %v", x)
+		}
+	}()
+	return build(r)
+}
+
+// build rebuilds one region. used is false when the region turns out not to
+// be a table (a title in a list of contents, a heading in prose).
+func build(r *region) (yusuan.Table, bool, error) {
+	t := yusuan.Table{Kind: r.title.Kind, Label: r.title.Label, Title: r.title.Title, Unit: r.unit}
+	var cols []*column
+	var carried []tline // header lines of a page that held no body
+	sawHeader := false
+	for _, p := range r.parts {
+		lines := p.lines
+		if len(lines) == 0 {
+			continue
+		}
+		var kept []tline
+		for _, l := range lines {
+			if !columnNumbers(l) {
+				kept = append(kept, l)
+			}
+		}
+		lines = kept
+		left := math.Inf(1)
+		for _, l := range lines {
+			left = math.Min(left, l.x0)
+		}
+		start := 0
+		for start < len(lines) && !isData(lines[start], left) {
+			start++
+		}
+		header, body := lines[:start], lines[start:]
+		if len(body) == 0 {
+			carried = append(carried, header...)
+			continue
+		}
+		if len(carried) > 0 {
+			header = append(carried, header...)
+			carried = nil
+		}
+		hasHeaderWords := false
+		for _, l := range header {
+			if headerWordRe.MatchString(l.squeezed()) {
+				hasHeaderWords = true
+			}
+		}
+		if len(body) == 0 && !hasHeaderWords {
+			continue
+		}
+		y0, y1 := math.Inf(1), math.Inf(-1)
+		for _, l := range lines {
+			y0, y1 = math.Min(y0, l.y0), math.Max(y1, l.y1)
+		}
+		withHeader := len(header) > 0 && hasHeaderWords
+		if withHeader || cols == nil {
+			vr := vrulesIn(p.page.Rules, y0, y1)
+			cols = discoverColumns(header, body, vr)
+			classify(cols, body, t.Kind)
+			// Lines printed with other column widths pollute the columns:
+			// find the columns again without them.
+			var fitting []tline
+			for _, l := range body {
+				if !misfit(l, cols, t.Kind, withHeader) {
+					fitting = append(fitting, l)
+				}
+			}
+			if len(fitting) < len(body) && len(fitting) > 0 {
+				cols = discoverColumns(header, fitting, vr)
+				classify(cols, fitting, t.Kind)
+			}
+			sawHeader = sawHeader || hasHeaderWords
+		}
+		hr := hrules(p.page.Rules)
+		for _, b := range blocks(body, cols, t.Kind, withHeader) {
+			groups := rowGroups(b.lines, b.cols, hr)
+			t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind)...)
+		}
+		t.Pages = append(t.Pages, p.page.Number)
+		for _, c := range cols {
+			if c.role != template.RoleNone {
+				continue
+			}
+			if !slices.Contains(t.Columns, c.key) {
+				t.Columns = append(t.Columns, c.key)
+			}
+			if h := c.headerText(); h != "" {
+				if t.Headers == nil {
+					t.Headers = map[string]string{}
+				}
+				if _, ok := t.Headers[c.key]; !ok {
+					t.Headers[c.key] = h
+				}
+			}
+		}
+	}
+	if len(t.Pages) == 0 && len(carried) > 0 {
+		hasHeaderWords := false
+		for _, l := range carried {
+			if headerWordRe.MatchString(l.squeezed()) {
+				hasHeaderWords = true
+			}
+		}
+		if hasHeaderWords {
+			cols = discoverColumns(carried, nil, nil)
+			classify(cols, nil, t.Kind)
+			t.Pages = []int{carried[0].page}
+			for _, c := range cols {
+				if c.role == template.RoleNone && !slices.Contains(t.Columns, c.key) {
+					t.Columns = append(t.Columns, c.key)
+				}
+			}
+			t.Empty = true
+			t.Rows = []yusuan.Row{}
+			return t, true, nil
+		}
+	}
+	if len(t.Pages) == 0 {
+		if r.empty {
+			t.Pages = []int{r.page}
+			t.Empty = true
+			t.Rows = []yusuan.Row{}
+			t.Columns = []string{}
+			return t, true, nil
+		}
+		return t, false, nil
+	}
+	if len(t.Rows) == 0 && !sawHeader && !r.empty {
+		return t, false, nil
+	}
+	t.Empty = r.empty || !anyValue(t.Rows)
+	if t.Rows == nil {
+		t.Rows = []yusuan.Row{}
+	}
+	if t.Columns == nil {
+		t.Columns = []string{}
+	}
+	if t.Unit == "" && t.Kind != yusuan.PerformanceTargets {
+		t.Unit = guessUnit(t)
+	}
+	return t, true, nil
+}
+
+func anyValue(rows []yusuan.Row) bool {
+	for _, r := range rows {
+		for _, v := range r.Values {
+			if !v.IsNull() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guessUnit reads a unit from the header when no unit line was printed
+// (金额（万元）).
+func guessUnit(t yusuan.Table) string {
+	for _, h := range t.Headers {
+		switch {
+		case strings.Contains(h, "万元"):
+			return "万元"
+		case strings.Contains(h, "千元"):
+			return "千元"
+		case strings.Contains(h, "元"):
+			return "元"
+		}
+	}
+	return ""
+}
