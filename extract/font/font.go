@@ -81,7 +81,11 @@ type Spec struct {
 	DW2        []float64 // [vy w1y], default [880 -1000]
 }
 
-// Method names the primary text source a Font uses (for diagnostics).
+// Method names the primary text source a Font uses, for diagnostics:
+// "ToUnicode"; a predefined CMap name such as "GBK-EUC-H"; "Identity+Adobe-GB1"
+// or "embedded CMap+Adobe-GB1" (CID→Unicode from Adobe-GB1-UCS2); a simple
+// encoding such as "WinAnsiEncoding+Differences" or "StandardEncoding
+// (assumed)"; or "none" (every glyph is U+FFFD, with a warning).
 type Method string
 
 type cidMode uint8
@@ -241,15 +245,12 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 		scaled = func(w float64) float64 { return w * m }
 	}
 	g := new([256]simpleGlyph)
-	mapped, fromTU := 0, 0
+	mapped := 0
 	for c := 0; c < 256; c++ {
 		text := ""
 		if tu != nil {
 			if text = tu.lookup(uint32(c), 1); text == "" {
 				text = tu.lookup(uint32(c), 2)
-			}
-			if text != "" {
-				fromTU++
 			}
 		}
 		if text == "" {

@@ -39,6 +39,9 @@ func ReadSpec(dict pdf.Value) (spec Spec, err error) {
 		return spec, fmt.Errorf("font: not a dictionary (%v)", dict.Kind())
 	}
 	spec.Subtype = dict.Key("Subtype").Name()
+	if spec.Subtype == "" && !dict.Key("DescendantFonts").IsNull() {
+		spec.Subtype = "Type0" // a missing /Subtype is common enough to forgive
+	}
 	spec.BaseFont = dict.Key("BaseFont").Name()
 	if spec.BaseFont == "" {
 		spec.BaseFont = dict.Key("Name").Name()

@@ -58,6 +58,9 @@ func useless(s string) bool {
 // utf16Text decodes a bfchar/bfrange destination. Odd lengths (broken
 // writers) are read as Latin-1 bytes.
 func utf16Text(b []byte) string {
+	if len(b) == 2 { // the common case: one BMP character, no allocation
+		return runeString(runeStrings(), rune(b[0])<<8|rune(b[1]))
+	}
 	if len(b)%2 == 1 {
 		rs := make([]rune, len(b))
 		for i, c := range b {

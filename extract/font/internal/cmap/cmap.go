@@ -85,7 +85,7 @@ type token struct {
 type scanner struct {
 	data []byte
 	pos  int
-	buf  []byte // scratch for hex decoding; tokens alias into fresh slices
+	buf  []byte // arena for decoded hex strings
 }
 
 func isSpace(c byte) bool {
@@ -139,7 +139,14 @@ func (s *scanner) next() token {
 			return token{kind: tOther}
 		}
 		s.pos++
-		var out []byte
+		// Decoded bytes go to a shared arena (one allocation per few KB,
+		// not per token); earlier tokens keep the old backing array when
+		// the arena grows.
+		if cap(s.buf)-len(s.buf) < maxDst+1 {
+			s.buf = make([]byte, 0, 16<<10)
+		}
+		start := len(s.buf)
+		out := s.buf
 		hi := -1
 		for s.pos < len(d) && d[s.pos] != '>' {
 			v := hexVal(d[s.pos])
@@ -150,17 +157,18 @@ func (s *scanner) next() token {
 			if hi < 0 {
 				hi = v
 			} else {
-				if len(out) < maxDst+1 {
+				if len(out)-start < maxDst+1 {
 					out = append(out, byte(hi<<4|v))
 				}
 				hi = -1
 			}
 		}
-		if hi >= 0 && len(out) < maxDst+1 {
+		if hi >= 0 && len(out)-start < maxDst+1 {
 			out = append(out, byte(hi<<4)) // odd digit count: trailing 0 per spec
 		}
+		s.buf = out
 		s.pos++ // skip '>'
-		return token{kind: tHex, b: out}
+		return token{kind: tHex, b: out[start:len(out):len(out)]}
 	case '>':
 		s.pos++
 		if s.pos < len(d) && d[s.pos] == '>' {
