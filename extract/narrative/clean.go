@@ -22,20 +22,23 @@ type Line struct {
 }
 
 // artefact matches lines that are page furniture, not text: page numbers
-// ("- 3 -", "—5—", "第3页", "3", "3/22") and table-of-contents leaders.
-var artefact = regexp.MustCompile(`^(?:[-—–－‐ ]*\d{1,4}[-—–－‐ ]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|.*(?:\.{4,}|…{2,}|·{4,}|．{4,}|-{6,})\s*\d*\s*)$`)
+// ("- 3 -", "—5—", "第3页", "3", "3/22").
+var artefact = regexp.MustCompile(`^(?:[-—–－‐ ]*\d{1,4}[-—–－‐ ]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$`)
 
 // leaderTOC finds a table-of-contents entry: text then dot leaders then a
 // page number.
-var leaderTOC = regexp.MustCompile(`(?:\.{3,}|…{2,}|·{3,}|．{3,})\s*\d*\s*$`)
+var leaderTOC = regexp.MustCompile(`(?:\.{3,}|…{2,}|·{3,}|．{3,}|-{6,})\s*\d*\s*$`)
 
-// isArtefact reports page furniture.
+// isArtefact reports page furniture and contents entries.
 func isArtefact(s string) bool {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return true
 	}
-	return artefact.MatchString(s) || leaderTOC.MatchString(s)
+	if len(s) <= 40 && artefact.MatchString(s) {
+		return true
+	}
+	return strings.ContainsAny(s, ".…·．-") && leaderTOC.MatchString(s)
 }
 
 // numericLine reports whether a line reads like a table row: two or more

@@ -33,12 +33,12 @@ func TestCorpus(t *testing.T) {
 		}
 		secs, facts, src, warns := Parse(pagesToLines(string(out)))
 		std := 0
-		for _, k := range Keys {
+		for _, k := range StandardKeys() {
 			if _, ok := facts[k]; ok {
 				std++
 			}
 		}
-		fmt.Printf("=== %s: %d sections, %d facts (%d of %d standard keys)\n", filepath.Base(f), len(secs), len(facts), std, len(Keys))
+		fmt.Printf("=== %s: %d sections, %d facts (%d of %d standard keys)\n", filepath.Base(f), len(secs), len(facts), std, len(StandardKeys()))
 		keys := make([]string, 0, len(facts))
 		for k := range facts {
 			keys = append(keys, k)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestSeedFacts(t *testing.T) {
 		}
 	}
 	// Every standard key of docs/checks.md is stated in the seed.
-	for _, k := range Keys {
+	for _, k := range StandardKeys() {
 		if _, ok := facts[k]; !ok {
 			t.Errorf("standard key %s not found", k)
 		}
@@ -216,6 +217,8 @@ func TestSentences(t *testing.T) {
 			map[string]string{"total_income": "583429.56", "gpb_income": "227955.11", "yoy_change": "-29815.76", "total_income_prev": "613245.32"}},
 		{"shenzhen 在职人员经费 is a part", "深圳市财政局（本级）预算37,385.88万元，包括在职人员经费8,009.83万元、公用经费1,466.93万元、项目支出26,361.57万元。",
 			map[string]string{"public": "1466.93", "project": "26361.57"}},
+		{"a unit's figure is not the document's", "其中：2021年度专项业务费支出533万元，西安市社会科学院日常公用经费65.56万元。", map[string]string{}},
+		{"a project's carry-over is not the document's", "截至2024年12月31日，项目全年预算数为1018.55万元，其中当年财政拨款898.00万元、上年结转资金120.55万元。", map[string]string{}},
 		{"fiscal total is not the total", "2026年度财政拨款收支总预算108.22万元。", map[string]string{}},
 		{"definition ignored", "机关运行经费：指行政单位使用一般公共预算财政拨款安排的基本支出中的公用经费支出，共100万元。", map[string]string{}},
 	}
@@ -248,6 +251,13 @@ func TestBoilerplate(t *testing.T) {
 	}
 	if strings.Contains(joined, "截至2026年") {
 		t.Errorf("a date of the document's own year noted:\n%s", joined)
+	}
+	if got := Boilerplate([]yusuan.Section{{Heading: "x", Text: "截至2019年12月31日，共有车辆3辆。"}}, 2026); len(got) != 1 {
+		t.Errorf("a date seven years old not noted: %v", got)
+	}
+	// Budgets for 2026 count assets at the end of 2025: no note.
+	if got := Boilerplate([]yusuan.Section{{Heading: "x", Text: "截至2025年12月31日，共有车辆3辆。截至2025年底，无设备。"}}, 2026); len(got) != 0 {
+		t.Errorf("last year's closing date noted: %v", got)
 	}
 	if got := Boilerplate([]yusuan.Section{{Heading: "x", Text: "收入增加，主要原因是人员增加。"}}, 2026); len(got) != 0 {
 		t.Errorf("clean text noted: %v", got)
@@ -321,4 +331,57 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%d facts but %d sources", len(facts), len(src))
 		}
 	})
+}
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("testdata/seed.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := pagesToLines(string(data))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		Parse(lines)
+	}
+}
+
+// TestPageBreak joins a sentence broken by a page footer and a running
+// header, as the Hangzhou budget prints "比上年预算 / 12 / 数增加".
+func TestPageBreak(t *testing.T) {
+	var lines []Line
+	for p := 10; p <= 14; p++ {
+		lines = append(lines, Line{Page: p, Text: "杭州市司法局 2026 年度部门预算"})
+		switch p {
+		case 12:
+			lines = append(lines,
+				Line{Page: p, Text: "（七）一般公共预算“三公”经费预算情况说明"},
+				Line{Page: p, Text: "2026 年“三公”经费预算数为 413.68 万元，比上年预算"})
+		case 13:
+			lines = append(lines, Line{Page: p, Text: "数增加 14.18 万元，增长 3.5%，具体如下："})
+		default:
+			lines = append(lines, Line{Page: p, Text: "本页正文，与上页相接，内容较长以免被当作标题处理。"})
+		}
+		lines = append(lines, Line{Page: p, Text: "- " + strconv.Itoa(p) + " -"})
+	}
+	secs, facts, src, _ := Parse(lines)
+	var sec yusuan.Section
+	for _, s := range secs {
+		if strings.HasPrefix(s.Heading, "（七）") {
+			sec = s
+		}
+		if strings.Contains(s.Text, "杭州市司法局2026年度部门预算") || strings.Contains(s.Text, "- 1") {
+			t.Errorf("running header or page number in %q", s.Text)
+		}
+	}
+	if want := "2026年“三公”经费预算数为413.68万元，比上年预算数增加14.18万元，增长3.5%，具体如下："; !strings.HasPrefix(sec.Text, want) {
+		t.Errorf("text %q, want prefix %q", sec.Text, want)
+	}
+	if facts["three_public"].String() != "413.68" || facts["three_public_change"].String() != "14.18" || facts["three_public_change_pct"].String() != "3.5" {
+		t.Errorf("facts %v", facts)
+	}
+	for _, s := range src {
+		if s.Key == "three_public" && s.Page != 12 {
+			t.Errorf("three_public read on page %d, want 12 (where its sentence starts)", s.Page)
+		}
+	}
 }

@@ -109,8 +109,10 @@ var patterns = []pattern{
 	{re: `基本支出(?:预算)?(?:数)?(?:为)?` + amt("basic")},
 	{re: `项目支出(?:预算)?(?:数)?(?:为)?` + amt("project") + `[，,]?占` + gap + pct("project_pct")},
 	{re: `项目支出(?:预算)?(?:数)?(?:为)?` + amt("project")},
-	{re: `人员(?:经费|支出)(?:预算)?(?:为)?` + amt("personnel"), notAfter: []string{"在职", "离退休", "退休"}},
-	{re: `(?:日常)?公用(?:经费|支出)(?:预算)?(?:为)?` + amt("public")},
+	// A figure after a subordinate unit's name (…社会科学院日常公用经费) is
+	// that unit's, not the document's.
+	{re: `人员(?:经费|支出)(?:预算)?(?:为)?` + amt("personnel"), notAfter: []string{"在职", "离退休", "退休", "机关", "院", "中心", "所", "站", "队"}},
+	{re: `(?:日常)?公用(?:经费|支出)(?:预算)?(?:为)?` + amt("public"), notAfter: []string{"机关", "院", "中心", "所", "站", "队"}},
 
 	// "三公" funds: a final account states the actual figure, a budget the
 	// budgeted one; "none" is zero.
@@ -189,8 +191,14 @@ var derivations = []derivation{
 	{"total_income_prev", "total_income", "yoy_change"},
 }
 
-// Keys are the fact keys of docs/checks.md, in documentation order.
-var Keys = []string{
+// StandardKeys returns the fact keys of docs/checks.md, in documentation
+// order. Parse may return more keys (changes and previous-year figures:
+// admin_operating_change, three_public_prev, total_income_prev …).
+func StandardKeys() []string {
+	return append([]string(nil), standardKeys...)
+}
+
+var standardKeys = []string{
 	"total_income", "total_expenditure", "current_income", "carryover_income",
 	"yoy_change", "yoy_change_pct", "gpb_income", "gpb_income_pct",
 	"basic", "basic_pct", "project", "project_pct", "personnel", "public",
@@ -225,4 +233,4 @@ var thousands = regexp.MustCompile(`\d{1,3}(?:,\d{3})+(?:\.\d+)?`)
 
 // skipSentence marks sentences whose figures belong to something else than
 // the document as a whole: one project's description, a definition.
-var skipSentence = regexp.MustCompile(`该项目|本项目|项目自评|自评得分|^[^，。]{0,30}[：:](?:是)?指|是指`)
+var skipSentence = regexp.MustCompile(`该项目|本项目|项目自评|自评得分|项目全年预算|^[^，。]{0,30}[：:](?:是)?指|是指`)
