@@ -55,10 +55,9 @@ func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yu
 // analyse fills tables, narrative, facts and metadata from the lines. A
 // panic in any part is contained and reported, keeping the other parts.
 func analyse(doc *yusuan.Document, pages []layout.Page) {
-	tablePages := map[int]bool{}
 	contain(doc, "tables", func() {
 		var warns []string
-		doc.Tables, tablePages, warns = table.Extract(pages)
+		doc.Tables, _, warns = table.Extract(pages)
 		if doc.Tables == nil {
 			doc.Tables = []yusuan.Table{}
 		}
@@ -66,7 +65,9 @@ func analyse(doc *yusuan.Document, pages []layout.Page) {
 	})
 	lines := narrativeLines(pages)
 	contain(doc, "narrative", func() {
-		sections, facts, sources, warns := narrative.ParseSkipping(lines, func(p int) bool { return tablePages[p] })
+		// Narrative and tables share pages (绩效目标表 inside 绩效管理情况), so
+		// only the lines inside a table's rows are left out, not whole pages.
+		sections, facts, sources, warns := narrative.Parse(outsideTables(lines, doc.Tables))
 		if sections != nil {
 			doc.Narrative = sections
 		}
@@ -115,6 +116,42 @@ func narrativeLines(pages []layout.Page) []narrative.Line {
 				}
 			}
 			out = append(out, narrative.Line{Page: p.Number, Text: l.Text(), Size: l.Size(), Bold: bold, X: l.X0, Y: l.Y1})
+		}
+	}
+	return out
+}
+
+// outsideTables drops the lines that lie within the rows of a table.
+func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Line {
+	type span struct{ y0, y1 float64 }
+	spans := map[int][]span{}
+	for _, t := range tables {
+		byPage := map[int]span{}
+		for _, r := range t.Rows {
+			if r.BBox == nil {
+				continue
+			}
+			sp, ok := byPage[r.Page]
+			if !ok {
+				sp = span{r.BBox[1], r.BBox[3]}
+			}
+			byPage[r.Page] = span{min(sp.y0, r.BBox[1]), max(sp.y1, r.BBox[3])}
+		}
+		for p, sp := range byPage {
+			spans[p] = append(spans[p], sp)
+		}
+	}
+	out := lines[:0:0]
+	for _, l := range lines {
+		inside := false
+		for _, sp := range spans[l.Page] {
+			if l.Y-0.3*l.Size >= sp.y0-1 && l.Y-0.3*l.Size <= sp.y1+1 {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, l)
 		}
 	}
 	return out
