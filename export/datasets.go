@@ -1,0 +1,193 @@
+package export
+
+// Row types of the exported tables. Field order is column order; the
+// parquet tag names the column in both CSV and Parquet. Each query selects
+// exactly these columns in this order.
+
+// DocumentRow is one line of documents.csv.
+type DocumentRow struct {
+	SHA256      string  `parquet:"sha256"`
+	File        string  `parquet:"file"`
+	Size        int64   `parquet:"size"`
+	Pages       int64   `parquet:"pages"`
+	Producer    string  `parquet:"producer"`
+	TextLayer   bool    `parquet:"text_layer"`
+	Title       string  `parquet:"title"`
+	Entity      string  `parquet:"entity"`
+	EntityID    *int64  `parquet:"entity_id,optional"`
+	EntityCode  *string `parquet:"entity_code,optional"`
+	Scope       string  `parquet:"scope"`
+	Kind        string  `parquet:"kind"`
+	Year        int64   `parquet:"year"`
+	Status      string  `parquet:"status"`
+	Error       string  `parquet:"error"`
+	Warnings    string  `parquet:"warnings"` // JSON array
+	Tables      int64   `parquet:"tables"`
+	Extractor   string  `parquet:"extractor"`
+	FirstURL    string  `parquet:"first_url"`
+	IngestedAt  string  `parquet:"ingested_at"`
+	ExtractedAt string  `parquet:"extracted_at"`
+}
+
+// SourceRow is one line of sources.csv: a sighting of a document.
+type SourceRow struct {
+	SHA256    string `parquet:"sha256"`
+	File      string `parquet:"file"`
+	URL       string `parquet:"url"`
+	PageURL   string `parquet:"page_url"`
+	LinkText  string `parquet:"link_text"`
+	LocalPath string `parquet:"local_path"`
+	FetchedAt string `parquet:"fetched_at"`
+}
+
+// EntityRow is one line of entities.csv.
+type EntityRow struct {
+	ID        int64   `parquet:"entity_id"`
+	Name      string  `parquet:"name"`
+	Scope     string  `parquet:"scope"`
+	Code      *string `parquet:"code,optional"`
+	Documents int64   `parquet:"documents"`
+	FirstYear *int64  `parquet:"first_year,optional"`
+	LastYear  *int64  `parquet:"last_year,optional"`
+}
+
+// TableRow is one line of tables.csv.
+type TableRow struct {
+	SHA256    string `parquet:"sha256"`
+	Entity    string `parquet:"entity"`
+	Year      int64  `parquet:"year"`
+	TableSeq  int64  `parquet:"table_seq"`
+	Kind      string `parquet:"kind"`
+	Label     string `parquet:"label"`
+	Title     string `parquet:"title"`
+	Unit      string `parquet:"unit"`
+	FirstPage *int64 `parquet:"first_page,optional"`
+	Pages     string `parquet:"pages"` // JSON array
+	Empty     bool   `parquet:"empty"`
+	Columns   string `parquet:"columns"` // JSON array of column keys
+	Rows      int64  `parquet:"rows"`
+}
+
+// RowRow is one line of rows.csv: a printed table line.
+type RowRow struct {
+	SHA256      string   `parquet:"sha256"`
+	TableSeq    int64    `parquet:"table_seq"`
+	TableKind   string   `parquet:"table_kind"`
+	RowSeq      int64    `parquet:"row_seq"`
+	Side        *string  `parquet:"side,optional"`
+	Code        *string  `parquet:"code,optional"`
+	Level       *int64   `parquet:"level,optional"`
+	Name        string   `parquet:"name"`
+	Name2       *string  `parquet:"name2,optional"`
+	EconCode    *string  `parquet:"econ_code,optional"`
+	EconName    *string  `parquet:"econ_name,optional"`
+	GovEconCode *string  `parquet:"gov_econ_code,optional"`
+	GovEconName *string  `parquet:"gov_econ_name,optional"`
+	Page        int64    `parquet:"page"`
+	X0          *float64 `parquet:"x0,optional"`
+	Y0          *float64 `parquet:"y0,optional"`
+	X1          *float64 `parquet:"x1,optional"`
+	Y1          *float64 `parquet:"y1,optional"`
+}
+
+// CellRow is one line of cells.csv: one amount, with enough of its row and
+// document to be used alone.
+type CellRow struct {
+	SHA256    string  `parquet:"sha256"`
+	Entity    string  `parquet:"entity"`
+	Year      int64   `parquet:"year"`
+	DocKind   string  `parquet:"doc_kind"`
+	TableSeq  int64   `parquet:"table_seq"`
+	TableKind string  `parquet:"table_kind"`
+	RowSeq    int64   `parquet:"row_seq"`
+	Side      *string `parquet:"side,optional"`
+	Code      *string `parquet:"code,optional"`
+	Name      string  `parquet:"name"`
+	Column    string  `parquet:"col"`
+	// Amount is the exact decimal as printed, in Unit.
+	Amount *string `parquet:"amount,optional"`
+	Unit   string  `parquet:"unit"`
+	Places *int64  `parquet:"places,optional"`
+	Fen    *int64  `parquet:"fen,optional"`
+	// Yuan is Fen again, typed DECIMAL(18,2): exact yuan for DuckDB/pandas.
+	Yuan *int64   `parquet:"yuan,optional,decimal(2:18)"`
+	Raw  *string  `parquet:"raw,optional"`
+	Page int64    `parquet:"page"`
+	X0   *float64 `parquet:"x0,optional"`
+	Y0   *float64 `parquet:"y0,optional"`
+	X1   *float64 `parquet:"x1,optional"`
+	Y1   *float64 `parquet:"y1,optional"`
+}
+
+// FactRow is one line of facts.csv: a figure stated in the narrative.
+type FactRow struct {
+	SHA256   string  `parquet:"sha256"`
+	Entity   string  `parquet:"entity"`
+	Year     int64   `parquet:"year"`
+	Key      string  `parquet:"key"`
+	Amount   *string `parquet:"amount,optional"`
+	Unit     string  `parquet:"unit"`
+	Places   *int64  `parquet:"places,optional"`
+	Fen      *int64  `parquet:"fen,optional"`
+	Yuan     *int64  `parquet:"yuan,optional,decimal(2:18)"`
+	Page     *int64  `parquet:"page,optional"`
+	Sentence *string `parquet:"sentence,optional"`
+}
+
+// FindingRow is one line of findings.csv (the latest check run).
+type FindingRow struct {
+	RunID     int64  `parquet:"run_id"`
+	Seq       int64  `parquet:"seq"`
+	Rule      string `parquet:"rule"`
+	Severity  string `parquet:"severity"`
+	Message   string `parquet:"message"`
+	Expected  string `parquet:"expected"`
+	Actual    string `parquet:"actual"`
+	Pages     string `parquet:"pages"`  // JSON array
+	Tables    string `parquet:"tables"` // JSON array
+	SHA256    string `parquet:"sha256"` // the first document involved
+	Entity    string `parquet:"entity"`
+	Year      int64  `parquet:"year"`
+	Documents string `parquet:"documents"` // JSON array of every document involved
+}
+
+func copyFen(fen **int64, yuan **int64) {
+	if *fen != nil {
+		v := **fen
+		*yuan = &v
+	}
+}
+
+var datasets = []dataset{
+	newDataset[DocumentRow]("documents", `SELECT d.sha256, d.file, d.size, d.pages, d.producer, d.text_layer, d.title,
+		d.entity, d.entity_id, e.code, d.scope, d.kind, d.year, d.status, d.error, d.warnings,
+		(SELECT count(*) FROM tables t WHERE t.document_id = d.id), d.extractor,
+		coalesce((SELECT s.url FROM sources s WHERE s.document_id = d.id AND s.url <> '' ORDER BY s.id LIMIT 1), ''),
+		d.ingested_at, d.extracted_at
+		FROM documents d LEFT JOIN entities e ON e.id = d.entity_id ORDER BY d.id`, nil),
+	newDataset[SourceRow]("sources", `SELECT d.sha256, s.file, s.url, s.page_url, s.link_text, s.local_path, s.fetched_at
+		FROM sources s JOIN documents d ON d.id = s.document_id ORDER BY d.id, s.id`, nil),
+	newDataset[EntityRow]("entities", `SELECT e.id, e.name, e.scope, e.code, count(d.id), min(d.year), max(d.year)
+		FROM entities e LEFT JOIN documents d ON d.entity_id = e.id GROUP BY e.id ORDER BY e.id`, nil),
+	newDataset[TableRow]("tables", `SELECT d.sha256, d.entity, d.year, t.seq, t.kind, t.label, t.title, t.unit,
+		t.first_page, t.pages, t.empty, t.columns, (SELECT count(*) FROM rows r WHERE r.table_id = t.id)
+		FROM tables t JOIN documents d ON d.id = t.document_id ORDER BY d.id, t.seq`, nil),
+	newDataset[RowRow]("rows", `SELECT d.sha256, t.seq, t.kind, r.seq, r.side, r.code, r.level, r.name, r.name2,
+		r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.page, r.x0, r.y0, r.x1, r.y1
+		FROM rows r JOIN tables t ON t.id = r.table_id JOIN documents d ON d.id = t.document_id
+		ORDER BY d.id, t.seq, r.seq`, nil),
+	newDataset[CellRow]("cells", `SELECT d.sha256, d.entity, d.year, d.kind, t.seq, t.kind, r.seq, r.side, r.code,
+		r.name, c.col, c.amount, c.unit, c.places, c.fen, NULL, c.raw, r.page, c.x0, c.y0, c.x1, c.y1
+		FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id
+		JOIN documents d ON d.id = t.document_id ORDER BY d.id, t.seq, r.seq, c.col`,
+		func(c *CellRow) { copyFen(&c.Fen, &c.Yuan) }),
+	newDataset[FactRow]("facts", `SELECT d.sha256, d.entity, d.year, f.key, f.amount, f.unit, f.places, f.fen, NULL,
+		f.page, f.sentence FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.key`,
+		func(f *FactRow) { copyFen(&f.Fen, &f.Yuan) }),
+	newDataset[FindingRow]("findings", `SELECT f.run_id, f.seq, f.rule, f.severity, f.message, f.expected, f.actual,
+		f.pages, f.tables, coalesce(fd.sha256, ''), coalesce(fd.entity, ''), coalesce(fd.year, 0),
+		(SELECT json_group_array(json_object('sha256', x.sha256, 'file', x.file, 'entity', x.entity, 'year', x.year))
+		   FROM (SELECT * FROM finding_documents x WHERE x.finding_id = f.id ORDER BY x.seq) x)
+		FROM findings f LEFT JOIN finding_documents fd ON fd.finding_id = f.id AND fd.seq = 0
+		WHERE f.run_id = (SELECT max(id) FROM check_runs) ORDER BY f.seq`, nil),
+}
