@@ -79,6 +79,10 @@ func writeFile(path string, fn func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("export %s: %w", filepath.Base(path), err)
 	}
+	// A dataset is meant to be shared: readable like any file the user makes.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

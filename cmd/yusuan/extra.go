@@ -1,4 +1,6 @@
 package main
 
-// extraCommands lists the commands of the store, crawl and check parts.
-func extraCommands() []command { return nil }
+// extraCommands lists the commands that work on the store.
+func extraCommands() []command {
+	return []command{ingestCommand(), reextractCommand(), exportCommand()}
+}
