@@ -14,6 +14,8 @@ import (
 	"strconv"
 
 	"github.com/ledongthuc/pdf"
+
+	"yusuan/extract/decrypt"
 )
 
 // Errors a caller can tell apart.
@@ -191,9 +193,31 @@ func Open(data []byte, lim Limits) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	encrypted := decrypt.Encrypted(data)
+	if encrypted {
+		// The object layer's own decryption silently garbles RC4-40 and
+		// refuses AES-256 and V4 RC4: decrypt everything ourselves first.
+		plain, err := decrypt.Decrypt(data, "")
+		switch {
+		case errors.Is(err, decrypt.ErrNeedPassword):
+			return nil, fmt.Errorf("%w: %v", ErrNeedPassword, err)
+		case err != nil:
+			return nil, fmt.Errorf("cannot decrypt: %w", err)
+		}
+		data = plain
+	}
+	f, err := open(data, lim)
+	if f != nil {
+		f.Encrypted = f.Encrypted || encrypted
+	}
+	return f, err
+}
+
+func open(data []byte, lim Limits) (*File, error) {
 	data = patchHeader(data)
 	truncated := !bytes.Contains(data[max(0, len(data)-1024):], []byte("%%EOF"))
 	var f *File
+	var err error
 	switch {
 	case truncated:
 		err = fmt.Errorf("%w: no %%%%EOF marker (truncated download?)", ErrDamaged)
@@ -211,12 +235,8 @@ func Open(data []byte, lim Limits) (*File, error) {
 	// A broken, truncated, hostile or unusual cross-reference (wrong offsets,
 	// hybrid files that read as zero pages, a huge /Size) is rebuilt by
 	// scanning the file for objects; the rebuilt one is the only one read.
-	repaired, rerr := rebuildXref(data, lim)
-	if rerr != nil {
-		return f, err
-	}
-	f2, err2 := openReader(repaired, lim)
-	if err2 != nil || len(f2.Pages) == 0 {
+	f2, err2 := repair(data, lim)
+	if err2 != nil {
 		return f, err
 	}
 	why := "cross-reference table damaged"
@@ -228,6 +248,31 @@ func Open(data []byte, lim Limits) (*File, error) {
 	}
 	f2.Warnings = append(f2.Warnings, fmt.Sprintf("%s: rebuilt the cross-reference by scanning the file, %d pages recovered", why, len(f2.Pages)))
 	return f2, nil
+}
+
+// repair rebuilds the cross-reference by scanning; when that still does not
+// open, the file is rewritten object by object.
+func repair(data []byte, lim Limits) (*File, error) {
+	var err error
+	for _, fix := range []func([]byte) ([]byte, error){
+		func(d []byte) ([]byte, error) { return rebuildXref(d, lim) },
+		func(d []byte) ([]byte, error) { return decrypt.Rewrite(d, "") },
+	} {
+		fixed, ferr := fix(data)
+		if ferr != nil {
+			err = ferr
+			continue
+		}
+		f, oerr := openReader(patchHeader(fixed), lim)
+		if oerr == nil && len(f.Pages) > 0 {
+			return f, nil
+		}
+		err = oerr
+	}
+	if err == nil {
+		err = fmt.Errorf("%w: no pages after repair", ErrDamaged)
+	}
+	return nil, err
 }
 
 // patchHeader makes the header one the object layer accepts: it takes only

@@ -20,7 +20,11 @@ type column struct {
 	role                     template.TextRole // RoleNone: an amount column
 	key                      string
 	side                     yusuan.Side
+	// created: made from a heading alone, with no body text under it.
+	created bool
 }
+
+func (c *column) xc() float64 { return (c.x0 + c.x1) / 2 }
 
 func (c *column) headerText() string { return strings.Join(c.header, "") }
 
@@ -165,7 +169,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 	var nums, texts []cell
 	for _, l := range body {
 		for _, c := range l.cells {
-			if numeric(c.text) {
+			if c.num {
 				nums = append(nums, c)
 			} else {
 				texts = append(texts, c)
@@ -196,28 +200,90 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 	// Header lines bottom-up: a piece over one column is its heading, over
 	// several a spanning group heading, over none an empty column.
 	for i := len(header) - 1; i >= 0; i-- {
+		var frags []cell
 		for _, hc := range header[i].cells {
-			for _, f := range splitHeaderCell(hc) {
-				var hit []*column
-				for _, c := range cols {
-					ov := overlap(f.x0, f.x1, c.x0, c.x1)
-					if ov > 0.5 && ov > 0.25*math.Min(f.x1-f.x0, c.x1-c.x0) {
-						hit = append(hit, c)
-					}
-				}
-				if len(hit) == 0 {
-					nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}}
-					cols = append(cols, nc)
-					sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
-					continue
-				}
-				for _, c := range hit {
-					c.header = append([]string{squeeze(f.text)}, c.header...)
-					if len(hit) == 1 {
-						c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
-					}
+			frags = append(frags, splitHeaderCell(hc)...)
+		}
+		var misses []cell
+		for _, f := range frags {
+			var hit []*column
+			for _, c := range cols {
+				ov := overlap(f.x0, f.x1, c.x0, c.x1)
+				if ov > 0.5 && ov > 0.25*math.Min(f.x1-f.x0, c.x1-c.x0) {
+					hit = append(hit, c)
 				}
 			}
+			if len(hit) == 0 {
+				misses = append(misses, f)
+				continue
+			}
+			for _, c := range hit {
+				c.header = append([]string{squeeze(f.text)}, c.header...)
+				if len(hit) == 1 {
+					c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
+				}
+			}
+		}
+		// A heading over no text: the heading of a nearby column that has
+		// none yet (行次 centred over right-aligned numbers), else an empty
+		// column of its own.
+		for _, f := range misses {
+			var near *column
+			d := 3 * f.size
+			for _, c := range cols {
+				// Amounts sit right-aligned under a centred heading:
+				// a heading right of a column's amounts is not its own.
+				if len(c.header) > 0 || f.xc() > c.x1+1 {
+					continue
+				}
+				if dd := math.Max(c.x0-f.x1, f.x0-c.x1); dd < d {
+					near, d = c, dd
+				}
+			}
+			if near != nil {
+				near.header = []string{squeeze(f.text)}
+				near.x0, near.x1 = math.Min(near.x0, f.x0), math.Max(near.x1, f.x1)
+				continue
+			}
+			nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}, created: true}
+			cols = append(cols, nc)
+			sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
+		}
+	}
+	return adoptHeadings(cols)
+}
+
+// adoptHeadings gives a column of text with no heading the heading of an
+// adjacent column made from a heading alone: a heading centred over a
+// column of narrow right-aligned dashes does not overlap them.
+func adoptHeadings(cols []*column) []*column {
+	for i := 0; i < len(cols); i++ {
+		h := cols[i]
+		if h.created || len(h.header) > 0 {
+			continue
+		}
+		best, d := -1, math.Inf(1)
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(cols) || !cols[j].created {
+				continue
+			}
+			c := cols[j]
+			if c.xc() > h.x1+1 {
+				continue
+			}
+			if dd := math.Max(c.x0-h.x1, h.x0-c.x1); dd < d && dd < 4*9 {
+				best, d = j, dd
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		c := cols[best]
+		h.header = c.header
+		h.x0, h.x1 = math.Min(h.x0, c.x0), math.Max(h.x1, c.x1)
+		cols = append(cols[:best], cols[best+1:]...)
+		if best < i {
+			i--
 		}
 	}
 	return cols
@@ -261,7 +327,7 @@ func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
 // assign returns the column index a cell belongs to.
 func assign(c cell, cols []*column) int {
 	best, bestOv := -1, 0.0
-	isNum := numeric(c.text)
+	isNum := c.num
 	if !isNum {
 		for i, col := range cols {
 			if c.x0+0.5 >= col.x0 && c.x0+0.5 <= col.x1 {
@@ -308,6 +374,17 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
+	totalsOnly := make([]bool, len(cols))
+	for i := range totalsOnly {
+		totalsOnly[i] = cols[i].nText > 0
+	}
+	for _, l := range body {
+		for _, c := range l.cells {
+			if i := assign(c, cols); i >= 0 && !c.num && !totalStartRe.MatchString(squeeze(c.text)) {
+				totalsOnly[i] = false
+			}
+		}
+	}
 	firstText := -1
 	for i, c := range cols {
 		if c.nText > c.nAmt+c.nCode+c.nInt {
@@ -321,6 +398,10 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		key := template.ColumnKey(h, kind)
 		n := c.nAmt + c.nCode + c.nInt + c.nText
 		switch {
+		case hr == template.RoleLineNo:
+			c.role = hr
+		case c.created && n == 0 && key == "" && hr == template.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets:
+			c.role = template.RoleLineNo // a group heading (收入, 支出) over nothing
 		case n == 0:
 			if key == "" && hr != template.RoleNone {
 				c.role = hr
@@ -371,10 +452,13 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 					exp = append(exp, c)
 				}
 			}
-			if len(inc) == 1 {
+			// Final accounts keep 决算数/预算数 as printed (actual, budget).
+			final := kind == yusuan.FAIncomeExpenditureSummary || kind == yusuan.FAFiscalSummary
+			keep := func(c *column) bool { return final && (c.key == "actual" || c.key == "budget") }
+			if len(inc) == 1 && !keep(inc[0]) {
 				inc[0].key = "amount"
 			}
-			if len(exp) == 1 || (len(exp) > 0 && (exp[0].key == "" || exp[0].key == "amount" || exp[0].key == "budget")) {
+			if len(exp) > 0 && !keep(exp[0]) && (len(exp) == 1 || exp[0].key == "" || exp[0].key == "amount" || exp[0].key == "budget") {
 				exp[0].key = "total"
 				if kind == yusuan.FiscalSummary || kind == yusuan.FAFiscalSummary {
 					exp[0].key = "subtotal"
@@ -382,9 +466,13 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
-	// Second name column is name2.
+	// Second name column is name2. A column holding only 合计 (printed
+	// across the code columns) is part of the name.
 	names := 0
-	for _, c := range cols {
+	for i, c := range cols {
+		if c.role == template.RoleName && totalsOnly[i] {
+			continue
+		}
 		if c.role == template.RoleName && c.side != yusuan.SideExpenditure {
 			names++
 			if names > 1 {
@@ -406,8 +494,9 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		if c.key == "" {
 			c.key = fmt.Sprintf("col%d", i+1)
 		}
-		used[c.key]++
-		if n := used[c.key]; n > 1 {
+		// Keys are unique per side: both sides of 收支总表 may print 决算数.
+		used[string(c.side)+"/"+c.key]++
+		if n := used[string(c.side)+"/"+c.key]; n > 1 {
 			c.key = fmt.Sprintf("%s_%d", c.key, n)
 		}
 	}

@@ -16,6 +16,7 @@ type cell struct {
 	text           string
 	x0, y0, x1, y1 float64
 	size           float64
+	num            bool // prints an amount or a placeholder (numeric)
 }
 
 func (c cell) xc() float64 { return (c.x0 + c.x1) / 2 }
@@ -75,7 +76,22 @@ func splitSegment(s layout.Segment) []cell {
 	}
 	// Spaces between amounts (108.22 108.22) separate cells.
 	for i := 1; i < len(rs)-1; i++ {
-		if rs[i] == ' ' && isNumRune(rs[i-1]) && isNumRune(rs[i+1]) {
+		if rs[i] != ' ' {
+			continue
+		}
+		a := i
+		for a > 0 && isNumRune(rs[a-1]) {
+			a--
+		}
+		b := i + 1
+		for b < len(rs) && isNumRune(rs[b]) {
+			b++
+		}
+		left, right := string(rs[a:i]), string(rs[i+1:b])
+		switch {
+		case isNumRune(rs[i-1]) && isNumRune(rs[i+1]),
+			amountRunRe.MatchString(left) && isWide(rs[i+1]),
+			amountRunRe.MatchString(right) && isWide(rs[i-1]):
 			cut[i+1] = true
 		}
 	}
@@ -93,7 +109,7 @@ func splitSegment(s layout.Segment) []cell {
 		before := i > 0 && isWide(rs[i-1])
 		after := j < len(rs) && isWide(rs[j])
 		switch {
-		case amountRunRe.MatchString(run) && (before || after):
+		case (amountRunRe.MatchString(run) || isDash(run)) && (before || after):
 			if i > 0 {
 				cut[i] = true
 			}
@@ -106,16 +122,16 @@ func splitSegment(s layout.Segment) []cell {
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)
 			if len(locs) >= 2 && locs[len(locs)-1][1] == len(run) {
-				pos := 0
+				pos, contiguous := 0, true
 				for _, l := range locs {
 					if l[0] != pos {
-						locs = nil
+						contiguous = false
 						break
 					}
 					pos = l[1]
 				}
-				for _, l := range locs[1:] {
-					cut[i+len([]rune(run[:l[0]]))] = true
+				for k := 1; contiguous && k < len(locs); k++ {
+					cut[i+len([]rune(run[:locs[k][0]]))] = true
 				}
 			}
 		}
@@ -150,8 +166,12 @@ func toLines(p layout.Page) []tline {
 	for _, l := range p.Lines {
 		tl := tline{x0: l.X0, y0: l.Y0, x1: l.X1, y1: l.Y1, size: l.Size(), page: p.Number}
 		for _, s := range l.Segments {
-			tl.cells = append(tl.cells, splitSegment(s)...)
+			for _, c := range splitSegment(s) {
+				c.num = numeric(c.text)
+				tl.cells = append(tl.cells, c)
+			}
 		}
+		tl.cells = mergeDistributed(tl.cells)
 		if len(tl.cells) > 0 {
 			out = append(out, tl)
 		}
@@ -161,6 +181,15 @@ func toLines(p layout.Page) []tline {
 
 // numeric reports whether a cell prints an amount or a placeholder for one.
 func numeric(t string) bool {
+	// Fast path: text with letters or CJK words is no amount (most cells).
+	for _, r := range t {
+		if r >= 0x80 && !strings.ContainsRune("，．－—–─（）０１２３４５６７８９\u3000\u00a0万元千％−＋", r) {
+			return false
+		}
+		if r < 0x80 && (r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
 	n := yusuan.NormalizeNumber(t)
 	if n == "" {
 		return false
@@ -219,4 +248,44 @@ func squeeze(s string) string {
 
 func overlap(a0, a1, b0, b1 float64) float64 {
 	return math.Min(a1, b1) - math.Max(a0, b0)
+}
+
+// mergeDistributed joins single characters spread evenly over a cell
+// (收    入    总    计, 项    目): templates justify short labels that way.
+func mergeDistributed(cs []cell) []cell {
+	single := func(c cell) bool {
+		rs := []rune(c.text)
+		return len(rs) == 1 && isWide(rs[0])
+	}
+	var out []cell
+	for i := 0; i < len(cs); {
+		j := i + 1
+		if single(cs[i]) {
+			g0 := -1.0
+			for j < len(cs) && single(cs[j]) {
+				g := cs[j].x0 - cs[j-1].x1
+				if g > 4*cs[i].size || (g0 >= 0 && (g > 1.5*g0+1 || g < g0/1.5-1)) {
+					break
+				}
+				if g0 < 0 {
+					g0 = g
+				}
+				j++
+			}
+		}
+		if j-i >= 2 {
+			m := cs[i]
+			for _, c := range cs[i+1 : j] {
+				m.text += c.text
+				m.x1 = c.x1
+				m.y0, m.y1 = min(m.y0, c.y0), max(m.y1, c.y1)
+			}
+			out = append(out, m)
+		} else {
+			out = append(out, cs[i])
+			j = i + 1
+		}
+		i = j
+	}
+	return out
 }

@@ -22,7 +22,7 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 			return true
 		}
 		seen[k] = true
-		num := numeric(c.text)
+		num := c.num
 		if col.role != template.RoleNone && amountish(c.text) && col.role != template.RoleCode {
 			return true
 		}
@@ -66,7 +66,7 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 	for _, l := range body {
 		hasNum := false
 		for _, c := range l.cells {
-			if numeric(c.text) {
+			if c.num {
 				hasNum = true
 			}
 		}

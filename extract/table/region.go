@@ -117,7 +117,7 @@ func findRegions(pages []layout.Page) []*region {
 				cur = nil
 				continue
 			}
-			if noDataRe.MatchString(t) && len(l.cells) == 1 && utf8.RuneCountInString(t) < 30 {
+			if len(l.cells) == 1 && strings.ContainsAny(t, "无空没") && noDataRe.MatchString(t) && utf8.RuneCountInString(t) < 30 {
 				cur.empty = true
 				continue
 			}

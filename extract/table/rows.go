@@ -21,20 +21,29 @@ type placed struct {
 func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
 	n := len(body)
 	anchor := make([]bool, n)
+	valuesOnly := make([]bool, n) // amounts and no item text
+	namesOnly := make([]bool, n)  // item text and no amounts
 	for i, l := range body {
+		hasValue, hasName := false, false
 		for _, c := range l.cells {
 			k := assign(c, cols)
 			if k < 0 {
 				continue
 			}
 			role := cols[k].role
-			if role == template.RoleNone && strings.TrimSpace(c.text) != "" {
+			switch {
+			case role == template.RoleNone && strings.TrimSpace(c.text) != "":
 				anchor[i] = true
+				hasValue = true
+			case role == template.RoleName || role == template.RoleCode || role == template.RoleCodePart || role == template.RoleEconCode || role == template.RoleGovEconCode:
+				hasName = true
 			}
 			if role == template.RoleCode || role == template.RoleCodePart || role == template.RoleEconCode || role == template.RoleGovEconCode {
 				anchor[i] = true
 			}
 		}
+		valuesOnly[i] = hasValue && !hasName
+		namesOnly[i] = hasName && !hasValue
 		t := squeeze(l.cells[0].text)
 		if ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || codeNameRe.MatchString(t) {
 			anchor[i] = true
@@ -53,8 +62,28 @@ func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
 		return i
 	}
 	gap := func(upper, lower tline) float64 { return upper.y0 - lower.y1 }
+	// A line of amounts alone beside a wrapped name (amounts centred in
+	// their row) belongs to the name's first line.
 	for i, l := range body {
-		if anchor[i] {
+		if !valuesOnly[i] {
+			continue
+		}
+		tol := 0.35 * math.Max(l.size, 1)
+		x := l.cells[0].xc()
+		switch {
+		case i > 0 && namesOnly[i-1] && body[i-1].page == l.page && gap(body[i-1], l) < tol && !ruleBetween(hr, body[i-1], l, x):
+			parent[find(i)] = find(i - 1)
+			anchor[i], anchor[i-1] = false, true
+		case i+1 < n && namesOnly[i+1] && body[i+1].page == l.page && gap(l, body[i+1]) < tol && !ruleBetween(hr, l, body[i+1], x):
+			parent[find(i)] = find(i + 1)
+			anchor[i], anchor[i+1] = false, true
+		}
+	}
+	for i, l := range body {
+		if anchor[i] || !namesOnly[i] && valuesOnly[i] {
+			continue
+		}
+		if find(i) != i {
 			continue
 		}
 		tol := 0.35 * math.Max(l.size, 1)
@@ -65,8 +94,9 @@ func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
 				best, bestGap = i-1, g
 			}
 		}
+		// Wrapped text continues downwards: the line above wins a tie.
 		if i+1 < n && body[i+1].page == l.page {
-			if g := gap(l, body[i+1]); g < tol && g < bestGap && !ruleBetween(hr, l, body[i+1], x) {
+			if g := gap(l, body[i+1]); g < tol && (best < 0 || g < bestGap-0.2*l.size) && !ruleBetween(hr, l, body[i+1], x) {
 				best = i + 1
 			}
 		}
@@ -141,13 +171,14 @@ func joinText(a, b string) string {
 type sideRow struct {
 	row   yusuan.Row
 	code  string
+	parts []codePart
 	texts map[int]string
 	box   [4]float64
 	has   bool
 }
 
 // buildRows turns grouped lines into rows.
-func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKind) []yusuan.Row {
+func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
 	var out []yusuan.Row
 	for _, g := range groups {
 		sides := map[yusuan.Side]*sideRow{}
@@ -207,19 +238,21 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 				sr.has = true
 			case template.RoleCode, template.RoleCodePart:
 				sr.code += squeeze(text)
+				sr.parts = append(sr.parts, codePart{bx[0], squeeze(text)})
 			case template.RoleEconCode:
 				sr.row.EconCode += squeeze(text)
 			case template.RoleGovEconCode:
 				sr.row.GovEconCode += squeeze(text)
 			case template.RoleName2:
 				sr.row.Name2 = joinText(sr.row.Name2, text)
+			case template.RoleLineNo:
 			default:
 				sr.row.Name = joinText(sr.row.Name, text)
 			}
 		}
 		for _, s := range order {
 			sr := sides[s]
-			r := finishRow(sr, cols, kind)
+			r := finishRow(sr, cols, kind, cs)
 			if r.Name == "" && r.Code == nil && !sr.has && r.EconCode == "" {
 				continue
 			}
@@ -241,9 +274,18 @@ func allNull(r yusuan.Row) bool {
 	return true
 }
 
-func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind) yusuan.Row {
+func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack) yusuan.Row {
 	r := sr.row
 	code := sr.code
+	if codeLike(code) && cs != nil {
+		code = cs.resolve(sr.parts)
+	}
+	r.Name = collapseSpaces(r.Name)
+	// 合计 printed both across the code column and in the name column.
+	if h := len(r.Name) / 2; h > 0 && len(r.Name)%2 == 0 && r.Name[:h] == r.Name[h:] && totalStartRe.MatchString(r.Name) {
+		r.Name = r.Name[:h]
+	}
+	r.Name2 = collapseSpaces(r.Name2)
 	// Code and name printed in one cell: 2050803-培训支出.
 	if m := codeNameRe.FindStringSubmatch(r.Name); m != nil && (code == "" || code == m[1]) {
 		code, r.Name = m[1], strings.TrimSpace(m[2])
@@ -252,9 +294,21 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind) yusuan.Row {
 			code = m[1]
 			r.Name = joinText(strings.TrimSpace(m[2]), r.Name)
 		} else {
-			// 合计 printed in the code column.
-			r.Name = joinText(code, r.Name)
+			// 合计 printed in the code column (sometimes in the name
+			// column too).
+			if r.Name != code {
+				r.Name = joinText(code, r.Name)
+			}
 			code = ""
+		}
+	}
+	// A second name printed with its code: 50501-工资福利支出.
+	if m := codeNameRe.FindStringSubmatch(r.Name2); m != nil {
+		switch m[1][0] {
+		case '5':
+			r.GovEconCode, r.Name2 = m[1], strings.TrimSpace(m[2])
+		case '3':
+			r.EconCode, r.Name2 = m[1], strings.TrimSpace(m[2])
 		}
 	}
 	if code != "" {
@@ -292,4 +346,67 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind) yusuan.Row {
 	b := yusuan.Rect(sr.box)
 	r.BBox = &b
 	return r
+}
+
+// codePart is one printed piece of a functional code (类, 款 or 项).
+type codePart struct {
+	x      float64
+	digits string
+}
+
+// codeStack restores codes printed without their parents: a 款 row printing
+// only 05 under 201, or 类/款/项 columns left blank when unchanged. The
+// parent is the nearest code printed further left (less indented).
+type codeStack struct {
+	e []codePart // x and full code, outermost first
+}
+
+func (s *codeStack) resolve(parts []codePart) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	prefix := ""
+	if len(parts[0].digits) >= 3 {
+		s.e = s.e[:0]
+	} else {
+		for len(s.e) > 0 && s.e[len(s.e)-1].x >= parts[0].x-1 {
+			s.e = s.e[:len(s.e)-1]
+		}
+		if len(s.e) > 0 {
+			prefix = s.e[len(s.e)-1].digits
+		}
+	}
+	code := prefix
+	for _, p := range parts {
+		code += p.digits
+		s.e = append(s.e, codePart{p.x, code})
+	}
+	return code
+}
+
+// collapseSpaces removes spaces between CJK characters (本 年 收 入 合 计,
+// spread labels); spaces in Latin text stay.
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if r == ' ' {
+			j := i + 1
+			for j < len(rs) && rs[j] == ' ' {
+				j++
+			}
+			k := i - 1
+			for k >= 0 && rs[k] == ' ' {
+				k--
+			}
+			if k >= 0 && j < len(rs) && (isWide(rs[k]) || isWide(rs[j])) {
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

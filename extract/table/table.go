@@ -97,6 +97,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 	t := yusuan.Table{Kind: r.title.Kind, Label: r.title.Label, Title: r.title.Title, Unit: r.unit}
 	var cols []*column
 	var carried []tline // header lines of a page that held no body
+	cs := &codeStack{}
 	sawHeader := false
 	for _, p := range r.parts {
 		lines := p.lines
@@ -117,6 +118,29 @@ func build(r *region) (yusuan.Table, bool, error) {
 		start := 0
 		for start < len(lines) && !isData(lines[start], left) {
 			start++
+		}
+		// Text-only rows before the first amount (因公出国（境）费 in an
+		// empty table) are body: the header ends at its last heading
+		// words, if the rows below start at the left edge.
+		{
+			last := -1
+			for i := 0; i < start; i++ {
+				if headerWordRe.MatchString(lines[i].squeezed()) {
+					last = i
+				}
+			}
+			if last >= 0 {
+				k := start
+				for k-1 > last && lines[k-1].cells[0].x0-left <= 2*lines[k-1].cells[0].size {
+					k--
+				}
+				start = k
+			}
+		}
+		// The first line of a name wrapped round its centred amounts
+		// overlaps them: it is body, not header.
+		for start > 0 && start < len(lines) && lines[start-1].y0 < lines[start].y1 && !columnNumbers(lines[start-1]) {
+			start--
 		}
 		header, body := lines[:start], lines[start:]
 		if len(body) == 0 {
@@ -162,7 +186,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 		hr := hrules(p.page.Rules)
 		for _, b := range blocks(body, cols, t.Kind, withHeader) {
 			groups := rowGroups(b.lines, b.cols, hr)
-			t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind)...)
+			t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind, cs)...)
 		}
 		t.Pages = append(t.Pages, p.page.Number)
 		for _, c := range cols {
@@ -213,10 +237,13 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 		return t, false, nil
 	}
-	if len(t.Rows) == 0 && !sawHeader && !r.empty {
+	if !anyValue(t.Rows) && !sawHeader && !r.empty {
 		return t, false, nil
 	}
 	t.Empty = r.empty || !anyValue(t.Rows)
+	if t.Empty {
+		t.Rows = nil // an empty table's printed items are no data
+	}
 	if t.Rows == nil {
 		t.Rows = []yusuan.Row{}
 	}

@@ -48,8 +48,15 @@ var headerWords = []headerWord{
 	{"预算数", "budget"},
 	{"决算数", "actual"},
 	{"金额", "amount"},
-	{"年初结转和结余", "opening_balance"},
-	{"年末结转和结余", "closing_balance"},
+	{"年初结转和结余", "carry_begin"},
+	{"年初财政拨款结转和结余", "carry_begin"},
+	{"年末结转和结余", "carry_end"},
+	{"年末财政拨款结转和结余", "carry_end"},
+	{"本年收入", "income"},
+	{"财政拨款收入", "fiscal"},
+	{"上缴上级支出", "remit"},
+	{"经营支出", "operating"},
+	{"对附属单位补助支出", "subsidy"},
 	{"因公出国", "abroad"},
 	{"公务接待", "reception"},
 	{"公务用车购置及运行费", "vehicles"},
@@ -85,6 +92,13 @@ func ColumnKey(header string, kind yusuan.TableKind) string {
 			best, bestEnd, bestLen = w.key, end, len(w.word)
 		}
 	}
+	// 小计 under a group heading (基本支出 / 小计 人员经费 公用经费) is the
+	// group's total.
+	if best == "subtotal" {
+		if g := groupKey(h[:bestEnd-len("小计")]); g != "" {
+			return g
+		}
+	}
 	if best == "subtotal" && kind != yusuan.FiscalSummary && kind != yusuan.FAFiscalSummary {
 		best = "total"
 	}
@@ -102,12 +116,15 @@ const (
 	RoleGovEconCode          // 政府预算支出经济分类科目编码 (501…)
 	RoleName                 // item name
 	RoleName2                // second name column (政府预算经济科目名称)
+	RoleLineNo               // 行次/序号: printed line numbers, not amounts
 )
 
 // TextColumnRole maps a header printed above a text column to its role.
 func TextColumnRole(header string) TextRole {
 	h := squeeze(header)
 	switch {
+	case h == "行次" || h == "序号" || h == "栏次" || strings.HasSuffix(h, "行次"):
+		return RoleLineNo
 	case h == "类" || h == "款" || h == "项" || strings.HasSuffix(h, "类款项") && len([]rune(h)) <= 4:
 		return RoleCodePart
 	case strings.Contains(h, "编码") || strings.Contains(h, "代码"):
@@ -130,4 +147,20 @@ func TextColumnRole(header string) TextRole {
 // printed words without spaces.
 func Slug(header string) string {
 	return squeeze(header)
+}
+
+// groupKey is the key of the last source or spending group named in h.
+func groupKey(h string) string {
+	best, bestEnd := "", -1
+	for _, w := range headerWords {
+		switch w.key {
+		case "gpb", "fund", "soe", "special", "unit", "basic", "project", "carryover", "current":
+		default:
+			continue
+		}
+		if i := strings.LastIndex(h, w.word); i >= 0 && i+len(w.word) > bestEnd {
+			best, bestEnd = w.key, i+len(w.word)
+		}
+	}
+	return best
 }

@@ -70,9 +70,9 @@ var titleRules = []titleRule{
 
 var (
 	// labelRe finds a printed table label at the start of a title.
-	labelRe = regexp.MustCompile(`^(?:(?:预算|部门|单位)?公开表\s*\d{1,2}|公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|决算\s*\d{1,2}\s*表|附表\s*\d{1,2}|表\s*[一二三四五六七八九十]+|表\s*\d{1,2})(?:[-－]\d+)?[：:、.．\s]*`)
+	labelRe = regexp.MustCompile(`^(?:(?:预算|决算|部门|单位)?公开表\s*\d{1,2}|公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|决算\s*\d{1,2}\s*表|附表\s*\d{1,2}|表\s*[一二三四五六七八九十]+|表\s*\d{1,2})(?:[-－]\d+)?[：:、.．\s]*`)
 	// labelOnlyRe is a line holding nothing but a label.
-	labelOnlyRe = regexp.MustCompile(`^(?:(?:预算|部门|单位)?公开表\s*\d{1,2}|公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|决算\s*\d{1,2}\s*表|附表\s*\d{1,2}|表\s*[一二三四五六七八九十]+|表\s*\d{1,2})(?:[-－]\d+)?$`)
+	labelOnlyRe = regexp.MustCompile(`^(?:(?:预算|决算|部门|单位)?公开表\s*\d{1,2}|公开\s*\d{1,2}\s*表|预算\s*\d{1,2}\s*表|决算\s*\d{1,2}\s*表|附表\s*\d{1,2}|表\s*[一二三四五六七八九十]+|表\s*\d{1,2})(?:[-－]\d+)?$`)
 	ordinalRe   = regexp.MustCompile(`^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．])`)
 	yearRe      = regexp.MustCompile(`^(?:\d{4}|[（(]\d{4}[）)])\s*年?度?`)
 	// A title ends in 表, perhaps followed by a short bracketed remark.

@@ -86,7 +86,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 0.01 }
 func TestGlyphPositions(t *testing.T) {
 	for _, name := range []string{
 		"simple_truetype_tounicode", "type0_identityh_tounicode", "stsong_unigb_ucs2", "gbk_euc_h",
-		"form_xobject", "aes128_owner", "rc4_128_owner", "text_state", "rotated_page", "rotated_text",
+		"form_xobject", "aes128_owner", "rc4_128_owner", "rc4_40_owner", "rc4_v4_owner", "aes256_owner", "text_state", "rotated_page", "rotated_text",
 		"offpage_text", "fake_bold", "ruling_lines", "inline_image",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -170,16 +170,18 @@ func TestImageOnly(t *testing.T) {
 }
 
 func TestUserPassword(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(fixtureDir, "user_password.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Read(context.Background(), data, Options{})
-	if err == nil || !strings.Contains(err.Error(), "user password") {
-		t.Fatalf("user-password file: got %v, want an error saying it needs a user password", err)
-	}
-	if !errorsIs(err, pdfobj.ErrNeedPassword) {
-		t.Errorf("error %v does not wrap ErrNeedPassword", err)
+	for _, name := range []string{"user_password.pdf", "aes256_user.pdf"} {
+		data, err := os.ReadFile(filepath.Join(fixtureDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Read(context.Background(), data, Options{})
+		if err == nil || !strings.Contains(err.Error(), "user password") {
+			t.Fatalf("%s: got %v, want an error saying it needs a user password", name, err)
+		}
+		if !errorsIs(err, pdfobj.ErrNeedPassword) {
+			t.Errorf("%s: error %v does not wrap ErrNeedPassword", name, err)
+		}
 	}
 }
 

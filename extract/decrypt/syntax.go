@@ -1,0 +1,393 @@
+package decrypt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// The value tree of the minimal object parser. Numbers, booleans, null and
+// any other bare keyword are kept as their source text (keyword), which is
+// all a rewriter needs.
+type (
+	value   any
+	keyword string
+	pdfName string
+	pdfStr  []byte
+	array   []value
+	ref     struct{ num, gen int }
+	dict    struct {
+		keys []pdfName
+		vals []value
+	}
+)
+
+func (d *dict) get(k pdfName) value {
+	if d == nil {
+		return nil
+	}
+	for i, kk := range d.keys {
+		if kk == k {
+			return d.vals[i]
+		}
+	}
+	return nil
+}
+
+func (d *dict) set(k pdfName, v value) {
+	for i, kk := range d.keys {
+		if kk == k {
+			d.vals[i] = v
+			return
+		}
+	}
+	d.keys = append(d.keys, k)
+	d.vals = append(d.vals, v)
+}
+
+func (d *dict) del(k pdfName) {
+	for i, kk := range d.keys {
+		if kk == k {
+			d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
+			d.vals = append(d.vals[:i:i], d.vals[i+1:]...)
+			return
+		}
+	}
+}
+
+func (d *dict) name(k pdfName) pdfName {
+	n, _ := d.get(k).(pdfName)
+	return n
+}
+
+// integer returns the value as an int when it is an integer keyword.
+func integer(v value) (int, bool) {
+	k, ok := v.(keyword)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(k), 10, 64)
+	if err != nil || n < -1<<40 || n > 1<<40 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// maxDepth bounds nesting of arrays and dictionaries (hostile input).
+const maxDepth = 256
+
+var (
+	errSyntax = errors.New("syntax error")
+	errBudget = errors.New("parse work budget exhausted")
+)
+
+// lexer reads PDF tokens from buf. work is a shared budget of bytes
+// consumed, so repeated parse attempts on hostile input stay linear-ish.
+type lexer struct {
+	buf  []byte
+	pos  int
+	work *int
+}
+
+func isWS(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
+
+func isDelim(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
+
+func isRegular(c byte) bool { return !isWS(c) && !isDelim(c) }
+
+func (l *lexer) spend(n int) error {
+	*l.work -= n
+	if *l.work < 0 {
+		return errBudget
+	}
+	return nil
+}
+
+func (l *lexer) skipWS() {
+	for l.pos < len(l.buf) {
+		c := l.buf[l.pos]
+		if isWS(c) {
+			l.pos++
+			continue
+		}
+		if c == '%' {
+			for l.pos < len(l.buf) && l.buf[l.pos] != '\n' && l.buf[l.pos] != '\r' {
+				l.pos++
+			}
+			continue
+		}
+		return
+	}
+}
+
+// regular reads a run of regular characters.
+func (l *lexer) regular() []byte {
+	start := l.pos
+	for l.pos < len(l.buf) && isRegular(l.buf[l.pos]) {
+		l.pos++
+	}
+	return l.buf[start:l.pos]
+}
+
+// keywordAt reports whether kw starts at the current position (after white
+// space) as a whole token, consuming it if so.
+func (l *lexer) keywordAt(kw string) bool {
+	l.skipWS()
+	if !bytes.HasPrefix(l.buf[l.pos:], []byte(kw)) {
+		return false
+	}
+	end := l.pos + len(kw)
+	if end < len(l.buf) && isRegular(l.buf[end]) {
+		return false
+	}
+	l.pos = end
+	return true
+}
+
+// value parses one direct object; "n g R" becomes a ref.
+func (l *lexer) value(depth int) (value, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("%w: nesting deeper than %d", errSyntax, maxDepth)
+	}
+	l.skipWS()
+	if l.pos >= len(l.buf) {
+		return nil, fmt.Errorf("%w: unexpected end of data", errSyntax)
+	}
+	switch c := l.buf[l.pos]; c {
+	case '/':
+		l.pos++
+		raw := l.regular()
+		if err := l.spend(len(raw) + 1); err != nil {
+			return nil, err
+		}
+		return pdfName(decodeName(raw)), nil
+	case '(':
+		return l.literal()
+	case '<':
+		if l.pos+1 < len(l.buf) && l.buf[l.pos+1] == '<' {
+			l.pos += 2
+			return l.dict(depth)
+		}
+		return l.hex()
+	case '[':
+		l.pos++
+		var a array
+		for {
+			l.skipWS()
+			if l.pos >= len(l.buf) {
+				return nil, fmt.Errorf("%w: unterminated array", errSyntax)
+			}
+			if l.buf[l.pos] == ']' {
+				l.pos++
+				return a, nil
+			}
+			v, err := l.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+	default:
+		if !isRegular(c) {
+			return nil, fmt.Errorf("%w: unexpected %q at %d", errSyntax, c, l.pos)
+		}
+		tok := l.regular()
+		if err := l.spend(len(tok)); err != nil {
+			return nil, err
+		}
+		if n, ok := integer(keyword(tok)); ok && n >= 0 {
+			// Look ahead for "gen R".
+			save := l.pos
+			l.skipWS()
+			g := l.regular()
+			if gen, ok := integer(keyword(g)); ok && gen >= 0 && gen <= 65535 {
+				l.skipWS()
+				if l.pos < len(l.buf) && l.buf[l.pos] == 'R' && (l.pos+1 == len(l.buf) || !isRegular(l.buf[l.pos+1])) {
+					l.pos++
+					return ref{n, gen}, nil
+				}
+			}
+			l.pos = save
+		}
+		return keyword(tok), nil
+	}
+}
+
+func (l *lexer) dict(depth int) (value, error) {
+	d := &dict{}
+	for {
+		l.skipWS()
+		if l.pos >= len(l.buf) {
+			return nil, fmt.Errorf("%w: unterminated dictionary", errSyntax)
+		}
+		if l.buf[l.pos] == '>' {
+			if l.pos+1 < len(l.buf) && l.buf[l.pos+1] == '>' {
+				l.pos += 2
+				return d, nil
+			}
+			return nil, fmt.Errorf("%w: stray '>' in dictionary", errSyntax)
+		}
+		k, err := l.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		key, ok := k.(pdfName)
+		if !ok {
+			return nil, fmt.Errorf("%w: dictionary key is %T", errSyntax, k)
+		}
+		l.skipWS()
+		if l.pos < len(l.buf) && l.buf[l.pos] == '>' {
+			d.set(key, keyword("null")) // a key without value
+			continue
+		}
+		v, err := l.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		d.set(key, v)
+	}
+}
+
+func (l *lexer) literal() (value, error) {
+	l.pos++ // (
+	var out []byte
+	nest := 0
+	for l.pos < len(l.buf) {
+		c := l.buf[l.pos]
+		l.pos++
+		switch c {
+		case '(':
+			nest++
+		case ')':
+			if nest == 0 {
+				return pdfStr(out), l.spend(len(out) + 2)
+			}
+			nest--
+		case '\\':
+			if l.pos >= len(l.buf) {
+				continue
+			}
+			e := l.buf[l.pos]
+			l.pos++
+			switch e {
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			case '\r':
+				if l.pos < len(l.buf) && l.buf[l.pos] == '\n' {
+					l.pos++
+				}
+				continue
+			case '\n':
+				continue
+			default:
+				if e >= '0' && e <= '7' {
+					v := int(e - '0')
+					for i := 0; i < 2 && l.pos < len(l.buf) && l.buf[l.pos] >= '0' && l.buf[l.pos] <= '7'; i++ {
+						v = v*8 + int(l.buf[l.pos]-'0')
+						l.pos++
+					}
+					c = byte(v)
+				} else {
+					c = e
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return nil, fmt.Errorf("%w: unterminated string", errSyntax)
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func (l *lexer) hex() (value, error) {
+	l.pos++ // <
+	var out []byte
+	var hi byte
+	half := false
+	for l.pos < len(l.buf) {
+		c := l.buf[l.pos]
+		l.pos++
+		if c == '>' {
+			if half {
+				out = append(out, hi<<4)
+			}
+			return pdfStr(out), l.spend(2*len(out) + 2)
+		}
+		v, ok := unhex(c)
+		if !ok {
+			if isWS(c) {
+				continue
+			}
+			return nil, fmt.Errorf("%w: bad hex string byte %q", errSyntax, c)
+		}
+		if half {
+			out = append(out, hi<<4|v)
+		} else {
+			hi = v
+		}
+		half = !half
+	}
+	return nil, fmt.Errorf("%w: unterminated hex string", errSyntax)
+}
+
+func decodeName(raw []byte) string {
+	if bytes.IndexByte(raw, '#') < 0 {
+		return string(raw)
+	}
+	var b []byte
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '#' && i+2 < len(raw) {
+			h, ok1 := unhex(raw[i+1])
+			lo, ok2 := unhex(raw[i+2])
+			if ok1 && ok2 {
+				b = append(b, h<<4|lo)
+				i += 2
+				continue
+			}
+		}
+		b = append(b, raw[i])
+	}
+	return string(b)
+}
+
+// uint reads an unsigned integer token.
+func (l *lexer) uint() (int, bool) {
+	l.skipWS()
+	start := l.pos
+	for l.pos < len(l.buf) && l.buf[l.pos] >= '0' && l.buf[l.pos] <= '9' {
+		l.pos++
+	}
+	if l.pos == start || l.pos-start > 12 || (l.pos < len(l.buf) && isRegular(l.buf[l.pos])) {
+		l.pos = start
+		return 0, false
+	}
+	n, _ := strconv.Atoi(string(l.buf[start:l.pos]))
+	return n, true
+}

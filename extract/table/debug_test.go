@@ -1,0 +1,62 @@
+package table
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"yusuan/extract/layout"
+	"yusuan/extract/textlayer"
+)
+
+// TestDebugPDF prints the regions, lines and columns of one page of a PDF
+// named by YUSUAN_DEBUG_PDF (page YUSUAN_DEBUG_PAGE); skipped otherwise.
+func TestDebugPDF(t *testing.T) {
+	path := os.Getenv("YUSUAN_DEBUG_PDF")
+	if path == "" {
+		t.Skip("set YUSUAN_DEBUG_PDF to a PDF to print its table regions")
+	}
+	page, _ := strconv.Atoi(os.Getenv("YUSUAN_DEBUG_PAGE"))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := textlayer.Read(context.Background(), data, textlayer.Options{})
+	if doc == nil {
+		t.Fatal(err)
+	}
+	var pages []layout.Page
+	for _, p := range doc.Pages {
+		pages = append(pages, layout.Build(p, layout.Options{}))
+	}
+	for _, r := range findRegions(pages) {
+		for _, p := range r.parts {
+			if p.page.Number != page {
+				continue
+			}
+			fmt.Println("REGION", r.title.Title, r.title.Kind, "page", p.page.Number)
+			for _, l := range p.lines {
+				fmt.Printf("  y%.1f-%.1f:", l.y0, l.y1)
+				for _, c := range l.cells {
+					fmt.Printf(" [%s %.1f-%.1f]", c.text, c.x0, c.x1)
+				}
+				fmt.Println()
+			}
+			left := 1e9
+			for _, l := range p.lines {
+				left = min(left, l.x0)
+			}
+			start := 0
+			for start < len(p.lines) && !isData(p.lines[start], left) {
+				start++
+			}
+			cols := discoverColumns(p.lines[:start], p.lines[start:], vrulesIn(p.page.Rules, 0, 1e9))
+			classify(cols, p.lines[start:], r.title.Kind)
+			for _, c := range cols {
+				fmt.Printf("   COL %.1f-%.1f role=%d key=%s side=%s hdr=%q n=%d/%d/%d/%d\n", c.x0, c.x1, c.role, c.key, c.side, c.header, c.nAmt, c.nCode, c.nInt, c.nText)
+			}
+		}
+	}
+}
