@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"yusuan/extract/textlayer"
 )
@@ -91,6 +92,7 @@ func Build(p textlayer.Page, opt Options) Page {
 	}
 	out := Page{Number: p.Number, Width: p.Width, Height: p.Height, Rules: p.Rules, Images: p.Images, Warnings: p.Warnings}
 	var vis, off [5][]glyph
+	vis[textlayer.LeftToRight] = make([]glyph, 0, len(p.Glyphs))
 	var prev glyph
 	prevVisible := false
 	for _, g := range p.Glyphs {
@@ -231,7 +233,7 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 	var prevRune rune
 	flush := func() {
 		if cur != nil && strings.TrimSpace(cur.b.String()) != "" {
-			l.Segments = append(l.Segments, cur.finish(d))
+			l.Segments = append(l.Segments, cur.finish())
 		}
 		cur = nil
 	}
@@ -248,7 +250,7 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		if cur != nil && gap > opt.SegmentGap*size {
 			flush()
 		}
-		first := []rune(g.Text)[0]
+		first, _ := utf8.DecodeRuneInString(g.Text)
 		if cur == nil {
 			cur = &segBuilder{font: fonts[min(int(g.Font), len(fonts)-1)]}
 		} else if (spaceSeen && gap > 0.1*size) || (gap > 0.2*size && !isCJK(first) && !isCJK(prevRune)) {
@@ -257,8 +259,7 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		spaceSeen = false
 		cur.add(g)
 		prevEnd = g.u + g.Adv
-		rs := []rune(g.Text)
-		prevRune = rs[len(rs)-1]
+		prevRune, _ = utf8.DecodeLastRuneInString(g.Text)
 	}
 	flush()
 	if len(l.Segments) == 0 {
@@ -277,26 +278,27 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 }
 
 type segBuilder struct {
-	b      strings.Builder
-	xs     []float64
-	font   string
-	size   float64
-	u0, u1 float64
-	v      float64
-	gs     []glyph
+	b              strings.Builder
+	xs             []float64
+	font           string
+	size           float64
+	x0, y0, x1, y1 float64 // bounding box so far
+	n              int
 }
 
 func (s *segBuilder) add(g glyph) {
-	if len(s.gs) == 0 {
-		s.u0, s.v = g.u, g.v
+	bx0, by0, bx1, by1 := glyphBox(g.Glyph)
+	if s.n == 0 {
+		s.x0, s.y0, s.x1, s.y1 = bx0, by0, bx1, by1
+	} else {
+		s.x0, s.y0, s.x1, s.y1 = math.Min(s.x0, bx0), math.Min(s.y0, by0), math.Max(s.x1, bx1), math.Max(s.y1, by1)
 	}
-	s.gs = append(s.gs, g)
+	s.n++
 	s.b.WriteString(g.Text)
 	for range g.Text {
 		s.xs = append(s.xs, g.X)
 	}
 	s.size = math.Max(s.size, g.Size)
-	s.u1 = g.u + g.Adv
 }
 
 func (s *segBuilder) addSpace(at float64) {
@@ -304,15 +306,8 @@ func (s *segBuilder) addSpace(at float64) {
 	s.xs = append(s.xs, at)
 }
 
-func (s *segBuilder) finish(d textlayer.Dir) Segment {
-	seg := Segment{Text: s.b.String(), Size: s.size, Font: s.font, Xs: s.xs}
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, g := range s.gs {
-		bx0, by0, bx1, by1 := glyphBox(g.Glyph)
-		x0, y0, x1, y1 = math.Min(x0, bx0), math.Min(y0, by0), math.Max(x1, bx1), math.Max(y1, by1)
-	}
-	seg.X0, seg.Y0, seg.X1, seg.Y1 = x0, y0, x1, y1
-	return seg
+func (s *segBuilder) finish() Segment {
+	return Segment{Text: s.b.String(), Size: s.size, Font: s.font, Xs: s.xs, X0: s.x0, Y0: s.y0, X1: s.x1, Y1: s.y1}
 }
 
 // glyphBox is the glyph's box in display space.
