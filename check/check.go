@@ -1,0 +1,476 @@
+// Package check runs the consistency rules of docs/checks.md over extracted
+// documents. Rules are pure functions of yusuan.Document values: the store
+// runner (store.go) only loads documents and saves the findings.
+package check
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"yusuan"
+)
+
+// Scope says what one application of a rule looks at.
+type Scope string
+
+const (
+	ScopeTable     Scope = "table"     // one table at a time
+	ScopeDocument  Scope = "document"  // the tables and narrative of one document
+	ScopeDocuments Scope = "documents" // several documents (same entity over years, department and units, versions)
+)
+
+// Rule is one consistency check. Exactly one of the check functions is set,
+// matching Scope.
+type Rule struct {
+	ID          string
+	Description string
+	// Severity is the default; a rule reports 尾差 as info whatever its default.
+	Severity yusuan.Severity
+	Scope    Scope
+	// Kinds, for table rules, are the table kinds the rule applies to (nil:
+	// every kind).
+	Kinds []yusuan.TableKind
+
+	table     func(e *emitter, d *doc, t *yusuan.Table)
+	document  func(e *emitter, d *doc)
+	documents func(e *emitter, c *corpus)
+}
+
+// Rules is the registry, in the order rules run and are documented.
+func Rules() []Rule { return slices.Clone(registry()) }
+
+// Lookup finds a rule by id.
+func Lookup(id string) (Rule, bool) {
+	for _, r := range registry() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+var registry = sync.OnceValue(func() []Rule {
+	return []Rule{
+		{ID: "summary.balance", Description: "收支总表：收入总计=支出总计，本年收入合计=Σ收入来源，本年支出合计=Σ功能分类，各类 合计=当年+结转",
+			Severity: yusuan.SeverityError, Scope: ScopeTable,
+			Kinds: []yusuan.TableKind{yusuan.IncomeExpenditureSummary, yusuan.FiscalSummary, yusuan.FAIncomeExpenditureSummary, yusuan.FAFiscalSummary},
+			table: ruleSummaryBalance},
+		{ID: "row.sum", Description: "每行 合计=Σ分项（基本+项目、人员+公用、各资金来源）",
+			Severity: yusuan.SeverityError, Scope: ScopeTable, table: ruleRowSum},
+		{ID: "hierarchy.sum", Description: "类=Σ款，款=Σ项，合计=Σ类；经济科目 类=Σ款；项目表 单位行=Σ项目",
+			Severity: yusuan.SeverityError, Scope: ScopeTable, table: ruleHierarchySum},
+		{ID: "three_public.sum", Description: "“三公”合计=出国+接待+公务用车；公务用车=购置+运行维护",
+			Severity: yusuan.SeverityError, Scope: ScopeTable,
+			Kinds: []yusuan.TableKind{yusuan.ThreePublic, yusuan.FAThreePublic}, table: ruleThreePublicSum},
+		{ID: "cross.totals", Description: "收支总表、收入总表、支出总表、财政拨款收支总表的总数与资金来源一致",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossTotals},
+		{ID: "cross.categories", Description: "收支总表各功能分类支出=支出总表对应类",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossCategories},
+		{ID: "cross.general_budget", Description: "一般公共预算支出表=财政拨款收支总表一般公共预算列；其基本支出=基本支出经济科目表合计",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossGeneralBudget},
+		{ID: "cross.admin_operating", Description: "机关运行经费=基本支出表公用经费（行政单位）",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossAdminOperating},
+		{ID: "cross.project", Description: "项目支出表（本年+结转）合计=支出总表项目支出；一般公共预算列=一般公共预算支出表项目支出",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossProject},
+		{ID: "cross.gov_fund", Description: "政府性基金预算支出表=财政拨款收支总表政府性基金列",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossGovFund},
+		{ID: "narrative.figure", Description: "情况说明所述金额=其所指表中数字（元与万元换算后）",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativeFigure},
+		{ID: "narrative.percent", Description: "情况说明所述占比=部分/总数（按所印精度）",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativePercent},
+		{ID: "narrative.yoy_internal", Description: "情况说明所述增减额与增减率互相一致",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativeYoY},
+		{ID: "narrative.three_public", Description: "说明称无“三公”经费而表中有数，或相反",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativeThreePublic},
+		{ID: "narrative.boilerplate", Description: "套话疏漏：重复词组、他年日期、错误层级的名词解释",
+			Severity: yusuan.SeverityInfo, Scope: ScopeDocument, document: ruleNarrativeBoilerplate},
+		{ID: "year.previous", Description: "所述比上年增减=本年数−上年公开文件之数（同一主体）",
+			Severity: yusuan.SeverityError, Scope: ScopeDocuments, documents: ruleYearPrevious},
+		{ID: "department.units", Description: "部门预算=所属各单位预算之和；机关运行经费与项目表按单位一致",
+			Severity: yusuan.SeverityError, Scope: ScopeDocuments, documents: ruleDepartmentUnits},
+		{ID: "document.revised", Description: "同一主体同一年度重新发布而数字改变",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocuments, documents: ruleDocumentRevised},
+		{ID: "completeness.tables", Description: "模板要求的表均已公开（空表须注明本表无数据）",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTables},
+		{ID: "completeness.three_public", Description: "“三公”经费表及其说明均已公开",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessThreePublic},
+		{ID: "completeness.text_layer", Description: "图片型 PDF 或无法读取，无从核对",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTextLayer},
+	}
+})
+
+// Options select rules.
+type Options struct {
+	// Rules are rule ids, or prefixes ending in "." ("cross."); empty runs all.
+	Rules []string
+}
+
+func (o Options) wants(id string) bool {
+	if len(o.Rules) == 0 {
+		return true
+	}
+	for _, r := range o.Rules {
+		if r == id || (strings.HasSuffix(r, ".") && strings.HasPrefix(id, r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkable reports whether a document has anything rules can read; the
+// text-layer rule is the only one run on the others.
+func checkable(d *yusuan.Document) bool { return d.Error == "" && d.TextLayer }
+
+// CheckDocument runs the table and document rules over one document.
+func CheckDocument(d *yusuan.Document, opt Options) []yusuan.Finding {
+	e := &emitter{}
+	checkOne(e, newDoc(d), opt)
+	sortFindings(e.out)
+	return e.out
+}
+
+func checkOne(e *emitter, d *doc, opt Options) {
+	ok := checkable(d.Document)
+	for i := range registry() {
+		r := &registry()[i]
+		if !opt.wants(r.ID) || (!ok && r.ID != "completeness.text_layer") {
+			continue
+		}
+		e.rule, e.doc = r, d
+		switch r.Scope {
+		case ScopeTable:
+			for ti := range d.Tables {
+				t := &d.Tables[ti]
+				if len(r.Kinds) == 0 || slices.Contains(r.Kinds, t.Kind) {
+					r.table(e, d, t)
+				}
+			}
+		case ScopeDocument:
+			r.document(e, d)
+		}
+	}
+}
+
+// Check runs every selected rule over a set of documents: the one-document
+// rules over each, then the several-document rules over the set grouped by
+// entity and year. Findings come sorted (document, severity, rule).
+func Check(docs []*yusuan.Document, opt Options) []yusuan.Finding {
+	bySHA := make(map[string]*yusuan.Document, len(docs))
+	for _, d := range docs {
+		bySHA[d.SHA256] = d
+	}
+	r := NewRun(opt, func(sha string) (*yusuan.Document, error) { return bySHA[sha], nil })
+	for _, d := range docs {
+		r.Add(d)
+	}
+	return r.Finish()
+}
+
+// Run checks documents as they come, on every core, keeping only digests,
+// so that a large store can be streamed through it: Add each document, then
+// Finish once. Results do not depend on the number of workers.
+type Run struct {
+	opt   Options
+	c     *corpus
+	in    chan job
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	done  []result
+	n     int
+	final bool
+}
+
+type job struct {
+	i int
+	d *yusuan.Document
+}
+
+type result struct {
+	i   int
+	fs  []yusuan.Finding
+	sum *summary
+}
+
+// NewRun starts a run; load fetches a document again by digest (for
+// document.revised, which compares versions; nil skips that comparison).
+func NewRun(opt Options, load func(sha string) (*yusuan.Document, error)) *Run {
+	c := newCorpus()
+	c.load = load
+	r := &Run{opt: opt, c: c, in: make(chan job, 16)}
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		r.wg.Add(1)
+		go r.work()
+	}
+	return r
+}
+
+func (r *Run) work() {
+	defer r.wg.Done()
+	var local []result
+	for j := range r.in {
+		e := &emitter{}
+		x := newDoc(j.d)
+		checkOne(e, x, r.opt)
+		res := result{i: j.i, fs: e.out}
+		if checkable(j.d) {
+			res.sum = digest(x)
+		}
+		local = append(local, res)
+	}
+	r.mu.Lock()
+	r.done = append(r.done, local...)
+	r.mu.Unlock()
+}
+
+// Add checks one document (on a worker) and keeps its digest for the
+// several-document rules; the document itself is not retained. Add must
+// not be called after Finish, nor concurrently.
+func (r *Run) Add(d *yusuan.Document) {
+	r.in <- job{r.n, d}
+	r.n++
+}
+
+// Finish waits for the workers, runs the several-document rules and returns
+// every finding, sorted.
+func (r *Run) Finish() []yusuan.Finding {
+	if r.final {
+		return nil
+	}
+	r.final = true
+	close(r.in)
+	r.wg.Wait()
+	// Input order decides which version of a document is the latest.
+	slices.SortFunc(r.done, func(a, b result) int { return cmp.Compare(a.i, b.i) })
+	var out []yusuan.Finding
+	for _, res := range r.done {
+		out = append(out, res.fs...)
+		if res.sum != nil {
+			r.c.add(res.sum)
+		}
+	}
+	r.done = nil
+	e := &emitter{out: out}
+	for i := range registry() {
+		rule := &registry()[i]
+		if rule.Scope == ScopeDocuments && r.opt.wants(rule.ID) {
+			e.rule, e.doc = rule, nil
+			rule.documents(e, r.c)
+		}
+	}
+	sortFindings(e.out)
+	return e.out
+}
+
+func sortFindings(fs []yusuan.Finding) {
+	slices.SortStableFunc(fs, func(a, b yusuan.Finding) int {
+		return cmp.Or(
+			cmp.Compare(firstSHA(a), firstSHA(b)),
+			cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
+			cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)),
+		)
+	})
+}
+
+func firstSHA(f yusuan.Finding) string {
+	if len(f.Documents) == 0 {
+		return ""
+	}
+	return f.Documents[0].SHA256 + "\x00" + f.Documents[0].File
+}
+
+func ruleOrder(id string) int {
+	for i, r := range registry() {
+		if r.ID == id {
+			return i
+		}
+	}
+	return len(registry())
+}
+
+// emitter collects the findings of the rule being run.
+type emitter struct {
+	rule *Rule
+	doc  *doc
+	out  []yusuan.Finding
+}
+
+// finding is what a rule reports; the emitter adds the rule, default
+// severity and document.
+type finding struct {
+	sev      yusuan.Severity // "" = the rule's default
+	docs     []*doc          // nil = the document being checked
+	tables   []string
+	pages    []int
+	msg      string
+	expected string
+	actual   string
+}
+
+func (e *emitter) add(f finding) {
+	sev := f.sev
+	if sev == "" {
+		sev = e.rule.Severity
+	}
+	docs := f.docs
+	if docs == nil && e.doc != nil {
+		docs = []*doc{e.doc}
+	}
+	refs := make([]yusuan.DocRef, 0, len(docs))
+	for _, d := range docs {
+		refs = append(refs, d.ref)
+	}
+	pages := slices.Clone(f.pages)
+	slices.Sort(pages)
+	pages = slices.Compact(pages)
+	if len(pages) > 0 && pages[0] == 0 {
+		pages = pages[1:]
+	}
+	e.out = append(e.out, yusuan.Finding{
+		Rule: e.rule.ID, Severity: sev, Documents: refs, Tables: f.tables,
+		Message: f.msg, Expected: f.expected, Actual: f.actual, Pages: pages,
+	})
+}
+
+// term is one figure taking part in a comparison, with where it was read.
+type term struct {
+	label string
+	m     money
+	scale int64
+	table *yusuan.Table
+	row   *yusuan.Row
+	// pgs and kind replace table and row in terms kept after their document
+	// is released (detach).
+	pgs  []int
+	kind yusuan.TableKind
+}
+
+// detach keeps what a term says about its source without holding the
+// document in memory.
+func (t term) detach() term {
+	t.pgs = t.pages()
+	if t.table != nil {
+		t.kind = t.table.Kind
+	}
+	t.table, t.row = nil, nil
+	return t
+}
+
+func (t term) pages() []int {
+	if t.pgs != nil {
+		return t.pgs
+	}
+	if t.row != nil && t.row.Page != 0 {
+		return []int{t.row.Page}
+	}
+	if t.table != nil {
+		return t.table.Pages
+	}
+	return nil
+}
+
+func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.scale)) }
+
+// compare reports actual ≠ expected (expected being the sum of parts, whose
+// number of rounded terms sets the tolerance): nothing when equal, info
+// within 尾差, the rule's severity beyond. The message names both sides;
+// units are shown when they differ.
+func (e *emitter) compare(actual term, expected term, parts sum, tables []string, extraPages ...int) {
+	if !actual.m.ok || !expected.m.ok {
+		return // a side is missing: nothing to compare
+	}
+	ulps := actual.m.ulp + parts.ulps
+	v := judge(actual.m.v, expected.m.v, ulps)
+	if v == agree {
+		return
+	}
+	// Print the expected figure in the unit and precision of the actual one.
+	scale := actual.scale
+	p := places(actual.m.ulp, scale)
+	if !actual.m.ok {
+		scale, p = expected.scale, places(expected.m.ulp, expected.scale)
+	}
+	exp := format(expected.m.v, scale, p)
+	act := format(actual.m.v, scale, p)
+	if actual.m.ok {
+		act = actual.String()
+	}
+	unitA, unitE := "", ""
+	if actual.scale != expected.scale && expected.scale != 0 {
+		unitA, unitE = " "+unitName(actual.scale), " "+unitName(expected.scale)
+	}
+	expShown := exp
+	if unitE != "" {
+		expShown = expected.String()
+	}
+	msg := actual.label + " " + act + unitA + " ≠ " + expected.label + " " + expShown + unitE
+	pages := append(actual.pages(), expected.pages()...)
+	pages = append(pages, extraPages...)
+	f := finding{tables: tables, pages: pages, expected: exp, actual: act}
+	diff := format(abs(actual.m.v-expected.m.v), scale, p)
+	if v == rounding {
+		f.sev = yusuan.SeverityInfo
+		f.msg = "尾差：" + msg + "（差 " + diff + "，容许 " + format(ulps/2, scale, p+1) + "）"
+	} else {
+		f.msg = msg + "（差 " + diff + "）"
+	}
+	e.add(f)
+}
+
+func unitName(scale int64) string {
+	switch scale {
+	case scale元:
+		return "元"
+	case scale千元:
+		return "千元"
+	}
+	return "万元"
+}
+
+// sumTerm makes the expected side of a comparison from a sum.
+func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
+	ulp := int64(0)
+	if s.n > 0 {
+		ulp = s.ulps / int64(s.n)
+	}
+	if ulp == 0 {
+		ulp = scale / 100
+	}
+	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true}, scale: scale, table: t}
+}
+
+// colCheck is one column of a row-wise comparison.
+type colCheck struct {
+	col      string
+	actual   term
+	expected term
+	parts    sum
+}
+
+// compareCols compares one row column by column and reports each distinct
+// disagreement once, naming every column that shows it (a 类 off by 0.01 in
+// 合计 and 基本支出 alike is one finding, not two).
+func (e *emitter) compareCols(label string, checks []colCheck, tables []string) {
+	type key struct{ a, x int64 }
+	var order []key
+	cols := map[key][]string{}
+	first := map[key]colCheck{}
+	for _, c := range checks {
+		if judge(c.actual.m.v, c.expected.m.v, c.actual.m.ulp+c.parts.ulps) == agree {
+			continue
+		}
+		k := key{c.actual.m.v, c.expected.m.v}
+		if _, ok := first[k]; !ok {
+			order = append(order, k)
+			first[k] = c
+		}
+		cols[k] = append(cols[k], colName(c.col))
+	}
+	for _, k := range order {
+		c := first[k]
+		c.actual.label = label + "（" + strings.Join(cols[k], "、") + "）"
+		e.compare(c.actual, c.expected, c.parts, tables)
+	}
+}

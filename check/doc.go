@@ -1,0 +1,208 @@
+package check
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"yusuan"
+)
+
+// doc wraps a document with what rules look up repeatedly.
+type doc struct {
+	*yusuan.Document
+	ref   yusuan.DocRef
+	key   string // normalised entity name
+	code  string // entity code, when printed
+	text  string // narrative, joined (lazily)
+	sides map[*yusuan.Table]*twoSided
+}
+
+func newDoc(d *yusuan.Document) *doc {
+	x := &doc{
+		Document: d,
+		ref:      yusuan.DocRef{SHA256: d.SHA256, File: d.File, Entity: d.Meta.Entity, Year: d.Meta.Year},
+		key:      normEntity(d.Meta.Entity),
+	}
+	if m := codeRE.FindStringSubmatch(path.Base(d.File)); m != nil {
+		x.code = m[1]
+	}
+	return x
+}
+
+// table is the first table of a kind, nil when the document has none.
+func (d *doc) table(kinds ...yusuan.TableKind) *yusuan.Table {
+	for _, k := range kinds {
+		for i := range d.Tables {
+			if d.Tables[i].Kind == k {
+				return &d.Tables[i]
+			}
+		}
+	}
+	return nil
+}
+
+// narrative is the whole 情况说明, headings included.
+func (d *doc) narrative() string {
+	if d.text == "" {
+		var b strings.Builder
+		for _, s := range d.Narrative {
+			b.WriteString(s.Heading)
+			b.WriteByte('\n')
+			b.WriteString(s.Text)
+			b.WriteByte('\n')
+		}
+		d.text = b.String()
+	}
+	return d.text
+}
+
+// fact is a narrative figure as a term (facts are stated in 万元).
+func (d *doc) fact(key, label string) (term, bool) {
+	a, ok := d.Facts[key]
+	if !ok || a.IsNull() {
+		return term{}, false
+	}
+	m := toMoney(a, scale万元)
+	return term{label: label, m: m, scale: scale万元}, m.ok
+}
+
+// cell is one value of a row as a term.
+func cell(t *yusuan.Table, r *yusuan.Row, col, label string) term {
+	sc := unitScale(t.Unit)
+	return term{label: label, m: toMoney(r.Values[col], sc), scale: sc, table: t, row: r}
+}
+
+// zero is a printed 0 in a table's unit (an empty table or cell).
+func zero(t *yusuan.Table, label string) term {
+	sc := unitScale(t.Unit)
+	return term{label: label, m: money{ulp: sc / 100, ok: true}, scale: sc, table: t}
+}
+
+// orZero turns a null cell into 0.00 (blank cells mean nothing was budgeted).
+func orZero(x term) term {
+	if !x.m.ok {
+		x.m = money{ulp: x.scale / 100, ok: true}
+	}
+	return x
+}
+
+// dataRows are the rows of a table that carry figures: not the column
+// number line.
+func dataRows(t *yusuan.Table) []*yusuan.Row {
+	out := make([]*yusuan.Row, 0, len(t.Rows))
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if isColumnNumberRow(r.Name) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// totalRow is a one-sided table's 合计 (or 总计) row.
+func totalRow(t *yusuan.Table) *yusuan.Row {
+	var grand *yusuan.Row
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		switch totalKindOf(r.Name) {
+		case totalPlain:
+			return r
+		case totalGrand, totalCurrent:
+			if grand == nil {
+				grand = r
+			}
+		}
+	}
+	return grand
+}
+
+// hasValues reports whether any cell of the table holds a figure.
+func hasValues(t *yusuan.Table) bool {
+	for i := range t.Rows {
+		if isColumnNumberRow(t.Rows[i].Name) {
+			continue
+		}
+		for _, a := range t.Rows[i].Values {
+			if !a.IsNull() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tableTotal is the figure of a column for the whole table: its 合计 row,
+// else the sum of its 类 rows (or of all rows when nothing is coded); an
+// empty table is 0.
+func tableTotal(t *yusuan.Table, col, label string) term {
+	if !slices.Contains(allCols(t), col) {
+		return term{label: label, scale: unitScale(t.Unit), table: t} // not printed (or not extracted)
+	}
+	if r := totalRow(t); r != nil {
+		return orZero(cell(t, r, col, label))
+	}
+	sc := unitScale(t.Unit)
+	var s sum
+	rows := dataRows(t)
+	coded := false
+	for _, r := range rows {
+		if levelOf(r) == 1 {
+			coded = true
+			s.add(toMoney(r.Values[col], sc))
+		}
+	}
+	if !coded {
+		for _, r := range rows {
+			s.add(toMoney(r.Values[col], sc))
+		}
+	}
+	if s.n == 0 {
+		if hasValues(t) {
+			return term{label: label, scale: sc, table: t} // figures elsewhere: not this column
+		}
+		return zero(t, label)
+	}
+	x := sumTerm(label, s, sc, t)
+	x.m.ulp = s.ulps
+	return x
+}
+
+// levelOf is the functional classification level of a row: 1 类, 2 款, 3 项,
+// 0 uncoded.
+func levelOf(r *yusuan.Row) int {
+	switch len(r.CodeString()) {
+	case 3:
+		return 1
+	case 5:
+		return 2
+	case 7:
+		return 3
+	}
+	if r.Code != nil && r.Level > 0 {
+		return r.Level
+	}
+	return 0
+}
+
+func kindName(k yusuan.TableKind) string { return string(k) }
+
+// tablesOf lists table kinds for a finding.
+func tablesOf(ts ...*yusuan.Table) []string {
+	var out []string
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		k := kindName(t.Kind)
+		dup := false
+		for _, o := range out {
+			dup = dup || o == k
+		}
+		if !dup {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package check
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"yusuan"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func reportFindings(t *testing.T) []yusuan.Finding {
+	p := prevYear(t)
+	set(rowOf(t, p, yusuan.IncomeExpenditureSummary, yusuan.SideIncome, "收入总计"), "amount", "125.92")
+	d := seedDoc(t)
+	d.Facts["basic_pct"] = yusuan.MustAmount("92.02")
+	img := &yusuan.Document{File: "scan.pdf", SHA256: "ff00", Meta: yusuan.Meta{Entity: "某县财政局", Year: 2026}}
+	return Check([]*yusuan.Document{p, d, img}, Options{})
+}
+
+func TestReportGolden(t *testing.T) {
+	fs := Filter{Year: 2026}.Apply(reportFindings(t))
+	var b bytes.Buffer
+	if err := Report(&b, fs); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/report.golden", b.Bytes())
+	// Documents with errors come first, most serious findings first.
+	out := b.String()
+	if i, j := strings.Index(out, "阳泉市生态环境局城区分局 2026"), strings.Index(out, "某县财政局 2026"); i < 0 || j < 0 || i > j {
+		t.Errorf("group order wrong:\n%s", out)
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	f := yusuan.Finding{Rule: "summary.balance", Severity: yusuan.SeverityError,
+		Documents: []yusuan.DocRef{{SHA256: "ab", File: "046008-2026.pdf", Entity: "阳泉市生态环境局城区分局", Year: 2026}},
+		Tables:    []string{"income_expenditure_summary"}, Message: "收入总计 108.32 ≠ 支出总计 108.22",
+		Expected: "108.22", Actual: "108.32", Pages: []int{3}}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, []yusuan.Finding{f, {Rule: "completeness.text_layer", Severity: yusuan.SeverityWarning}}); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"rule":"summary.balance","severity":"error","documents":[{"sha256":"ab","file":"046008-2026.pdf","entity":"阳泉市生态环境局城区分局","year":2026}],"tables":["income_expenditure_summary"],"message":"收入总计 108.32 ≠ 支出总计 108.22","expected":"108.22","actual":"108.32","pages":[3]}
+{"rule":"completeness.text_layer","severity":"warning","documents":[],"tables":[],"message":""}
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	fs := reportFindings(t)
+	cases := []struct {
+		name string
+		f    Filter
+		want func(yusuan.Finding) bool
+	}{
+		{"year 2025", Filter{Year: 2025}, func(f yusuan.Finding) bool {
+			for _, d := range f.Documents {
+				if d.Year == 2025 {
+					return true
+				}
+			}
+			return false
+		}},
+		{"rule prefix", Filter{Rules: []string{"narrative."}}, func(f yusuan.Finding) bool { return strings.HasPrefix(f.Rule, "narrative.") }},
+		{"rule id", Filter{Rules: []string{"year.previous"}}, func(f yusuan.Finding) bool { return f.Rule == "year.previous" }},
+		{"entity", Filter{Entity: "某县 财政局"}, func(f yusuan.Finding) bool { return f.Documents[0].Entity == "某县财政局" }},
+		{"errors", Filter{MinSeverity: yusuan.SeverityError}, func(f yusuan.Finding) bool { return f.Severity == yusuan.SeverityError }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.f.Apply(fs)
+			n := 0
+			for _, f := range fs {
+				if c.want(f) {
+					n++
+				}
+			}
+			if len(got) != n || n == 0 {
+				t.Errorf("%d of %d kept, want %d", len(got), len(fs), n)
+			}
+			for _, f := range got {
+				if !c.want(f) {
+					t.Errorf("kept %s %s", f.Rule, f.Message)
+				}
+			}
+		})
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update to accept):\n%s", path, got)
+	}
+}

@@ -1,0 +1,379 @@
+package check
+
+import (
+	"strings"
+
+	"yusuan"
+)
+
+// incomeSources map the income lines of the summary tables to the source
+// columns of 收入总表 (by what the printed name contains).
+var incomeSources = []struct {
+	col   string
+	words []string
+}{
+	{"gpb", []string{"一般公共预算"}},
+	{"fund", []string{"政府性基金"}},
+	{"soe", []string{"国有资本经营"}},
+	{"special", []string{"财政专户"}},
+	{"unit", []string{"单位资金"}},
+	{"carryover", []string{"上年结转"}},
+}
+
+// findByWords is the first row whose normalised name contains one of words.
+func findByWords(rows []*yusuan.Row, words []string) *yusuan.Row {
+	for _, r := range rows {
+		n := normName(r.Name)
+		for _, w := range words {
+			if strings.Contains(n, w) {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// sourceRow finds an income source line of a two-sided table: current-year
+// sources among the items, 上年结转 among the carry-over lines.
+func (ts *twoSided) sourceRow(col string, words []string) *yusuan.Row {
+	if col == "carryover" {
+		heads := make([]*yusuan.Row, 0, len(ts.inc.extras))
+		for _, x := range ts.inc.extras {
+			heads = append(heads, x.head)
+		}
+		return findByWords(heads, words)
+	}
+	return findByWords(ts.inc.items, words)
+}
+
+// currentOrGrand is a side's 本年合计, or its 总计 when it prints none.
+func currentOrGrand(s sideRows) *yusuan.Row {
+	if s.current != nil {
+		return s.current
+	}
+	return s.grand
+}
+
+func one(x term) sum { return sum{ulps: x.m.ulp, n: 1} }
+
+func ruleCrossTotals(e *emitter, d *doc) {
+	ies := d.table(yusuan.IncomeExpenditureSummary)
+	inc := d.table(yusuan.IncomeSummary)
+	exp := d.table(yusuan.ExpenditureSummary)
+	fis := d.table(yusuan.FiscalSummary)
+	if ies == nil {
+		return
+	}
+	ts := d.twoSided(ies)
+	if inc != nil && ts.inc.grand != nil {
+		// A total printed blank while the table has figures was not read:
+		// no orZero for totals.
+		x := cell(ies, ts.inc.grand, ts.incCol, "收支总表 "+normName(ts.inc.grand.Name))
+		a := tableTotal(inc, "total", "收入总表 合计")
+		e.compare(a, x, one(x), tablesOf(inc, ies))
+		if r := totalRow(inc); r != nil {
+			for _, src := range incomeSources {
+				if _, printed := r.Values[src.col]; !printed {
+					continue
+				}
+				ir := ts.sourceRow(src.col, src.words)
+				if ir == nil {
+					continue
+				}
+				x := orZero(cell(ies, ir, ts.incCol, "收支总表 "+normName(ir.Name)))
+				a := orZero(cell(inc, r, src.col, "收入总表 合计（"+colName(src.col)+"）"))
+				e.compare(a, x, one(x), tablesOf(inc, ies))
+			}
+		}
+	}
+	if exp != nil {
+		if r := currentOrGrand(ts.exp); r != nil {
+			x := cell(ies, r, ts.expCols[0], "收支总表 "+normName(r.Name))
+			a := tableTotal(exp, "total", "支出总表 合计")
+			e.compare(a, x, one(x), tablesOf(exp, ies))
+		}
+	}
+	if fis != nil {
+		fs := d.twoSided(fis)
+		for _, src := range incomeSources[:3] {
+			fr := fs.sourceRow(src.col, src.words)
+			ir := ts.sourceRow(src.col, src.words)
+			if fr == nil || ir == nil {
+				continue
+			}
+			x := orZero(cell(ies, ir, ts.incCol, "收支总表 "+normName(ir.Name)))
+			a := orZero(cell(fis, fr, fs.incCol, "财政拨款收支总表 "+normName(fr.Name)))
+			e.compare(a, x, one(x), tablesOf(fis, ies))
+		}
+	}
+}
+
+// categoryTerms maps the 类 rows of a coded table by normalised name.
+func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
+	m := map[string]term{}
+	var order []string
+	for _, r := range dataRows(t) {
+		if levelOf(r) != 1 {
+			continue
+		}
+		n := normName(r.Name)
+		if _, dup := m[n]; !dup {
+			order = append(order, n)
+		}
+		m[n] = orZero(cell(t, r, col, kindLabel(t.Kind)+" "+rowLabel(r)))
+	}
+	return m, order
+}
+
+// kindLabels name tables in messages.
+var kindLabels = map[yusuan.TableKind]string{
+	yusuan.IncomeExpenditureSummary:     "收支总表",
+	yusuan.IncomeSummary:                "收入总表",
+	yusuan.ExpenditureSummary:           "支出总表",
+	yusuan.FiscalSummary:                "财政拨款收支总表",
+	yusuan.GeneralBudgetExpenditure:     "一般公共预算支出表",
+	yusuan.GeneralBudgetBasicByEconomic: "一般公共预算基本支出表",
+	yusuan.BasicExpenditure:             "基本支出表",
+	yusuan.GovFundIncome:                "政府性基金预算收入表",
+	yusuan.GovFundExpenditure:           "政府性基金预算支出表",
+	yusuan.StateCapital:                 "国有资本经营预算表",
+	yusuan.Procurement:                  "政府采购预算表",
+	yusuan.PerformanceTargets:           "绩效目标表",
+	yusuan.FAIncomeExpenditureSummary:   "收入支出决算总表",
+	yusuan.FAIncome:                     "收入决算表",
+	yusuan.FAExpenditure:                "支出决算表",
+	yusuan.FAFiscalSummary:              "财政拨款收入支出决算总表",
+	yusuan.FAGeneralBudgetExpenditure:   "一般公共预算财政拨款支出决算表",
+	yusuan.FAGeneralBudgetBasic:         "一般公共预算财政拨款基本支出决算表",
+	yusuan.FAGovFund:                    "政府性基金预算财政拨款收入支出决算表",
+	yusuan.FAStateCapital:               "国有资本经营预算财政拨款支出决算表",
+	yusuan.FAThreePublic:                "“三公”经费支出决算表",
+	yusuan.ThreePublic:                  "“三公”经费表",
+	yusuan.AdminOperating:               "机关运行经费表",
+	yusuan.ProjectCurrent:               "项目支出表（本年）",
+	yusuan.ProjectCarryover:             "项目支出表（上年结转）",
+}
+
+func kindLabel(k yusuan.TableKind) string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
+// matchCategories compares the categories of a two-sided table's
+// expenditure side (column col) with the 类 rows of a coded table (column
+// tcol). A nonzero category found on one side only is a warning: names vary
+// between templates more than figures do.
+func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, coded *yusuan.Table, tcol string) {
+	var printed sum
+	for _, r := range ts.exp.items {
+		printed.add(toMoney(r.Values[col], unitScale(two.Unit)))
+	}
+	if printed.n == 0 {
+		return // the categories' figures were not read
+	}
+	cats, order := categoryTerms(coded, tcol)
+	seen := map[string]bool{}
+	tables := tablesOf(two, coded)
+	for _, r := range ts.exp.items {
+		n := normName(r.Name)
+		a := cell(two, r, col, kindLabel(two.Kind)+" "+n)
+		c, ok := cats[n]
+		if !ok {
+			if a.m.ok && a.m.v != 0 {
+				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(),
+					msg:    kindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + kindLabel(coded.Kind) + "中无对应的类",
+					actual: a.String()})
+			}
+			continue
+		}
+		seen[n] = true
+		e.compare(orZero(a), c, one(c), tables)
+	}
+	for _, n := range order {
+		c := cats[n]
+		if seen[n] || c.m.v == 0 {
+			continue
+		}
+		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(),
+			msg:      c.label + " " + c.String() + " 在" + kindLabel(two.Kind) + "中无对应的支出功能分类",
+			expected: c.String()})
+	}
+}
+
+func ruleCrossCategories(e *emitter, d *doc) {
+	ies := d.table(yusuan.IncomeExpenditureSummary)
+	exp := d.table(yusuan.ExpenditureSummary)
+	if ies == nil || exp == nil {
+		return
+	}
+	ts := d.twoSided(ies)
+	matchCategories(e, ies, ts, ts.expCols[0], exp, "total")
+}
+
+// fiscalCarryover is the 上年财政拨款结转 of one source in a fiscal summary.
+func fiscalCarryover(fis *yusuan.Table, fs *twoSided, words []string) sum {
+	var s sum
+	sc := unitScale(fis.Unit)
+	for _, x := range fs.inc.extras {
+		if r := findByWords(x.subs, words); r != nil {
+			s.add(toMoney(r.Values[fs.incCol], sc))
+		} else if strings.Contains(normName(x.head.Name), "结转") && findByWords([]*yusuan.Row{x.head}, words) != nil {
+			s.add(toMoney(x.head.Values[fs.incCol], sc))
+		}
+	}
+	return s
+}
+
+// excludesCarryover reports whether a table's title says 不含上年结转.
+func excludesCarryover(t *yusuan.Table) bool {
+	return strings.Contains(fold(t.Title), "不含上年结转")
+}
+
+func ruleCrossGeneralBudget(e *emitter, d *doc) {
+	gbe := d.table(yusuan.GeneralBudgetExpenditure)
+	if gbe == nil {
+		return
+	}
+	if fis := d.table(yusuan.FiscalSummary); fis != nil {
+		fs := d.twoSided(fis)
+		if r := currentOrGrand(fs.exp); r != nil && anyCol([]*yusuan.Row{r}, "gpb") {
+			x := orZero(cell(fis, r, "gpb", "财政拨款收支总表 "+normName(r.Name)+"（一般公共预算）"))
+			co := fiscalCarryover(fis, fs, []string{"一般公共预算"})
+			a := tableTotal(gbe, "total", "一般公共预算支出表 合计")
+			x = withoutCarryover(a, x, co, excludesCarryover(gbe))
+			e.compare(a, x, one(x), tablesOf(gbe, fis))
+			if co.v == 0 {
+				matchCategories(e, fis, fs, "gpb", gbe, "total")
+			}
+		}
+	}
+	if econ := d.table(yusuan.GeneralBudgetBasicByEconomic); econ != nil {
+		x := tableTotal(econ, "total", "基本支出经济科目表 合计")
+		a := tableTotal(gbe, "basic", "一般公共预算支出表 合计（基本支出）")
+		e.compare(a, x, one(x), tablesOf(gbe, econ))
+	}
+}
+
+func ruleCrossAdminOperating(e *emitter, d *doc) {
+	ao := d.table(yusuan.AdminOperating)
+	econ := d.table(yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure)
+	if ao == nil || econ == nil || !hasValues(ao) {
+		return
+	}
+	a := tableTotal(ao, "total", "机关运行经费 合计")
+	x := tableTotal(econ, "public", kindLabel(econ.Kind)+" 公用经费")
+	tables := tablesOf(ao, econ)
+	if d.Meta.Scope == yusuan.ScopeDepartment {
+		// A department's 事业单位 have 公用经费 but no 机关运行经费: only
+		// more than all 公用经费 is a contradiction.
+		if a.m.v > x.m.v && judge(a.m.v, x.m.v, a.m.ulp+x.m.ulp) == mismatch {
+			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...),
+				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String(),
+				expected: "≤ " + x.String(), actual: a.String()})
+		}
+		return
+	}
+	e.compare(a, x, one(x), tables)
+}
+
+// projectTotal is a project table's figure for a column: its 合计 row, else
+// the sum of its unit lines, else of all lines.
+func (d *doc) projectTotal(t *yusuan.Table, col, label string) term {
+	if r := totalRow(t); r != nil {
+		return orZero(cell(t, r, col, label))
+	}
+	sc := unitScale(t.Unit)
+	var groups, all sum
+	for _, r := range dataRows(t) {
+		m := toMoney(r.Values[col], sc)
+		all.add(m)
+		if d.isUnitRow(r.Name) {
+			groups.add(m)
+		}
+	}
+	s := all
+	if groups.n > 0 {
+		s = groups
+	}
+	if s.n == 0 {
+		return zero(t, label)
+	}
+	x := sumTerm(label, s, sc, t)
+	x.m.ulp = s.ulps
+	return x
+}
+
+func ruleCrossProject(e *emitter, d *doc) {
+	pc := d.table(yusuan.ProjectCurrent)
+	if pc == nil {
+		return
+	}
+	pco := d.table(yusuan.ProjectCarryover)
+	if es := d.table(yusuan.ExpenditureSummary); es != nil {
+		x := tableTotal(es, "project", "支出总表 项目支出")
+		a := d.projectTotal(pc, "total", "项目支出表（本年）合计")
+		tables := tablesOf(pc, es)
+		if pco != nil && hasValues(pco) {
+			c := d.projectTotal(pco, "total", "")
+			a.m.v += c.m.v
+			a.m.ulp += c.m.ulp
+			a.label = "项目支出表（本年+上年结转）合计"
+			tables = tablesOf(pc, pco, es)
+			a.row = nil
+		}
+		e.compare(a, x, one(x), tables)
+	}
+	if gbe := d.table(yusuan.GeneralBudgetExpenditure); gbe != nil {
+		if _, ok := colSet(pc)["gpb"]; ok {
+			x := tableTotal(gbe, "project", "一般公共预算支出表 项目支出")
+			a := d.projectTotal(pc, "gpb", "项目支出表（本年）一般公共预算")
+			e.compare(a, x, one(x), tablesOf(pc, gbe))
+		}
+	}
+}
+
+func colSet(t *yusuan.Table) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range valueCols(t) {
+		m[c] = true
+	}
+	return m
+}
+
+func ruleCrossGovFund(e *emitter, d *doc) {
+	gf := d.table(yusuan.GovFundExpenditure)
+	fis := d.table(yusuan.FiscalSummary)
+	if gf == nil || fis == nil {
+		return
+	}
+	fs := d.twoSided(fis)
+	r := currentOrGrand(fs.exp)
+	if r == nil {
+		return
+	}
+	x := orZero(cell(fis, r, "fund", "财政拨款收支总表 "+normName(r.Name)+"（政府性基金）"))
+	co := fiscalCarryover(fis, fs, []string{"政府性基金"})
+	a := tableTotal(gf, "total", "政府性基金预算支出表 合计")
+	x = withoutCarryover(a, x, co, excludesCarryover(gf))
+	e.compare(a, x, one(x), tablesOf(gf, fis))
+}
+
+// withoutCarryover is the fiscal summary's figure a table should equal when
+// the fiscal summary includes 上年财政拨款结转: less the carry-over when the
+// table's title says 不含上年结转, or when it agrees that way (templates do
+// not always say).
+func withoutCarryover(a, x term, co sum, excludes bool) term {
+	if co.v == 0 {
+		return x
+	}
+	y := x
+	y.m.v -= co.v
+	y.m.ulp += co.ulps
+	y.label += "−上年结转"
+	if excludes || judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
+		return y
+	}
+	return x
+}

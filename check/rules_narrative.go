@@ -1,0 +1,547 @@
+package check
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+
+	"yusuan"
+)
+
+const narrativeTable = "narrative"
+
+// factPages are the pages where a fact was read.
+func (d *doc) factPages(keys ...string) []int {
+	var out []int
+	for _, s := range d.Sources {
+		if slices.Contains(keys, s.Key) && s.Page != 0 {
+			out = append(out, s.Page)
+		}
+	}
+	return out
+}
+
+// factTarget ties a narrative fact to the table figure it names.
+type factTarget struct {
+	key, label string
+	table      func(d *doc) (term, bool)
+}
+
+func iesTerm(d *doc, pick func(ts *twoSided) (*yusuan.Row, string)) (term, bool) {
+	t := d.table(yusuan.IncomeExpenditureSummary)
+	if t == nil {
+		return term{}, false
+	}
+	r, col := pick(d.twoSided(t))
+	if r == nil {
+		return term{}, false
+	}
+	x := cell(t, r, col, "收支总表 "+normName(r.Name))
+	if !x.m.ok && hasValues(t) && totalKindOf(r.Name) != notTotal {
+		return x, false // a total printed blank was not read
+	}
+	return orZero(x), true
+}
+
+func totalOf(kinds []yusuan.TableKind, col, label string) func(d *doc) (term, bool) {
+	return func(d *doc) (term, bool) {
+		t := d.table(kinds...)
+		if t == nil {
+			return term{}, false
+		}
+		return tableTotal(t, col, kindLabel(t.Kind)+" "+label), true
+	}
+}
+
+// factTargets are data: which table figure each fact key must equal.
+var factTargets = []factTarget{
+	{"total_income", "收入总计", func(d *doc) (term, bool) {
+		return iesTerm(d, func(ts *twoSided) (*yusuan.Row, string) { return ts.inc.grand, ts.incCol })
+	}},
+	{"total_expenditure", "支出总计", func(d *doc) (term, bool) {
+		return iesTerm(d, func(ts *twoSided) (*yusuan.Row, string) { return ts.exp.grand, ts.expCols[0] })
+	}},
+	{"current_income", "本年收入", func(d *doc) (term, bool) {
+		return iesTerm(d, func(ts *twoSided) (*yusuan.Row, string) { return ts.inc.current, ts.incCol })
+	}},
+	{"carryover_income", "上年结转", func(d *doc) (term, bool) {
+		return iesTerm(d, func(ts *twoSided) (*yusuan.Row, string) {
+			return ts.sourceRow("carryover", []string{"上年结转"}), ts.incCol
+		})
+	}},
+	{"gpb_income", "一般公共预算收入", func(d *doc) (term, bool) {
+		return iesTerm(d, func(ts *twoSided) (*yusuan.Row, string) {
+			return ts.sourceRow("gpb", []string{"一般公共预算"}), ts.incCol
+		})
+	}},
+	{"basic", "基本支出", totalOf([]yusuan.TableKind{yusuan.ExpenditureSummary}, "basic", "合计（基本支出）")},
+	{"project", "项目支出", totalOf([]yusuan.TableKind{yusuan.ExpenditureSummary}, "project", "合计（项目支出）")},
+	{"personnel", "人员经费", totalOf([]yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure}, "personnel", "合计（人员经费）")},
+	{"public", "公用经费", totalOf([]yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure}, "public", "合计（公用经费）")},
+	{"three_public", "“三公”经费", totalOf([]yusuan.TableKind{yusuan.ThreePublic}, "total", "合计")},
+	{"admin_operating", "机关运行经费", totalOf([]yusuan.TableKind{yusuan.AdminOperating}, "total", "合计")},
+	{"performance_amount", "绩效目标项目金额", performanceTerm},
+}
+
+// performanceTerm sums the 年度资金总额 of the project performance target
+// tables. Those tables are free-form: one table per project with a row
+// named …年度资金总额… (its first printed value), or one table listing the
+// projects with a column whose header says 年度资金总额; the unit is the
+// table's, else a printed "（元）"/"（万元）". When the narrative states how
+// many projects it publishes and the tables show another number, the sum
+// is not comparable and there is no term.
+func performanceTerm(d *doc) (term, bool) {
+	var s sum
+	var first *yusuan.Table
+	projects := 0
+	for i := range d.Tables {
+		t := &d.Tables[i]
+		if t.Kind != yusuan.PerformanceTargets {
+			continue
+		}
+		sc := perfScale(t)
+		amounts := annualFunds(t)
+		for _, a := range amounts {
+			s.add(toMoney(a, sc))
+		}
+		projects += len(amounts)
+		if first == nil && len(amounts) > 0 {
+			first = t
+		}
+	}
+	if s.n == 0 {
+		return term{}, false
+	}
+	if n, ok := d.Facts["performance_project_count"]; ok && !n.IsNull() && n.String() != strconv.Itoa(projects) {
+		return term{}, false
+	}
+	sc := perfScale(first)
+	x := sumTerm("绩效目标表 年度资金总额", s, sc, first)
+	x.m.ulp = s.ulps
+	return x, true
+}
+
+// annualFunds lists the 年度资金总额 printed in a performance table.
+func annualFunds(t *yusuan.Table) []yusuan.Amount {
+	var out []yusuan.Amount
+	var col string
+	for _, k := range allCols(t) {
+		if strings.Contains(k, "年度资金总额") || strings.Contains(fold(t.Headers[k]), "年度资金总额") {
+			col = k
+			break
+		}
+	}
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if col != "" {
+			if v := r.Values[col]; !v.IsNull() && totalKindOf(r.Name) == notTotal {
+				out = append(out, v)
+			}
+			continue
+		}
+		if strings.Contains(fold(r.Name), "年度资金总额") {
+			keys := make([]string, 0, len(r.Values))
+			for k := range r.Values {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				if !r.Values[k].IsNull() {
+					out = append(out, r.Values[k])
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func perfScale(t *yusuan.Table) int64 {
+	if strings.TrimSpace(t.Unit) != "" {
+		return unitScale(t.Unit)
+	}
+	texts := []string{t.Title}
+	for _, h := range t.Headers {
+		texts = append(texts, h)
+	}
+	for i := range t.Rows {
+		texts = append(texts, t.Rows[i].Name)
+	}
+	for _, s := range texts {
+		s = fold(s)
+		if strings.Contains(s, "(万元)") {
+			return scale万元
+		}
+		if strings.Contains(s, "(元)") {
+			return scale元
+		}
+	}
+	return scale元
+}
+
+func ruleNarrativeFigure(e *emitter, d *doc) {
+	for _, ft := range factTargets {
+		f, ok := d.fact(ft.key, "情况说明 "+ft.label)
+		if !ok {
+			continue
+		}
+		if ft.key == "three_public" && f.m.v == 0 {
+			continue // narrative.three_public
+		}
+		x, ok := ft.table(d)
+		if !ok {
+			continue
+		}
+		f.table = nil
+		tables := append([]string{narrativeTable}, tablesOf(x.table)...)
+		if ft.key == "performance_amount" {
+			// The table (often in 元) is checked against the text (万元).
+			e.compare(x, f, one(f), []string{string(yusuan.PerformanceTargets), narrativeTable}, d.factPages(ft.key)...)
+			continue
+		}
+		e.compare(f, x, one(x), tables, d.factPages(ft.key)...)
+	}
+}
+
+// percentTargets: each stated share, its part and the wholes it may be a
+// share of (fact keys, whose table figures are preferred). Templates differ
+// on the whole (支出总计, 本年支出合计, 基本+项目): a share agreeing with any
+// of them is right.
+var percentTargets = []struct {
+	key, label string
+	part       string
+	wholes     [][]string // each whole is the sum of these keys
+}{
+	{"gpb_income_pct", "一般公共预算收入占比", "gpb_income", [][]string{{"total_income"}, {"current_income"}}},
+	{"basic_pct", "基本支出占比", "basic", [][]string{{"total_expenditure"}, {"basic", "project"}}},
+	{"project_pct", "项目支出占比", "project", [][]string{{"total_expenditure"}, {"basic", "project"}}},
+}
+
+// figure is the table figure a fact names, else the fact itself.
+func (d *doc) figure(key string) (term, bool) {
+	for _, ft := range factTargets {
+		if ft.key == key {
+			if x, ok := ft.table(d); ok {
+				return x, true
+			}
+		}
+	}
+	if key == "total_expenditure" {
+		if t := d.table(yusuan.ExpenditureSummary); t != nil {
+			return tableTotal(t, "total", "支出总表 合计"), true
+		}
+	}
+	return d.fact(key, "情况说明 "+key)
+}
+
+func decOf(a yusuan.Amount) decimal.Decimal { return a.Decimal() }
+
+func ruleNarrativePercent(e *emitter, d *doc) {
+	for _, pt := range percentTargets {
+		stated, ok := d.Facts[pt.key]
+		if !ok || stated.IsNull() {
+			continue
+		}
+		part, ok := d.figure(pt.part)
+		if !ok || !part.m.ok {
+			continue
+		}
+		k := int32(stated.Places())
+		halfUlp := decimal.New(5, -k-1)
+		type cand struct {
+			whole term
+			r     decimal.Decimal
+			diff  decimal.Decimal
+		}
+		var best *cand
+		for _, keys := range pt.wholes {
+			var w term
+			okAll := true
+			for i, key := range keys {
+				x, ok := d.figure(key)
+				if !ok || !x.m.ok {
+					okAll = false
+					break
+				}
+				if i == 0 {
+					w = x
+				} else {
+					w.m.v += x.m.v
+					w.label += "+" + x.label
+					w.table = nil
+				}
+			}
+			if !okAll || w.m.v == 0 {
+				continue
+			}
+			r := decimal.NewFromInt(part.m.v).Mul(decimal.NewFromInt(100)).DivRound(decimal.NewFromInt(w.m.v), k+6)
+			c := cand{w, r, decOf(stated).Sub(r).Abs()}
+			if best == nil || c.diff.LessThan(best.diff) {
+				best = &c
+			}
+		}
+		if best == nil || best.diff.LessThanOrEqual(halfUlp) {
+			continue
+		}
+		whole := best.whole
+		f := finding{
+			tables:   append([]string{narrativeTable}, tablesOf(part.table, whole.table)...),
+			pages:    d.factPages(pt.key),
+			expected: best.r.StringFixed(k), actual: stated.String(),
+			msg: "情况说明 " + pt.label + " " + stated.String() + "% ≠ " + part.label + " " + part.String() +
+				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
+				" = " + best.r.StringFixed(k+2) + "%",
+		}
+		if best.diff.LessThanOrEqual(decimal.New(1, -k)) {
+			f.sev = yusuan.SeverityInfo
+			f.msg = "尾差：" + f.msg
+		}
+		e.add(f)
+	}
+}
+
+// yoyFacts are the stated year-on-year figures: this year's figure, last
+// year's, the change and the percentage (fact keys; any may be missing).
+var yoyFacts = []struct{ cur, prev, change, pct, label string }{
+	{"total_income", "total_income_prev", "yoy_change", "yoy_change_pct", "收入总计"},
+	{"admin_operating", "admin_operating_prev", "admin_operating_change", "admin_operating_change_pct", "机关运行经费"},
+}
+
+func half(a yusuan.Amount) decimal.Decimal { return decimal.New(5, -int32(a.Places())-1) }
+
+func ruleNarrativeYoY(e *emitter, d *doc) {
+	tables := []string{narrativeTable, string(yusuan.IncomeExpenditureSummary)}
+	for _, y := range yoyFacts {
+		get := func(k string) (yusuan.Amount, bool) {
+			a, ok := d.Facts[k]
+			return a, ok && !a.IsNull()
+		}
+		cur, okCur := get(y.cur)
+		prev, okPrev := get(y.prev)
+		change, okChange := get(y.change)
+		pct, okPct := get(y.pct)
+		pages := d.factPages(y.cur, y.prev, y.change, y.pct)
+		// The stated change = this year − last year, both as stated.
+		if okCur && okPrev && okChange {
+			want := cur.Decimal().Sub(prev.Decimal())
+			tol := half(cur).Add(half(prev)).Add(half(change))
+			if change.Decimal().Sub(want).Abs().GreaterThan(tol) {
+				e.add(finding{tables: tables, pages: pages, expected: want.String(), actual: change.String(),
+					msg: "情况说明 " + y.label + "增减 " + change.String() + " ≠ " + cur.String() + " − 上年 " + prev.String() +
+						" = " + want.String()})
+			}
+		}
+		if !okChange || !okPct {
+			continue
+		}
+		c, p := change.Decimal(), pct.Decimal()
+		if !c.IsZero() && !p.IsZero() && c.Sign() != p.Sign() {
+			e.add(finding{tables: tables, pages: pages, actual: pct.String(),
+				msg: "情况说明 " + y.label + "增减 " + change.String() + " 万元与增减率 " + pct.String() + "% 方向相反"})
+			continue
+		}
+		// Last year's figure as stated, or this year's less the change; the
+		// percentage may be anything their rounding allows, plus half a unit
+		// of its own last digit.
+		var bases []decimal.Decimal
+		var base decimal.Decimal
+		hc := half(change)
+		switch {
+		case okPrev:
+			base = prev.Decimal()
+			bases = []decimal.Decimal{base.Sub(half(prev)), base.Add(half(prev))}
+		case okCur:
+			base = cur.Decimal().Sub(c)
+			for _, dt := range []decimal.Decimal{half(cur).Neg(), half(cur)} {
+				for _, dc := range []decimal.Decimal{hc.Neg(), hc} {
+					bases = append(bases, cur.Decimal().Add(dt).Sub(c.Add(dc)))
+				}
+			}
+		default:
+			continue
+		}
+		k := int32(pct.Places())
+		first := true
+		var lo, hi decimal.Decimal
+		for _, b := range bases {
+			if b.Sign() <= 0 {
+				first = true
+				break
+			}
+			for _, dc := range []decimal.Decimal{hc.Neg(), hc} {
+				r := c.Add(dc).Mul(decimal.NewFromInt(100)).DivRound(b, k+6)
+				if first || r.LessThan(lo) {
+					lo = r
+				}
+				if first || r.GreaterThan(hi) {
+					hi = r
+				}
+				first = false
+			}
+		}
+		if first || base.Sign() <= 0 {
+			continue // no meaningful base
+		}
+		hp := decimal.New(5, -k-1)
+		if p.GreaterThanOrEqual(lo.Sub(hp)) && p.LessThanOrEqual(hi.Add(hp)) {
+			continue
+		}
+		r := c.Mul(decimal.NewFromInt(100)).DivRound(base, k+2)
+		e.add(finding{tables: tables, pages: pages, expected: r.StringFixed(k), actual: pct.String(),
+			msg: "情况说明 " + y.label + "增减率 " + pct.String() + "% ≠ 增减额 " + change.String() + " ÷ 上年 " +
+				base.String() + " = " + r.String() + "%"})
+	}
+}
+
+// noThreePublicRE matches statements that there is no “三公” budget (quotes
+// removed first).
+var noThreePublicRE = regexp.MustCompile(`(无|没有|未安排|不存在)(财政拨款)?(安排)?(的)?三公经费|三公经费(预算|支出)?(数)?(均)?为(0|零|0\.00)(万元|元)?[，。；,;]`)
+
+func ruleNarrativeThreePublic(e *emitter, d *doc) {
+	t := d.table(yusuan.ThreePublic)
+	if t == nil {
+		return
+	}
+	f, hasFact := d.fact("three_public", "情况说明 “三公”经费")
+	saysNone := (hasFact && f.m.v == 0) || (!hasFact && noThreePublicRE.MatchString(stripQuotes(fold(d.narrative()))))
+	tot := tableTotal(t, "total", "“三公”经费表 合计")
+	if !hasValues(t) {
+		tot = zero(t, tot.label)
+	}
+	if !tot.m.ok {
+		return // the table's total could not be read
+	}
+	tables := []string{narrativeTable, string(t.Kind)}
+	pages := append(d.factPages("three_public"), t.Pages...)
+	switch {
+	case saysNone && tot.m.v != 0:
+		e.add(finding{tables: tables, pages: pages, expected: "0", actual: tot.String(),
+			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String()})
+	case hasFact && f.m.v != 0 && tot.m.v == 0:
+		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0",
+			msg: "情况说明称“三公”经费 " + f.String() + " 万元，但“三公”经费表无数"})
+	}
+}
+
+// dateRE finds 截至/截止 dates in the text.
+var dateRE = regexp.MustCompile(`截[至止]([0-9]{4})年(([0-9]{1,2})月([0-9]{1,2}日)?|底|末|年底|年末)?`)
+
+// wrongLevel lists definitions that name a level of government.
+var levelWords = []struct {
+	word       string
+	provincial bool // the word belongs to provincial documents
+}{
+	{"省直部门", true}, {"省级部门", true}, {"省直单位", true}, {"省级预算部门", true},
+	{"市直部门", false}, {"市级部门", false}, {"县直部门", false}, {"区直部门", false},
+}
+
+// isProvincial guesses the level of an entity from its name.
+func isProvincial(entity string) bool {
+	e := fold(entity)
+	return (strings.Contains(e, "省") || strings.Contains(e, "自治区")) &&
+		!strings.ContainsAny(e, "市县州旗盟")
+}
+
+func ruleNarrativeBoilerplate(e *emitter, d *doc) {
+	tables := []string{narrativeTable}
+	// Duplicated phrases: 主要原因是主要原因是.
+	counts := map[string]int{}
+	var order []string
+	pagesOf := map[string][]int{}
+	for _, s := range d.Narrative {
+		for _, ph := range repeatedPhrases(s.Text) {
+			if counts[ph] == 0 {
+				order = append(order, ph)
+			}
+			counts[ph]++
+			pagesOf[ph] = append(pagesOf[ph], s.Page)
+		}
+	}
+	for _, ph := range order {
+		msg := "重复词组“" + ph + "”"
+		if counts[ph] > 1 {
+			msg += "（" + strconv.Itoa(counts[ph]) + " 处）"
+		}
+		e.add(finding{tables: tables, pages: pagesOf[ph], msg: msg, actual: ph})
+	}
+	// Dates from another year.
+	y := d.Meta.Year
+	if y != 0 {
+		seen := map[string]bool{}
+		for _, s := range d.Narrative {
+			for _, m := range dateRE.FindAllStringSubmatch(fold(s.Text), -1) {
+				yr, _ := strconv.Atoi(m[1])
+				if dateFits(d.Meta.Kind, y, yr, m[3], m[2]) || seen[m[0]] {
+					continue
+				}
+				seen[m[0]] = true
+				e.add(finding{tables: tables, pages: []int{s.Page}, actual: m[0],
+					msg: "日期“" + m[0] + "”与 " + strconv.Itoa(y) + " 年度文件不符"})
+			}
+		}
+	}
+	// Definitions naming another level of government.
+	if d.Meta.Entity != "" {
+		prov := isProvincial(d.Meta.Entity)
+		for _, lw := range levelWords {
+			if lw.provincial == prov {
+				continue
+			}
+			for _, s := range d.Narrative {
+				if strings.Contains(s.Text, lw.word) {
+					e.add(finding{tables: tables, pages: []int{s.Page}, actual: lw.word,
+						msg: "“" + lw.word + "”不合本级（" + d.Meta.Entity + "）"})
+					break
+				}
+			}
+		}
+	}
+}
+
+// dateFits: a budget for year y speaks of dates in y, or of the end of y-1;
+// a final account of dates in y or y+1.
+func dateFits(kind yusuan.DocKind, y, yr int, month, tail string) bool {
+	if yr == y {
+		return true
+	}
+	if kind == yusuan.KindFinalAccount {
+		return yr == y+1
+	}
+	if yr == y-1 {
+		return month == "12" || tail == "底" || tail == "末" || tail == "年底" || tail == "年末"
+	}
+	return false
+}
+
+// repeatedPhrases finds Han phrases of 3–10 characters printed twice in a
+// row.
+func repeatedPhrases(text string) []string {
+	rs := []rune(text)
+	var out []string
+	for i := 0; i < len(rs); i++ {
+		for l := 10; l >= 3; l-- {
+			if i+2*l > len(rs) || rs[i] != rs[i+l] || rs[i] < 0x3400 {
+				continue
+			}
+			if slices.Equal(rs[i:i+l], rs[i+l:i+2*l]) && allHan(rs[i:i+l]) {
+				out = append(out, string(rs[i:i+2*l]))
+				i += 2*l - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,840 @@
+package check
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"yusuan"
+)
+
+// colNames are the Chinese names of column keys, for messages.
+var colNames = map[string]string{
+	"total": "合计", "subtotal": "小计", "amount": "金额", "current": "当年预算", "carryover": "上年结转",
+	"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费",
+	"gpb": "一般公共预算", "fund": "政府性基金", "soe": "国有资本经营预算", "special": "财政专户管理资金",
+	"unit": "单位资金", "business": "事业收入", "other": "其他收入",
+}
+
+func colName(c string) string {
+	if n, ok := colNames[c]; ok {
+		return n
+	}
+	return c
+}
+
+// twoSided is a 收支总表 or 财政拨款收支总表 read as two columns of rows.
+type twoSided struct {
+	t        *yusuan.Table
+	inc, exp sideRows
+	incCol   string   // the income amount column
+	expCols  []string // expenditure columns, the total first
+}
+
+// sideRows splits one side: the items (sources or categories) down to the
+// current-year total, then carry-over lines down to the grand total.
+type sideRows struct {
+	items   []*yusuan.Row
+	current *yusuan.Row
+	extras  []extra
+	grand   *yusuan.Row
+}
+
+// extra is a line between 本年合计 and 总计 (上年结转 …) with its sub-lines
+// (一、一般公共预算 … under 上年财政拨款结转).
+type extra struct {
+	head *yusuan.Row
+	subs []*yusuan.Row
+}
+
+func (d *doc) twoSided(t *yusuan.Table) *twoSided {
+	if ts, ok := d.sides[t]; ok {
+		return ts
+	}
+	ts := analyseTwoSided(t)
+	if d.sides == nil {
+		d.sides = map[*yusuan.Table]*twoSided{}
+	}
+	d.sides[t] = ts
+	return ts
+}
+
+func analyseTwoSided(t *yusuan.Table) *twoSided {
+	ts := &twoSided{t: t}
+	var inc, exp []*yusuan.Row
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		switch r.Side {
+		case yusuan.SideIncome:
+			inc = append(inc, r)
+		case yusuan.SideExpenditure:
+			exp = append(exp, r)
+		}
+	}
+	ts.inc, ts.exp = splitSide(inc), splitSide(exp)
+	// Some templates list 款 and 项 under each 类 without ordinals: the
+	// categories are then the lines named as 类.
+	if cats := slices.DeleteFunc(slices.Clone(ts.exp.items), func(r *yusuan.Row) bool {
+		return !categoryNames[normName(r.Name)]
+	}); len(cats) > 0 && !slices.ContainsFunc(ts.exp.items, func(r *yusuan.Row) bool { return hasChineseOrdinal(r.Name) }) {
+		ts.exp.items = cats
+	}
+	ts.incCol = pickCol(inc, "amount", "total", "subtotal")
+	main := pickCol(exp, "total", "subtotal", "amount")
+	ts.expCols = []string{main}
+	for _, c := range []string{"current", "carryover", "gpb", "fund", "soe"} {
+		if c != main && anyCol(exp, c) {
+			ts.expCols = append(ts.expCols, c)
+		}
+	}
+	return ts
+}
+
+func anyCol(rows []*yusuan.Row, c string) bool {
+	for _, r := range rows {
+		if _, ok := r.Values[c]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func pickCol(rows []*yusuan.Row, cands ...string) string {
+	for _, c := range cands {
+		if anyCol(rows, c) {
+			return c
+		}
+	}
+	return cands[0]
+}
+
+// categoryNames are the 类 of the functional classification (支出功能分类),
+// current and older names.
+var categoryNames = map[string]bool{
+	"一般公共服务支出": true, "外交支出": true, "国防支出": true, "公共安全支出": true, "教育支出": true,
+	"科学技术支出": true, "文化旅游体育与传媒支出": true, "文化体育与传媒支出": true, "社会保障和就业支出": true,
+	"社会保险基金支出": true, "卫生健康支出": true, "医疗卫生与计划生育支出": true, "医疗卫生支出": true,
+	"节能环保支出": true, "城乡社区支出": true, "农林水支出": true, "交通运输支出": true,
+	"资源勘探工业信息等支出": true, "资源勘探信息等支出": true, "商业服务业等支出": true, "金融支出": true,
+	"援助其他地区支出": true, "自然资源海洋气象等支出": true, "国土海洋气象等支出": true, "住房保障支出": true,
+	"粮油物资储备支出": true, "国有资本经营预算支出": true, "灾害防治及应急管理支出": true, "预备费": true,
+	"其他支出": true, "转移性支出": true, "债务还本支出": true, "债务付息支出": true, "债务发行费用支出": true,
+	"抗疫特别国债安排的支出": true,
+}
+
+// carryWords mark the lines between 本年合计 and 总计: carry-overs and the
+// like (上年结转, 年终结转, 用事业基金弥补收支差额, 年初结转和结余 …).
+var carryWords = []string{"结转", "结余", "弥补", "事业基金", "上年", "年末", "年终", "年初"}
+
+func isCarry(name string) bool {
+	n := normName(name)
+	for _, w := range carryWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitSide sorts one side's lines: the items (sources or categories), the
+// carry-over lines (with the lines detailing them), the current-year and the
+// grand total; templates print 本年合计 before or after the items.
+func splitSide(rows []*yusuan.Row) sideRows {
+	var s sideRows
+	inExtras := false
+	for _, r := range rows {
+		if s.grand != nil || isColumnNumberRow(r.Name) {
+			continue
+		}
+		switch totalKindOf(r.Name) {
+		case totalCurrent:
+			if s.current == nil {
+				s.current = r
+				continue
+			}
+		case totalGrand:
+			s.grand = r
+			continue
+		case totalPlain:
+			continue
+		}
+		switch {
+		case isCarry(r.Name):
+			s.extras = append(s.extras, extra{head: r})
+			inExtras = true
+		case inExtras:
+			s.extras[len(s.extras)-1].subs = append(s.extras[len(s.extras)-1].subs, r)
+		default:
+			s.items = append(s.items, r)
+		}
+	}
+	// Sources and categories carry 一、二、…; lines without one are
+	// sub-items (1.事业收入) or blanks, not terms of the total.
+	ord := slices.ContainsFunc(s.items, func(r *yusuan.Row) bool { return hasChineseOrdinal(r.Name) })
+	if ord {
+		s.items = slices.DeleteFunc(s.items, func(r *yusuan.Row) bool { return !hasChineseOrdinal(r.Name) })
+	}
+	return s
+}
+
+// extraValue is a carry-over line's figure: its own, or the sum of its
+// sub-lines when it prints none.
+func extraValue(t *yusuan.Table, x extra, col string, s *sum) {
+	sc := unitScale(t.Unit)
+	if m := toMoney(x.head.Values[col], sc); m.ok {
+		s.add(m)
+		return
+	}
+	for _, r := range x.subs {
+		s.add(toMoney(r.Values[col], sc))
+	}
+}
+
+func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
+	ts := d.twoSided(t)
+	tables := tablesOf(t)
+	sc := unitScale(t.Unit)
+	mainExp := ts.expCols[0]
+	// 收入总计 = 支出总计.
+	if ts.inc.grand != nil && ts.exp.grand != nil {
+		a := orZero(cell(t, ts.inc.grand, ts.incCol, normName(ts.inc.grand.Name)))
+		x := orZero(cell(t, ts.exp.grand, mainExp, normName(ts.exp.grand.Name)))
+		e.compare(a, x, sum{ulps: x.m.ulp, n: 1}, tables)
+	}
+	// 本年收入合计 = Σ sources.
+	if r := ts.inc.current; r != nil {
+		var s sum
+		for _, it := range ts.inc.items {
+			s.add(toMoney(it.Values[ts.incCol], sc))
+		}
+		if s.n > 0 {
+			e.compare(orZero(cell(t, r, ts.incCol, normName(r.Name))), sumTerm("Σ收入来源", s, sc, t), s, tables)
+		}
+	}
+	// 本年支出合计 = Σ categories, column by column.
+	if r := ts.exp.current; r != nil {
+		var checks []colCheck
+		for _, c := range ts.expCols {
+			var s sum
+			for _, it := range ts.exp.items {
+				s.add(toMoney(it.Values[c], sc))
+			}
+			if s.n == 0 {
+				continue // the column is not printed for the categories
+			}
+			checks = append(checks, colCheck{c, orZero(cell(t, r, c, "")), sumTerm("Σ功能分类", s, sc, t), s})
+		}
+		e.compareCols(normName(r.Name), checks, tables)
+	}
+	// 总计 = 本年合计 + carry-over lines, on each side.
+	for _, side := range []struct {
+		s   sideRows
+		col string
+	}{{ts.inc, ts.incCol}, {ts.exp, mainExp}} {
+		if side.s.grand == nil || side.s.current == nil {
+			continue
+		}
+		var s sum
+		s.add(toMoney(side.s.current.Values[side.col], sc))
+		for _, x := range side.s.extras {
+			extraValue(t, x, side.col, &s)
+		}
+		e.compare(orZero(cell(t, side.s.grand, side.col, normName(side.s.grand.Name))),
+			sumTerm(normName(side.s.current.Name)+"+结转", s, sc, t), s, tables)
+	}
+	// Each category: 合计 = 当年 + 结转 (收支总表 only; the fiscal table's
+	// 小计 = Σ sources is row.sum).
+	if slices.Contains(ts.expCols, "current") || slices.Contains(ts.expCols, "carryover") {
+		for _, r := range append(slices.Clone(ts.exp.items), ts.exp.current, ts.exp.grand) {
+			if r == nil {
+				continue
+			}
+			var s sum
+			s.add(toMoney(r.Values["current"], sc))
+			s.add(toMoney(r.Values["carryover"], sc))
+			tot := cell(t, r, mainExp, normName(r.Name)+"（合计）")
+			if !tot.m.ok && s.n == 0 {
+				continue
+			}
+			e.compare(orZero(tot), sumTerm("当年预算+上年结转", s, sc, t), s, tables)
+		}
+	}
+}
+
+// rowSumFamily says which columns add up to the total in a kind of table.
+type rowSumFamily int
+
+const (
+	famNone rowSumFamily = iota
+	famBasicProject
+	famPersonnelPublic
+	famSources
+)
+
+var rowSumFamilies = map[yusuan.TableKind]rowSumFamily{
+	yusuan.ExpenditureSummary:           famBasicProject,
+	yusuan.GeneralBudgetExpenditure:     famBasicProject,
+	yusuan.GovFundExpenditure:           famBasicProject,
+	yusuan.StateCapital:                 famBasicProject,
+	yusuan.FAExpenditure:                famBasicProject,
+	yusuan.FAGeneralBudgetExpenditure:   famBasicProject,
+	yusuan.FAGovFund:                    famBasicProject,
+	yusuan.FAStateCapital:               famBasicProject,
+	yusuan.GeneralBudgetBasicByEconomic: famPersonnelPublic,
+	yusuan.BasicExpenditure:             famPersonnelPublic,
+	yusuan.FAGeneralBudgetBasic:         famPersonnelPublic,
+	yusuan.IncomeSummary:                famSources,
+	yusuan.FAIncome:                     famSources,
+	yusuan.ThreePublic:                  famSources,
+	yusuan.AdminOperating:               famSources,
+	yusuan.ProjectCurrent:               famSources,
+	yusuan.ProjectCarryover:             famSources,
+	yusuan.FiscalSummary:                famSources, // expenditure side: 小计 = gpb + fund + soe
+}
+
+// unitSubKeys are columns that detail 单位资金 in some templates; a total
+// may or may not count them besides `unit`.
+var unitSubKeys = []string{"business", "other", "operating", "superior", "affiliated"}
+
+// sourceKeys are the funding-source columns that add up to a total.
+var sourceKeys = []string{"gpb", "fund", "soe", "special", "unit", "carryover", "business", "other",
+	"operating", "superior", "affiliated", "subtotal"}
+
+// notParts are columns that are never terms of a row total.
+var notParts = []string{"total", "subtotal", "budget", "actual", "amount", "prev", "change", "pct"}
+
+// partSets are the alternative sets of columns that may add up to the total
+// column in a table; a row agrees when any of them does.
+func partSets(t *yusuan.Table, fam rowSumFamily) (string, [][]string) {
+	cols := t.Columns
+	if len(cols) == 0 {
+		seen := map[string]bool{}
+		for i := range t.Rows {
+			for k := range t.Rows[i].Values {
+				if !seen[k] {
+					seen[k] = true
+					cols = append(cols, k)
+				}
+			}
+		}
+		slices.Sort(cols)
+	}
+	has := func(c string) bool { return slices.Contains(cols, c) }
+	if slices.ContainsFunc(cols, func(c string) bool { return strings.HasPrefix(c, "budget") || strings.HasPrefix(c, "actual") }) {
+		return "", nil // 预算数/决算数 side by side: not a sum
+	}
+	totalCol := "total"
+	if !has("total") {
+		if !has("subtotal") {
+			return "", nil
+		}
+		totalCol = "subtotal"
+	}
+	switch fam {
+	case famBasicProject:
+		if !has("basic") || !has("project") {
+			return "", nil // a part column was not extracted
+		}
+		return totalCol, [][]string{{"basic", "project"}}
+	case famPersonnelPublic:
+		if !has("personnel") || !has("public") {
+			return "", nil
+		}
+		return totalCol, [][]string{{"personnel", "public"}}
+	}
+	for _, c := range cols {
+		if !amountKeys[c] && !slices.Contains(notParts, c) {
+			return "", nil // a column we cannot place: the parts may be incomplete
+		}
+	}
+	var all, noSub []string
+	for _, c := range cols {
+		if slices.Contains(notParts, c) || !slices.Contains(sourceKeys, c) {
+			continue
+		}
+		all = append(all, c)
+		if !slices.Contains(unitSubKeys, c) {
+			noSub = append(noSub, c)
+		}
+	}
+	if len(all) < 2 {
+		return "", nil
+	}
+	sets := [][]string{all}
+	if len(noSub) != len(all) && has("unit") {
+		sets = append(sets, noSub)
+	}
+	if totalCol == "total" && has("subtotal") {
+		sets = append(sets, []string{"subtotal", "carryover"})
+	}
+	return totalCol, sets
+}
+
+func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
+	fam := rowSumFamilies[t.Kind]
+	if fam == famNone {
+		return
+	}
+	totalCol, sets := partSets(t, fam)
+	if len(sets) == 0 {
+		return
+	}
+	sc := unitScale(t.Unit)
+	tables := tablesOf(t)
+	for _, r := range dataRows(t) {
+		if t.Kind == yusuan.FiscalSummary && r.Side != yusuan.SideExpenditure {
+			continue
+		}
+		tot := cell(t, r, totalCol, rowLabel(r)+"（"+colName(totalCol)+"）")
+		best, bestSet := sum{}, []string(nil)
+		bestD := int64(-1)
+		for _, set := range sets {
+			var s sum
+			for _, c := range set {
+				if c == totalCol {
+					continue
+				}
+				s.add(toMoney(r.Values[c], sc))
+			}
+			dd := abs(s.v - tot.m.v)
+			if bestD < 0 || dd < bestD {
+				best, bestSet, bestD = s, set, dd
+			}
+		}
+		if best.n == 0 {
+			continue // no part printed: nothing to add up
+		}
+		names := make([]string, 0, len(bestSet))
+		for _, c := range bestSet {
+			if _, ok := r.Values[c]; ok {
+				names = append(names, colName(c))
+			}
+		}
+		e.compare(orZero(tot), sumTerm(strings.Join(names, "+"), best, sc, t), best, tables)
+	}
+}
+
+func rowLabel(r *yusuan.Row) string {
+	if c := r.CodeString(); c != "" {
+		return c + " " + r.Name
+	}
+	if r.EconCode != "" {
+		return r.EconCode + " " + r.Name
+	}
+	return r.Name
+}
+
+// amountKeys are the column keys that hold amounts (docs/output-format.md);
+// others (free-form headers, a code column read as figures) are not summed.
+var amountKeys = map[string]bool{
+	"total": true, "subtotal": true, "amount": true, "current": true, "carryover": true, "basic": true,
+	"project": true, "personnel": true, "public": true, "gpb": true, "fund": true, "soe": true, "special": true,
+	"unit": true, "business": true, "other": true, "operating": true, "superior": true, "affiliated": true,
+	"budget": true, "actual": true,
+}
+
+// valueCols are the amount columns of a table.
+func valueCols(t *yusuan.Table) []string {
+	var out []string
+	for _, c := range allCols(t) {
+		if amountKeys[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// allCols are the columns of a table as extracted.
+func allCols(t *yusuan.Table) []string {
+	if len(t.Columns) > 0 {
+		return t.Columns
+	}
+	seen := map[string]bool{}
+	var cols []string
+	for i := range t.Rows {
+		for k := range t.Rows[i].Values {
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+		}
+	}
+	slices.Sort(cols)
+	return cols
+}
+
+// econGroups are the 类 of the economic classifications (部门 301… and
+// 政府 501…), for tables that print names without codes.
+var econGroups = map[string]bool{
+	"工资福利支出": true, "商品和服务支出": true, "对个人和家庭的补助": true, "对个人和家庭补助": true,
+	"资本性支出": true, "对企业补助": true, "债务利息及费用支出": true, "对社会保障基金补助": true,
+	"资本性支出(基本建设)": true, "对企业补助(基本建设)": true, "其他支出": true,
+	"机关工资福利支出": true, "机关商品和服务支出": true, "机关资本性支出(一)": true, "机关资本性支出(二)": true,
+	"对事业单位经常性补助": true, "对事业单位资本性补助": true, "对企业资本性支出": true, "对社会保障基金补助支出": true,
+}
+
+func isEconGroup(r *yusuan.Row) bool {
+	switch {
+	case len(r.EconCode) == 3:
+		return true
+	case len(r.EconCode) > 3:
+		return false
+	case len(r.GovEconCode) == 3 && r.EconCode == "":
+		return true
+	case len(r.GovEconCode) > 3:
+		return false
+	}
+	return econGroups[normName(r.Name)]
+}
+
+var econKinds = []yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure, yusuan.FAGeneralBudgetBasic}
+
+func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
+	switch {
+	case t.Kind == yusuan.IncomeExpenditureSummary || t.Kind == yusuan.FiscalSummary ||
+		t.Kind == yusuan.FAIncomeExpenditureSummary || t.Kind == yusuan.FAFiscalSummary ||
+		t.Kind == yusuan.PerformanceTargets || t.Kind == yusuan.Procurement:
+		return
+	case slices.Contains(econKinds, t.Kind):
+		groupedSum(e, t, isEconGroup, econItems)
+	case t.Kind == yusuan.ProjectCurrent || t.Kind == yusuan.ProjectCarryover:
+		groupedSum(e, t, projectGroups(d, t), "Σ项目")
+	case t.Kind == yusuan.AdminOperating:
+		groupedSum(e, t, func(*yusuan.Row) bool { return false }, "")
+	default:
+		codedSum(e, t)
+	}
+}
+
+// isUnitRow tells a unit's line in a project or 机关运行经费 table.
+func (d *doc) isUnitRow(name string) bool {
+	n := normEntity(name)
+	return n == d.key || looksLikeOrg(name)
+}
+
+// groupedSum checks tables whose group rows precede their items: each group
+// = Σ its items; 合计 = Σ groups (Σ items when there are no groups).
+func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, itemsLabel string) {
+	sc := unitScale(t.Unit)
+	cols := valueCols(t)
+	rows := dataRows(t)
+	tables := tablesOf(t)
+	var total *yusuan.Row
+	var groups []*yusuan.Row
+	items := map[*yusuan.Row][]*yusuan.Row{}
+	var loose []*yusuan.Row // items before any group
+	var cur *yusuan.Row
+	for _, r := range rows {
+		if totalKindOf(r.Name) != notTotal {
+			if total == nil {
+				total = r
+			}
+			continue
+		}
+		if isGroup(r) {
+			groups = append(groups, r)
+			cur = r
+			continue
+		}
+		if itemsLabel == econItems && (len(r.EconCode) > 5 || len(r.GovEconCode) > 5) {
+			continue // a third level (3010201 under 30102): its 款 counts it already
+		}
+		if itemsLabel == econItems && looksLikeOrg(r.Name) {
+			// A unit's line in a department table: its block starts anew.
+			cur = nil
+			continue
+		}
+		if cur == nil {
+			loose = append(loose, r)
+		} else {
+			items[cur] = append(items[cur], r)
+		}
+	}
+	for _, g := range groups {
+		if len(items[g]) == 0 || slices.ContainsFunc(items[g], unreadable) {
+			continue
+		}
+		var checks []colCheck
+		for _, c := range cols {
+			var s sum
+			for _, it := range items[g] {
+				s.add(toMoney(it.Values[c], sc))
+			}
+			checks = append(checks, colCheck{c, orZero(cell(t, g, c, "")), sumTerm(itemsLabel, s, sc, t), s})
+		}
+		e.compareCols(rowLabel(g), checks, tables)
+	}
+	if total == nil || (len(groups) == 0 && itemsLabel == econItems) {
+		return // no group recognised: the levels are unknown
+	}
+	label := "Σ各行"
+	terms := loose
+	if len(groups) > 0 {
+		label = "Σ各类"
+		terms = append(slices.Clone(groups), loose...)
+	}
+	var checks []colCheck
+	for _, c := range cols {
+		var s sum
+		for _, it := range terms {
+			s.add(toMoney(it.Values[c], sc))
+		}
+		tot := cell(t, total, c, "")
+		if !tot.m.ok && s.n == 0 {
+			continue
+		}
+		checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+	}
+	e.compareCols(normName(total.Name), checks, tables)
+}
+
+// codedSum checks functional classification tables: 类 = Σ 款 (or Σ 项 when
+// no 款 is printed), 款 = Σ 项, 合计 = Σ 类. A line's children are the lines
+// below it, down to the next line of its level or higher, whose code extends
+// its own: department tables repeat the same codes unit by unit.
+func codedSum(e *emitter, t *yusuan.Table) {
+	rows := dataRows(t)
+	levels := make([]int, len(rows))
+	var l1 []*yusuan.Row
+	coded := false
+	for i, r := range rows {
+		if r.Side != "" {
+			return
+		}
+		levels[i] = levelOf(r)
+		coded = coded || levels[i] > 0
+		if levels[i] == 1 {
+			l1 = append(l1, r)
+		}
+	}
+	if !coded {
+		return
+	}
+	sc := unitScale(t.Unit)
+	tables := tablesOf(t)
+	cols := valueCols(t)
+	check := func(parent *yusuan.Row, kids []*yusuan.Row, label string) {
+		if len(kids) == 0 || slices.ContainsFunc(kids, unreadable) {
+			return
+		}
+		var checks []colCheck
+		for _, c := range cols {
+			var s sum
+			for _, k := range kids {
+				s.add(toMoney(k.Values[c], sc))
+			}
+			tot := cell(t, parent, c, "")
+			if !tot.m.ok && s.n == 0 {
+				continue
+			}
+			checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+		}
+		e.compareCols(rowLabel(parent), checks, tables)
+	}
+	for i, r := range rows {
+		l := levels[i]
+		if l != 1 && l != 2 {
+			continue
+		}
+		code := r.CodeString()
+		var next, after []*yusuan.Row // children one level down, two levels down
+		for j := i + 1; j < len(rows); j++ {
+			lj := levels[j]
+			if lj == 0 || lj <= l || !strings.HasPrefix(rows[j].CodeString(), code) {
+				break
+			}
+			if lj == l+1 {
+				next = append(next, rows[j])
+			} else if lj == l+2 {
+				after = append(after, rows[j])
+			}
+		}
+		switch {
+		case len(next) > 0 && l == 1:
+			check(r, next, "Σ款")
+		case len(next) > 0:
+			check(r, next, "Σ项")
+		case len(after) > 0:
+			check(r, after, "Σ项")
+		}
+	}
+	if tot := totalRow(t); tot != nil && len(l1) > 0 {
+		check(tot, l1, "Σ类")
+	}
+}
+
+// threePublicLine finds a line of the “三公” table by what its name says.
+func threePublicLine(t *yusuan.Table, match func(n string) bool) *yusuan.Row {
+	for i := range t.Rows {
+		if match(normName(stripQuotes(t.Rows[i].Name))) {
+			return &t.Rows[i]
+		}
+	}
+	return nil
+}
+
+func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
+	abroad := threePublicLine(t, func(n string) bool { return strings.Contains(n, "出国") })
+	recept := threePublicLine(t, func(n string) bool { return strings.Contains(n, "接待") })
+	car := threePublicLine(t, func(n string) bool { return strings.Contains(n, "购置及运行") })
+	buy := threePublicLine(t, func(n string) bool {
+		return strings.Contains(n, "购置") && !strings.Contains(n, "运行")
+	})
+	run := threePublicLine(t, func(n string) bool {
+		return strings.Contains(n, "运行") && !strings.Contains(n, "购置")
+	})
+	sc := unitScale(t.Unit)
+	tables := tablesOf(t)
+	if slices.Contains(allCols(t), "abroad") || slices.Contains(allCols(t), "reception") {
+		threePublicColumns(e, t, sc, tables)
+		return
+	}
+	if abroad == nil && recept == nil && car == nil {
+		return // lines not recognised: nothing to add up
+	}
+	total := totalRow(t)
+	if total == nil {
+		total = threePublicLine(t, func(n string) bool { return strings.HasPrefix(n, "三公经费") })
+	}
+	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
+		var checks []colCheck
+		for _, c := range valueCols(t) {
+			var s sum
+			for _, r := range kids {
+				if r != nil {
+					s.add(toMoney(r.Values[c], sc))
+				}
+			}
+			tot := cell(t, parent, c, "")
+			if tot.m.ok || s.n > 0 {
+				checks = append(checks, colCheck{c, orZero(tot), sumTerm(partsLabel, s, sc, t), s})
+			}
+		}
+		e.compareCols(label, checks, tables)
+	}
+	if total != nil {
+		line(total, []*yusuan.Row{abroad, recept, car}, "“三公”经费合计", "出国+接待+公务用车")
+	}
+	if car != nil && (buy != nil || run != nil) {
+		line(car, []*yusuan.Row{buy, run}, "公务用车购置及运行费", "购置费+运行维护费")
+	}
+}
+
+// projectGroups tells the unit lines of a project table: lines named as a
+// unit, and lines whose 合计 the lines below add up to exactly (a unit whose
+// name does not look like one). Only the named ones can be found wrong: a
+// structural guess never raises an error by itself.
+func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
+	rows := dataRows(t)
+	sc := unitScale(t.Unit)
+	named := map[*yusuan.Row]bool{}
+	for _, r := range rows {
+		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) {
+			named[r] = true
+		}
+	}
+	groups := maps.Clone(named)
+	for i, r := range rows {
+		if groups[r] || totalKindOf(r.Name) != notTotal {
+			continue
+		}
+		want := toMoney(r.Values["total"], sc)
+		if !want.ok || want.v <= 0 || hasProjectSuffix(r.Name) {
+			continue
+		}
+		var s sum
+		end := len(rows)
+		for j, x := range rows[i+1:] {
+			if named[x] || totalKindOf(x.Name) != notTotal {
+				end = i + 1 + j
+				break
+			}
+			s.add(toMoney(x.Values["total"], sc))
+			if s.v >= want.v-s.ulps {
+				end = i + 2 + j
+				break
+			}
+		}
+		// The lines must close the group: the next line starts another
+		// unit (or the table ends).
+		closes := end >= len(rows) || named[rows[end]] || totalKindOf(rows[end].Name) != notTotal ||
+			!hasProjectSuffix(rows[end].Name)
+		if s.n > 0 && closes && judge(want.v, s.v, want.ulp+s.ulps) != mismatch {
+			groups[r] = true
+		}
+	}
+	return func(r *yusuan.Row) bool { return groups[r] }
+}
+
+// threePublicKeys are the columns of a “三公” table printed across (合计,
+// 因公出国, 公务接待, 公务用车 小计 (total_2), 购置, 运行维护) and the
+// funding columns that may accompany them.
+var threePublicKeys = []string{"total", "total_2", "abroad", "reception", "vehicle_purchase", "vehicle_operation", "gpb", "fund", "soe"}
+
+// threePublicColumns checks a “三公” table whose items are columns: 公务用车
+// = 购置 + 运行维护, and 合计 = 出国 + 接待 + 公务用车 when the table prints
+// nothing else (some add 会议费 and 培训费, or compare years side by side).
+func threePublicColumns(e *emitter, t *yusuan.Table, sc int64, tables []string) {
+	cols := allCols(t)
+	// Several groups side by side (years compared, 会议费 …) number their
+	// keys: which total_2 is the 公务用车 subtotal is then unknown.
+	for _, c := range cols {
+		if c != "total_2" && (strings.HasSuffix(c, "_2") || strings.HasSuffix(c, "_3")) {
+			return
+		}
+	}
+	onlyThree := !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(threePublicKeys, c) })
+	for _, r := range dataRows(t) {
+		get := func(k string) money { return toMoney(r.Values[k], sc) }
+		label := r.Name
+		if label == "" {
+			label = "“三公”经费"
+		}
+		car := get("total_2")
+		var v sum
+		v.add(get("vehicle_purchase"))
+		v.add(get("vehicle_operation"))
+		if car.ok && v.n > 0 {
+			e.compare(term{label: label + " 公务用车购置及运行费", m: car, scale: sc, table: t, row: r},
+				sumTerm("购置费+运行维护费", v, sc, t), v, tables)
+		}
+		tot := get("total")
+		if !onlyThree || !tot.ok {
+			continue
+		}
+		var s sum
+		s.add(get("abroad"))
+		s.add(get("reception"))
+		if car.ok {
+			s.add(car)
+		} else {
+			s.add(get("vehicle_purchase"))
+			s.add(get("vehicle_operation"))
+		}
+		if s.n > 0 {
+			e.compare(term{label: label + " 合计", m: tot, scale: sc, table: t, row: r},
+				sumTerm("出国+接待+公务用车", s, sc, t), s, tables)
+		}
+	}
+}
+
+// econItems labels the items of an economic classification group.
+const econItems = "Σ经济科目款"
+
+// unreadable reports a row with figures under no known column (a table
+// continued on another page whose columns were not matched): sums over it
+// cannot be checked.
+func unreadable(r *yusuan.Row) bool {
+	known, other := false, false
+	for k, v := range r.Values {
+		if v.IsNull() {
+			continue
+		}
+		if amountKeys[k] {
+			known = true
+		} else {
+			other = true
+		}
+	}
+	return other && !known
+}
