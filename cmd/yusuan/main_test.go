@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"yusuan"
+	"yusuan/crawl"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
@@ -118,5 +119,15 @@ func TestDemo(t *testing.T) {
 	out2, _, code := runCLI(t, "demo", "--dir", dir)
 	if code != 0 || !strings.Contains(out2, "documents: 0 new") {
 		t.Errorf("second demo run (exit %d):\n%s", code, out2)
+	}
+}
+
+func TestExampleSites(t *testing.T) {
+	cfg, err := crawl.LoadConfig("../../examples/sites.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Sites) != 1 || cfg.Sites[0].Name != "czj-example" {
+		t.Errorf("sites %+v", cfg.Sites)
 	}
 }
