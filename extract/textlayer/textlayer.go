@@ -209,7 +209,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	}()
 	var stack []gstate
 	var tm, tlm matrix
-	inText := false
 	var path pathBuilder
 	resFonts := map[string]*fontEntry{}
 	return content.Parse(data, func(op []byte, args []content.Operand) error {
@@ -251,9 +250,7 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		case "K":
 			gs.strokeWhite = num(0)+num(1)+num(2)+num(3) <= 0.01
 		case "BT":
-			tm, tlm, inText = identity, identity, true
-		case "ET":
-			inText = false
+			tm, tlm = identity, identity
 		case "Tc":
 			gs.charSpace = num(0)
 		case "Tw":
@@ -357,7 +354,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 				w.doXObject(res, string(args[0].Bytes), gs, forms)
 			}
 		}
-		_ = inText
 		return nil
 	})
 }
