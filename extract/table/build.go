@@ -32,10 +32,25 @@ var (
 	ordinalStartRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]|[①②③④⑤⑥⑦⑧⑨⑩])`)
 	totalStartRe   = regexp.MustCompile(`^(?:合\s*计|总\s*计|小\s*计|本年收入|本年支出|收入总计|支出总计|部门合计|单位合计)`)
 	codeNameRe     = regexp.MustCompile(`^(\d{3}(?:\d{2}){0,2})\s*[-－—:：]?\s*(\D.*)$`)
-	headerWordRe   = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|类|款|序号`)
+	headerWordRe   = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|序号|行次|栏次`)
 )
 
 // isData reports whether a line is a table body line rather than header.
+// headingLine reports whether a line holds heading words (科目名称, 合计 …,
+// or 类/款/项 printed alone).
+func headingLine(l tline) bool {
+	if headerWordRe.MatchString(l.squeezed()) {
+		return true
+	}
+	for _, c := range l.cells {
+		switch squeeze(c.text) {
+		case "类", "款", "项", "类款项":
+			return true
+		}
+	}
+	return false
+}
+
 // columnNumbers reports whether a line only numbers the columns (1 2 3 …).
 func columnNumbers(l tline) bool {
 	for _, c := range l.cells {
@@ -79,7 +94,14 @@ func isData(l tline, left float64) bool {
 	if ordinalStartRe.MatchString(t) && !strings.ContainsAny(t, "年") {
 		return true
 	}
+	// 合计 starts a body line when it stands alone or with amounts (which
+	// returned above); 合计 beside other headings is a header line.
 	if first.x0-left < 2*first.size && totalStartRe.MatchString(t) {
+		for _, c := range l.cells[1:] {
+			if !totalStartRe.MatchString(squeeze(c.text)) {
+				return false
+			}
+		}
 		return true
 	}
 	return false
@@ -202,6 +224,9 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 	for i := len(header) - 1; i >= 0; i-- {
 		var frags []cell
 		for _, hc := range header[i].cells {
+			if codeLikeSmall(strings.TrimSpace(hc.text)) {
+				continue // a column number (1 2 3 …), not a heading
+			}
 			frags = append(frags, splitHeaderCell(hc)...)
 		}
 		var misses []cell
@@ -480,6 +505,28 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
+	// 小计 under a group heading centred over the group's other columns:
+	// the group is in the next column's heading.
+	firstValue := -1
+	for i, c := range cols {
+		if c.role == template.RoleNone {
+			firstValue = i
+			break
+		}
+	}
+	for i, c := range cols {
+		if c.role != template.RoleNone || i == firstValue || len(c.header) == 0 || c.header[len(c.header)-1] != "小计" || i+1 >= len(cols) {
+			continue
+		}
+		if c.key != "total" && c.key != "subtotal" {
+			continue
+		}
+		if nh := cols[i+1].header; len(nh) >= 2 {
+			if g := template.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" && g != cols[i+1].key {
+				c.key = g
+			}
+		}
+	}
 	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
 	used := map[string]int{}
 	for i, c := range cols {
@@ -513,7 +560,22 @@ func hrules(rs []textlayer.Rule) []hrule {
 		}
 		out = append(out, hrule{r.Y0, math.Min(r.X0, r.X1), math.Max(r.X0, r.X1)})
 	}
-	return out
+	// Cell borders drawn one cell at a time: join collinear pieces.
+	sort.Slice(out, func(i, j int) bool {
+		if math.Abs(out[i].y-out[j].y) > 0.5 {
+			return out[i].y < out[j].y
+		}
+		return out[i].x0 < out[j].x0
+	})
+	var merged []hrule
+	for _, r := range out {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].y-r.y) <= 0.5 && r.x0 <= merged[n-1].x1+2 {
+			merged[n-1].x1 = math.Max(merged[n-1].x1, r.x1)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged
 }
 
 func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {

@@ -23,10 +23,14 @@ func (c cell) xc() float64 { return (c.x0 + c.x1) / 2 }
 
 // tline is one text line of a table region.
 type tline struct {
-	cells          []cell
+	cells []cell
+	// whole holds one cell per layout segment, unsplit: free-form tables
+	// (绩效目标) print numbers inside their text (≥4.5分).
+	whole          []cell
 	x0, y0, x1, y1 float64
 	size           float64
 	page           int
+	sq             string // the line's text without spaces, cached
 }
 
 func (l tline) text() string {
@@ -37,7 +41,12 @@ func (l tline) text() string {
 	return strings.Join(parts, " ")
 }
 
-func (l tline) squeezed() string { return squeeze(l.text()) }
+func (l tline) squeezed() string {
+	if l.sq != "" {
+		return l.sq
+	}
+	return squeeze(l.text())
+}
 
 var (
 	amountRunRe = regexp.MustCompile(`^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
@@ -166,12 +175,14 @@ func toLines(p layout.Page) []tline {
 	for _, l := range p.Lines {
 		tl := tline{x0: l.X0, y0: l.Y0, x1: l.X1, y1: l.Y1, size: l.Size(), page: p.Number}
 		for _, s := range l.Segments {
+			tl.whole = append(tl.whole, cell{text: strings.TrimSpace(s.Text), x0: s.X0, y0: s.Y0, x1: s.X1, y1: s.Y1, size: s.Size, num: numeric(s.Text)})
 			for _, c := range splitSegment(s) {
 				c.num = numeric(c.text)
 				tl.cells = append(tl.cells, c)
 			}
 		}
 		tl.cells = mergeDistributed(tl.cells)
+		tl.sq = squeeze(tl.text())
 		if len(tl.cells) > 0 {
 			out = append(out, tl)
 		}

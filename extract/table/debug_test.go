@@ -60,3 +60,30 @@ func TestDebugPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugBuild prints the rows build makes of each region of the PDF.
+func TestDebugBuild(t *testing.T) {
+	path := os.Getenv("YUSUAN_DEBUG_PDF")
+	if path == "" {
+		t.Skip("set YUSUAN_DEBUG_PDF to a PDF to print its tables")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := textlayer.Read(context.Background(), data, textlayer.Options{})
+	if doc == nil {
+		t.Fatal(err)
+	}
+	var pages []layout.Page
+	for _, p := range doc.Pages {
+		pages = append(pages, layout.Build(p, layout.Options{}))
+	}
+	for _, r := range findRegions(pages) {
+		tb, used, err := build(r)
+		fmt.Println("TABLE", r.title.Title, used, err, tb.Pages, tb.Columns)
+		for _, row := range tb.Rows {
+			fmt.Printf("   %s %q %q %v p%d\n", row.Side, row.CodeString(), row.Name, row.Values, row.Page)
+		}
+	}
+}

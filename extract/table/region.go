@@ -21,6 +21,7 @@ type region struct {
 	empty  bool // 注：本表无数据
 	titleY float64
 	page   int
+	left   float64 // leftmost x of the region's lines so far
 }
 
 // part is the region's lines on one page.
@@ -31,7 +32,7 @@ type part struct {
 
 var (
 	unitRe      = regexp.MustCompile(`单位[：:]\s*(万元|千元|元)`)
-	entityRe    = regexp.MustCompile(`^(?:编制|预算|主管|填报)?(?:单位|部门)(?:名称)?[：:]`)
+	entityRe    = regexp.MustCompile(`^(?:编制|预算|主管|填报)?(?:单位|部门)(?:[（(]单位[）)])?(?:名称)?[：:]`)
 	noDataRe    = regexp.MustCompile(`本表无数据|无数据|本表为空|此表无|没有.*(数据|收支|支出|收入)|无.*(预算|收支|支出)(数据)?[。，]?$|本单位无|本部门无`)
 	partRe      = regexp.MustCompile(`^第[一二三四五六七八九十]+部分`)
 	pageNumRe   = regexp.MustCompile(`^(?:[-－—]?\s*\d{1,3}\s*[-－—]?|第\d+页(共\d+页)?|\d+/\d+)$`)
@@ -41,6 +42,9 @@ var (
 // titleOf recognises a table title among a line's cells (the title may share
 // its line with a label or a unit).
 func titleOf(l tline) (template.Title, bool) {
+	if !strings.Contains(l.squeezed(), "表") || partRe.MatchString(l.squeezed()) {
+		return template.Title{}, false // 第二部分 2026年单位预算报表
+	}
 	if t, ok := template.MatchTitle(l.text()); ok {
 		return t, true
 	}
@@ -121,7 +125,9 @@ func findRegions(pages []layout.Page) []*region {
 				cur.empty = true
 				continue
 			}
-			if narrative(l, p.Width) {
+			// Prose ends the table; long text inside a column to the right
+			// of the table's left edge (绩效目标 cells) does not.
+			if narrative(l, p.Width) && (cur.left == 0 || l.x0 < cur.left+4*l.size) {
 				cur = nil
 				continue
 			}
@@ -143,6 +149,9 @@ func findRegions(pages []layout.Page) []*region {
 				cur.parts = append(cur.parts, part{page: p})
 			}
 			cur.parts[len(cur.parts)-1].lines = append(cur.parts[len(cur.parts)-1].lines, l)
+			if cur.left == 0 || l.x0 < cur.left {
+				cur.left = l.x0
+			}
 		}
 	}
 	return out
@@ -154,6 +163,9 @@ func labelNear(lines []tline, i int, pending string) string {
 		return pending
 	}
 	for k := i + 1; k < len(lines) && k <= i+2; k++ {
+		if _, ok := titleOf(lines[k]); ok {
+			break
+		}
 		if lab, ok := template.LabelOnly(lines[k].text()); ok {
 			return lab
 		}

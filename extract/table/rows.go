@@ -2,6 +2,7 @@ package table
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -19,6 +20,109 @@ type placed struct {
 // or an item ordinal starts a row; a text-only line close to another line
 // (no ruling line between) is a wrapped continuation of its cell.
 func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
+	bands := ruledBands(body, cols, hr)
+	if bands == nil {
+		return streamGroups(body, cols, hr)
+	}
+	// Lattice: the lines between two ruling lines are one row, unless a
+	// band holds several rows (rules only around groups of rows).
+	var out [][]int
+	for _, b := range bands {
+		sub := make([]tline, len(b))
+		for k, i := range b {
+			sub[k] = body[i]
+		}
+		if countAnchors(sub, cols) <= 1 {
+			out = append(out, b)
+			continue
+		}
+		for _, g := range streamGroups(sub, cols, hr) {
+			for k := range g {
+				g[k] = b[g[k]]
+			}
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// ruledBands groups body lines by the horizontal ruling lines between them,
+// when rules cross the table between its rows; nil when there are none.
+func ruledBands(body []tline, cols []*column, hr []hrule) [][]int {
+	if len(body) < 2 || len(hr) < 3 || len(cols) == 0 {
+		return nil
+	}
+	x0, x1 := cols[0].x0, cols[len(cols)-1].x1
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, l := range body {
+		ylo, yhi = math.Min(ylo, l.y0), math.Max(yhi, l.y1)
+	}
+	var ys []float64
+	for _, r := range hr {
+		if r.x1-r.x0 < 0.5*(x1-x0) || overlap(r.x0, r.x1, x0, x1) < 0.5*(x1-x0) || r.y < ylo-2 || r.y > yhi+2 {
+			continue
+		}
+		ys = append(ys, r.y)
+	}
+	if len(ys) < 3 {
+		return nil
+	}
+	sort.Float64s(ys)
+	band := func(y float64) int { return sort.SearchFloat64s(ys, y) }
+	var out [][]int
+	idx := map[int]int{}
+	for i, l := range body {
+		if l.page != body[0].page {
+			return nil
+		}
+		b := band((l.y0 + l.y1) / 2)
+		g, ok := idx[b]
+		if !ok {
+			g = len(out)
+			idx[b] = g
+			out = append(out, nil)
+		}
+		out[g] = append(out[g], i)
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// countAnchors counts the lines that start a row of their own: amounts,
+// codes, ordinals or totals.
+func countAnchors(lines []tline, cols []*column) int {
+	n := 0
+	for _, l := range lines {
+		if isAnchor(l, cols) {
+			n++
+		}
+	}
+	return n
+}
+
+func isAnchor(l tline, cols []*column) bool {
+	for _, c := range l.cells {
+		k := assign(c, cols)
+		if k < 0 {
+			continue
+		}
+		switch cols[k].role {
+		case template.RoleNone:
+			if strings.TrimSpace(c.text) != "" {
+				return true
+			}
+		case template.RoleCode, template.RoleCodePart, template.RoleEconCode, template.RoleGovEconCode:
+			return true
+		}
+	}
+	t := squeeze(l.cells[0].text)
+	return ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || codeNameRe.MatchString(t)
+}
+
+// streamGroups cuts body lines into rows without ruling lines.
+func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 	n := len(body)
 	anchor := make([]bool, n)
 	valuesOnly := make([]bool, n) // amounts and no item text
@@ -63,20 +167,36 @@ func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
 	}
 	gap := func(upper, lower tline) float64 { return upper.y0 - lower.y1 }
 	// A line of amounts alone beside a wrapped name (amounts centred in
-	// their row) belongs to the name's first line.
+	// their row) belongs to the name's first line; a line of some amounts
+	// printed a little above or below the rest of its row belongs to it
+	// when they share no column.
 	for i, l := range body {
 		if !valuesOnly[i] {
 			continue
 		}
 		tol := 0.35 * math.Max(l.size, 1)
 		x := l.cells[0].xc()
-		switch {
-		case i > 0 && namesOnly[i-1] && body[i-1].page == l.page && gap(body[i-1], l) < tol && !ruleBetween(hr, body[i-1], l, x):
-			parent[find(i)] = find(i - 1)
-			anchor[i], anchor[i-1] = false, true
-		case i+1 < n && namesOnly[i+1] && body[i+1].page == l.page && gap(l, body[i+1]) < tol && !ruleBetween(hr, l, body[i+1], x):
-			parent[find(i)] = find(i + 1)
-			anchor[i], anchor[i+1] = false, true
+		best, bestGap := -1, math.Inf(1)
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= n || body[j].page != l.page || valuesOnly[j] || !hasPrimary(body[j], cols) {
+				continue
+			}
+			upper, lower := body[j], l
+			if j > i {
+				upper, lower = l, body[j]
+			}
+			g := gap(upper, lower)
+			if g >= tol || ruleBetween(hr, upper, lower, x) || sharesValueColumn(l, body[j], cols) {
+				continue
+			}
+			// Prefer the name's first line (above) on a tie.
+			if g < bestGap-0.2*l.size || best < 0 {
+				best, bestGap = j, g
+			}
+		}
+		if best >= 0 {
+			parent[find(i)] = find(best)
+			anchor[i], anchor[best] = false, true
 		}
 	}
 	for i, l := range body {
@@ -409,4 +529,34 @@ func collapseSpaces(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hasPrimary reports whether a line prints an item name or code.
+func hasPrimary(l tline, cols []*column) bool {
+	for _, c := range l.cells {
+		if k := assign(c, cols); k >= 0 {
+			switch cols[k].role {
+			case template.RoleName, template.RoleCode, template.RoleCodePart, template.RoleEconCode, template.RoleGovEconCode:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sharesValueColumn reports whether two lines print amounts in the same
+// column (then they are two rows, not one).
+func sharesValueColumn(a, b tline, cols []*column) bool {
+	seen := map[int]bool{}
+	for _, c := range a.cells {
+		if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone {
+			seen[k] = true
+		}
+	}
+	for _, c := range b.cells {
+		if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone && seen[k] {
+			return true
+		}
+	}
+	return false
 }

@@ -18,8 +18,9 @@ import (
 )
 
 // Extract finds and rebuilds the tables of a document. tablePages holds the
-// pages that carry table bodies (the narrative parser skips them). A table
-// that cannot be rebuilt becomes a warning; the others still come out.
+// pages whose lines are mostly table (the narrative parser skips them; a page
+// mixing prose with a short table is not one). A table that cannot be rebuilt
+// becomes a warning; the others still come out.
 func Extract(pages []layout.Page) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
 	tablePages = map[int]bool{}
 	var prev *region
@@ -32,8 +33,12 @@ func Extract(pages []layout.Page) (tables []yusuan.Table, tablePages map[int]boo
 		if !used {
 			continue
 		}
-		for _, p := range t.Pages {
-			tablePages[p] = true
+		// A page is a table page when the table holds most of its lines;
+		// a page mixing prose and a short table stays with the narrative.
+		for _, p := range r.parts {
+			if slices.Contains(t.Pages, p.page.Number) && 2*len(p.lines) >= len(p.page.Lines) {
+				tablePages[p.page.Number] = true
+			}
 		}
 		if n := len(tables); n > 0 && continues(prev, r, &tables[n-1], &t) {
 			merge(&tables[n-1], t)
@@ -106,6 +111,9 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 		var kept []tline
 		for _, l := range lines {
+			if t.Kind == yusuan.PerformanceTargets && len(l.whole) > 0 {
+				l.cells = l.whole
+			}
 			if !columnNumbers(l) {
 				kept = append(kept, l)
 			}
@@ -125,7 +133,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 		{
 			last := -1
 			for i := 0; i < start; i++ {
-				if headerWordRe.MatchString(lines[i].squeezed()) {
+				if headingLine(lines[i]) {
 					last = i
 				}
 			}
@@ -153,7 +161,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 		hasHeaderWords := false
 		for _, l := range header {
-			if headerWordRe.MatchString(l.squeezed()) {
+			if headingLine(l) {
 				hasHeaderWords = true
 			}
 		}
@@ -209,7 +217,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 	if len(t.Pages) == 0 && len(carried) > 0 {
 		hasHeaderWords := false
 		for _, l := range carried {
-			if headerWordRe.MatchString(l.squeezed()) {
+			if headingLine(l) {
 				hasHeaderWords = true
 			}
 		}

@@ -61,9 +61,12 @@ var headerWords = []headerWord{
 	{"公务接待", "reception"},
 	{"公务用车购置及运行费", "vehicles"},
 	{"公务用车购置及运行", "vehicles"},
+	{"公务用车购置及运行维护费", "vehicles"},
 	{"公务用车购置费", "vehicle_purchase"},
 	{"购置费", "vehicle_purchase"},
+	{"购置经费", "vehicle_purchase"},
 	{"运行维护费", "vehicle_operation"},
+	{"运行维护经费", "vehicle_operation"},
 	{"运行费", "vehicle_operation"},
 }
 
@@ -149,12 +152,15 @@ func Slug(header string) string {
 	return squeeze(header)
 }
 
-// groupKey is the key of the last source or spending group named in h.
+// GroupKey is the key of the last source or spending group named in a
+// spanning heading (基本支出 → basic), "" when none.
+func GroupKey(h string) string { return groupKey(squeeze(h)) }
+
 func groupKey(h string) string {
 	best, bestEnd := "", -1
 	for _, w := range headerWords {
 		switch w.key {
-		case "gpb", "fund", "soe", "special", "unit", "basic", "project", "carryover", "current":
+		case "gpb", "fund", "soe", "special", "unit", "basic", "project", "carryover", "current", "vehicles":
 		default:
 			continue
 		}

@@ -138,6 +138,9 @@ func TestColumnKey(t *testing.T) {
 		{"公务用车购置及运行费购置费", yusuan.ThreePublic, "vehicle_purchase"},
 		{"公务用车购置及运行费运行费", yusuan.ThreePublic, "vehicle_operation"},
 		{"项目名称", yusuan.ProjectCurrent, ""},
+		{"公务用车购置及运行维护费公务用车购置经费", yusuan.ThreePublic, "vehicle_purchase"},
+		{"公务用车购置及运行维护费公务用车运行维护费", yusuan.ThreePublic, "vehicle_operation"},
+		{"公务用车购置及运行维护费小计", yusuan.ThreePublic, "vehicles"},
 		{"基本支出小计", yusuan.GeneralBudgetExpenditure, "basic"},
 		{"财政拨款一般公共预算小计", yusuan.IncomeSummary, "gpb"},
 	}

@@ -57,6 +57,12 @@ func compare(want, got []yusuan.Table) (cells, ok int, diffs []string) {
 			diffs = append(diffs, fmt.Sprintf("%s %q: missing", w.Kind, w.Title))
 			continue
 		}
+		cells++ // label and unit
+		if g.Label == w.Label && g.Unit == w.Unit {
+			ok++
+		} else {
+			diffs = append(diffs, fmt.Sprintf("%s: label %q unit %q, want %q %q", w.Kind, g.Label, g.Unit, w.Label, w.Unit))
+		}
 		if g.Empty == w.Empty {
 			ok++
 		} else {

@@ -1,0 +1,322 @@
+// Command tableeval measures table extraction on the shared corpus: per file
+// the tables found by kind and whether 收入总计 = 支出总计 in its 收支总表,
+// and for the seed PDF the share of amounts equal to the seed text.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"yusuan"
+	"yusuan/extract"
+	"yusuan/extract/table"
+)
+
+func main() {
+	corpus := flag.String("corpus", "../shared/corpus", "corpus folder (real/ and seed/)")
+	dump := flag.String("dump", "", "print the tables of this one PDF as JSON and exit")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the table step of -dump to this file")
+	flag.Parse()
+	ctx := context.Background()
+	if *dump != "" {
+		if *cpuprofile != "" {
+			data, err := os.ReadFile(*dump)
+			if err != nil {
+				slog.Error("dump", "err", err)
+				os.Exit(1)
+			}
+			txt, _ := extract.ReadText(ctx, data, extract.Options{})
+			if txt == nil {
+				os.Exit(1)
+			}
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				slog.Error("profile", "err", err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+			for range 5 {
+				table.Extract(txt.Pages)
+			}
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		tables, warns, _, err := run(ctx, *dump)
+		if err != nil {
+			slog.Error("dump", "err", err)
+			os.Exit(1)
+		}
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", " ")
+		enc.Encode(map[string]any{"tables": tables, "warnings": warns})
+		return
+	}
+	if err := evalReal(ctx, filepath.Join(*corpus, "real")); err != nil {
+		slog.Error("real corpus", "err", err)
+	}
+	if err := evalSeed(ctx, filepath.Join(*corpus, "seed")); err != nil {
+		slog.Error("seed", "err", err)
+	}
+}
+
+func run(ctx context.Context, path string) ([]yusuan.Table, []string, [2]time.Duration, error) {
+	var d [2]time.Duration
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, d, fmt.Errorf("read %s: %w", path, err)
+	}
+	t0 := time.Now()
+	txt, err := extract.ReadText(ctx, data, extract.Options{})
+	if txt == nil {
+		return nil, nil, d, fmt.Errorf("text layer of %s: %w", path, err)
+	}
+	d[0] = time.Since(t0)
+	t1 := time.Now()
+	tables, _, warns := table.Extract(txt.Pages)
+	d[1] = time.Since(t1)
+	return tables, warns, d, nil
+}
+
+// evalReal reports, per file of the real corpus, the tables found by kind
+// and the balance of 收支总表 (收入总计 = 支出总计).
+func evalReal(ctx context.Context, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil {
+		return fmt.Errorf("list %s: %w", dir, err)
+	}
+	var tText, tTable time.Duration
+	withSummary, balanced := 0, 0
+	sumChecked, sumPassed := 0, 0
+	for _, f := range files {
+		tables, warns, d, err := run(ctx, f)
+		if err != nil {
+			fmt.Printf("%s: error: %v\n", filepath.Base(f), err)
+			continue
+		}
+		tText += d[0]
+		tTable += d[1]
+		kinds := map[string]int{}
+		cells := 0
+		for _, t := range tables {
+			kinds[string(t.Kind)]++
+			for _, r := range t.Rows {
+				for _, v := range r.Values {
+					if !v.IsNull() {
+						cells++
+					}
+				}
+			}
+		}
+		var ks []string
+		for k, n := range kinds {
+			ks = append(ks, fmt.Sprintf("%s:%d", k, n))
+		}
+		sort.Strings(ks)
+		bal := "no 收支总表"
+		for _, t := range tables {
+			if t.Kind != yusuan.IncomeExpenditureSummary && t.Kind != yusuan.FAIncomeExpenditureSummary {
+				continue
+			}
+			withSummary++
+			in, out := totals(t)
+			switch {
+			case in.IsNull() || out.IsNull():
+				bal = fmt.Sprintf("totals not found (收入总计 %q, 支出总计 %q)", in, out)
+			case in.Equal(out):
+				bal = "balanced " + in.String()
+				balanced++
+			default:
+				bal = fmt.Sprintf("UNBALANCED 收入总计 %s ≠ 支出总计 %s", in, out)
+			}
+			break
+		}
+		checked, passed := rowSums(tables)
+		fmt.Printf("%-55s tables %3d cells %5d warnings %3d text %6.0fms tables %5.0fms  %s; row sums %d/%d\n  kinds: %s\n",
+			filepath.Base(f), len(tables), cells, len(warns), ms(d[0]), ms(d[1]), bal, passed, checked, strings.Join(ks, " "))
+		sumChecked += checked
+		sumPassed += passed
+	}
+	fmt.Printf("summary tables found in %d files, balanced in %d; row sums (total = parts) %d/%d; table time %.0fms = %.2f of text layer %.0fms\n",
+		withSummary, balanced, sumPassed, sumChecked, ms(tTable), float64(tTable)/float64(max(tText, 1)), ms(tText))
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// totals finds 收入总计 and 支出总计 in a 收支总表.
+func totals(t yusuan.Table) (in, out yusuan.Amount) {
+	for _, r := range t.Rows {
+		name := strings.Join(strings.Fields(r.Name), "")
+		first := func() yusuan.Amount {
+			for _, k := range []string{"amount", "total", "subtotal", "budget", "actual"} {
+				if v := r.Values[k]; !v.IsNull() {
+					return v
+				}
+			}
+			for _, c := range t.Columns {
+				if v := r.Values[c]; !v.IsNull() {
+					return v
+				}
+			}
+			return yusuan.Null
+		}
+		// 收入总计 in most templates, 收入合计 in some (本年收入合计 is
+		// this year's part only).
+		grand := strings.Contains(name, "总计") || (strings.HasSuffix(name, "合计") && !strings.Contains(name, "本年") && !strings.Contains(name, "当年"))
+		switch {
+		case grand && (strings.Contains(name, "收入") || r.Side == yusuan.SideIncome && !strings.Contains(name, "支出")):
+			if in.IsNull() || strings.Contains(name, "总计") {
+				in = first()
+			}
+		case grand && (strings.Contains(name, "支出") || r.Side == yusuan.SideExpenditure):
+			if out.IsNull() || strings.Contains(name, "总计") {
+				out = first()
+			}
+		}
+	}
+	return in, out
+}
+
+// evalSeed compares every amount of the seed PDF's tables with the seed
+// text, table by table in order, as the longest common subsequence of the
+// amounts in reading order.
+func evalSeed(ctx context.Context, dir string) error {
+	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	for _, pdf := range pdfs {
+		truthData, err := os.ReadFile(strings.TrimSuffix(pdf, ".pdf") + ".txt")
+		if err != nil {
+			return fmt.Errorf("seed text: %w", err)
+		}
+		truth := seedTables(string(truthData))
+		tables, _, _, err := run(ctx, pdf)
+		if err != nil {
+			return err
+		}
+		total, matched := 0, 0
+		for i, want := range truth {
+			var got []string
+			kind := "(missing)"
+			empty := false
+			if i < len(tables) {
+				kind = string(tables[i].Kind)
+				empty = tables[i].Empty
+				for _, r := range tables[i].Rows {
+					for _, c := range tables[i].Columns {
+						if v, ok := r.Values[c]; ok && !v.IsNull() {
+							got = append(got, v.String())
+						}
+					}
+				}
+			}
+			m := lcs(want, got)
+			total += len(want)
+			matched += m
+			fmt.Printf("seed table %2d %-34s empty=%-5v amounts %3d matched %3d extracted %3d\n", i+1, kind, empty, len(want), m, len(got))
+		}
+		fmt.Printf("seed %s: %d tables found (truth 13); amounts matched %d/%d = %.1f%%\n",
+			filepath.Base(pdf), len(tables), matched, total, 100*float64(matched)/float64(max(total, 1)))
+	}
+	return nil
+}
+
+// seedTables reads the amounts of the 13 tables of the seed text, in
+// reading order: tab-separated lines between 第二部分 and 第三部分, a table
+// starting at each title line.
+func seedTables(s string) [][]string {
+	var out [][]string
+	in := false
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(strings.TrimLeft(line, "# "))
+		switch {
+		case strings.HasPrefix(t, "第二部分"):
+			in = true
+			continue
+		case strings.HasPrefix(t, "第三部分"):
+			in = false
+		}
+		if !in {
+			continue
+		}
+		if strings.HasPrefix(t, "2026年") && strings.HasSuffix(strings.TrimRight(t, "）)（不含上年结转本年预算"), "表") && !strings.Contains(line, "\t") {
+			out = append(out, nil)
+			continue
+		}
+		if !strings.Contains(line, "\t") || len(out) == 0 {
+			continue
+		}
+		for _, c := range strings.Split(line, "\t") {
+			c = strings.TrimSpace(c)
+			if strings.Contains(c, ".") {
+				if a, err := yusuan.ParseAmount(c); err == nil && !a.IsNull() {
+					out[len(out)-1] = append(out[len(out)-1], a.String())
+				}
+			}
+		}
+	}
+	return out
+}
+
+func lcs(a, b []string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			switch {
+			case a[i-1] == b[j-1]:
+				cur[j] = prev[j-1] + 1
+			case prev[j] >= cur[j-1]:
+				cur[j] = prev[j]
+			default:
+				cur[j] = cur[j-1]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// rowSums checks total = basic + project and total = personnel + public in
+// every row that prints a total and both parts, within rounding (half a unit
+// of the last printed digit per term): a cheap measure of column mapping.
+func rowSums(tables []yusuan.Table) (checked, passed int) {
+	pairs := [][]string{{"basic", "project"}, {"personnel", "public", "project"}, {"personnel", "public"}}
+	for _, t := range tables {
+		for _, r := range t.Rows {
+			tot := r.Values["total"]
+			if tot.IsNull() {
+				continue
+			}
+			for _, p := range pairs {
+				all := true
+				sum := decimal.Zero
+				for _, k := range p {
+					v, ok := r.Values[k]
+					all = all && ok
+					sum = sum.Add(v.Decimal())
+				}
+				if !all {
+					continue
+				}
+				checked++
+				diff := tot.Decimal().Sub(sum).Abs()
+				tol := decimal.New(1, -int32(max(tot.Places(), 0))).Mul(decimal.NewFromInt(int64(len(p))))
+				if diff.LessThanOrEqual(tol) {
+					passed++
+				}
+				break
+			}
+		}
+	}
+	return checked, passed
+}
