@@ -7,6 +7,8 @@ package content
 import (
 	"errors"
 	"fmt"
+
+	"yusuan/extract/pdfsyntax"
 )
 
 // Kind of an operand.
@@ -126,7 +128,7 @@ func (lx *lexer) operand(depth int) (Operand, bool, error) {
 		for lx.pos < len(lx.data) && isRegular(lx.data[lx.pos]) {
 			lx.pos++
 		}
-		return Operand{Kind: Name, Bytes: unescapeName(lx.data[start:lx.pos])}, true, nil
+		return Operand{Kind: Name, Bytes: pdfsyntax.Name(lx.data[start:lx.pos])}, true, nil
 	case c == '(':
 		return Operand{Kind: String, Bytes: lx.literal()}, true, nil
 	case c == '<':
@@ -240,97 +242,15 @@ func (lx *lexer) number() float64 {
 }
 
 func (lx *lexer) literal() []byte {
-	lx.pos++ // (
-	start := lx.pos
-	// Fast path: no escapes and no nested parentheses.
-	for i := lx.pos; i < len(lx.data); i++ {
-		c := lx.data[i]
-		if c == '\\' || c == '(' {
-			break
-		}
-		if c == ')' {
-			lx.pos = i + 1
-			return lx.data[start:i]
-		}
-	}
-	var out []byte
-	nest := 1
-	for lx.pos < len(lx.data) {
-		c := lx.data[lx.pos]
-		lx.pos++
-		switch c {
-		case '(':
-			nest++
-		case ')':
-			nest--
-			if nest == 0 {
-				return out
-			}
-		case '\\':
-			if lx.pos >= len(lx.data) {
-				return out
-			}
-			e := lx.data[lx.pos]
-			lx.pos++
-			switch e {
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'b':
-				c = '\b'
-			case 'f':
-				c = '\f'
-			case '\r':
-				if lx.pos < len(lx.data) && lx.data[lx.pos] == '\n' {
-					lx.pos++
-				}
-				continue
-			case '\n':
-				continue
-			case '0', '1', '2', '3', '4', '5', '6', '7':
-				v := int(e - '0')
-				for k := 0; k < 2 && lx.pos < len(lx.data) && lx.data[lx.pos] >= '0' && lx.data[lx.pos] <= '7'; k++ {
-					v = v*8 + int(lx.data[lx.pos]-'0')
-					lx.pos++
-				}
-				c = byte(v)
-			default:
-				c = e
-			}
-		}
-		out = append(out, c)
-	}
-	return out
+	s, next, _ := pdfsyntax.Literal(lx.data, lx.pos)
+	lx.pos = next
+	return s
 }
 
 func (lx *lexer) hex() []byte {
-	lx.pos++ // <
-	var out []byte
-	hi, have := byte(0), false
-	for lx.pos < len(lx.data) {
-		c := lx.data[lx.pos]
-		lx.pos++
-		if c == '>' {
-			break
-		}
-		v, ok := unhex(c)
-		if !ok {
-			continue
-		}
-		if have {
-			out = append(out, hi<<4|v)
-			have = false
-		} else {
-			hi, have = v, true
-		}
-	}
-	if have {
-		out = append(out, hi<<4)
-	}
-	return out
+	s, next, _ := pdfsyntax.Hex(lx.data, lx.pos, false)
+	lx.pos = next
+	return s
 }
 
 // skipInlineImage moves past "BI <dict> ID <binary> EI". The binary data
@@ -428,53 +348,9 @@ func hasPrefixAt(b []byte, i int, s string) bool {
 	return i+len(s) <= len(b) && string(b[i:i+len(s)]) == s
 }
 
-func unescapeName(b []byte) []byte {
-	for i := range b {
-		if b[i] == '#' {
-			out := make([]byte, 0, len(b))
-			for j := 0; j < len(b); j++ {
-				if b[j] == '#' && j+2 < len(b) {
-					hi, ok1 := unhex(b[j+1])
-					lo, ok2 := unhex(b[j+2])
-					if ok1 && ok2 {
-						out = append(out, hi<<4|lo)
-						j += 2
-						continue
-					}
-				}
-				out = append(out, b[j])
-			}
-			return out
-		}
-	}
-	return b
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
-}
-
-func isDelim(c byte) bool {
-	switch c {
-	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
-		return true
-	}
-	return false
-}
-
-func isRegular(c byte) bool { return !isSpace(c) && !isDelim(c) }
+func isSpace(c byte) bool   { return pdfsyntax.IsSpace(c) }
+func isDelim(c byte) bool   { return pdfsyntax.IsDelim(c) }
+func isRegular(c byte) bool { return pdfsyntax.IsRegular(c) }
 
 func isNumberStart(c byte) bool {
 	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.'

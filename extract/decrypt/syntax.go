@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"yusuan/extract/pdfsyntax"
 )
 
 // The value tree of the minimal object parser. Numbers, booleans, null and
@@ -90,19 +92,9 @@ type lexer struct {
 	work *int
 }
 
-func isWS(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
-}
-
-func isDelim(c byte) bool {
-	switch c {
-	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
-		return true
-	}
-	return false
-}
-
-func isRegular(c byte) bool { return !isWS(c) && !isDelim(c) }
+func isWS(c byte) bool      { return pdfsyntax.IsSpace(c) }
+func isDelim(c byte) bool   { return pdfsyntax.IsDelim(c) }
+func isRegular(c byte) bool { return pdfsyntax.IsRegular(c) }
 
 func (l *lexer) spend(n int) error {
 	*l.work -= n
@@ -258,124 +250,25 @@ func (l *lexer) dict(depth int) (value, error) {
 }
 
 func (l *lexer) literal() (value, error) {
-	l.pos++ // (
-	var out []byte
-	nest := 0
-	for l.pos < len(l.buf) {
-		c := l.buf[l.pos]
-		l.pos++
-		switch c {
-		case '(':
-			nest++
-		case ')':
-			if nest == 0 {
-				return pdfStr(out), l.spend(len(out) + 2)
-			}
-			nest--
-		case '\\':
-			if l.pos >= len(l.buf) {
-				continue
-			}
-			e := l.buf[l.pos]
-			l.pos++
-			switch e {
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			case 'b':
-				c = '\b'
-			case 'f':
-				c = '\f'
-			case '\r':
-				if l.pos < len(l.buf) && l.buf[l.pos] == '\n' {
-					l.pos++
-				}
-				continue
-			case '\n':
-				continue
-			default:
-				if e >= '0' && e <= '7' {
-					v := int(e - '0')
-					for i := 0; i < 2 && l.pos < len(l.buf) && l.buf[l.pos] >= '0' && l.buf[l.pos] <= '7'; i++ {
-						v = v*8 + int(l.buf[l.pos]-'0')
-						l.pos++
-					}
-					c = byte(v)
-				} else {
-					c = e
-				}
-			}
-		}
-		out = append(out, c)
+	str, next, err := pdfsyntax.Literal(l.buf, l.pos)
+	l.pos = next
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errSyntax, err)
 	}
-	return nil, fmt.Errorf("%w: unterminated string", errSyntax)
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	// The string is decrypted in place later: never alias the input.
+	return pdfStr(bytes.Clone(str)), l.spend(len(str) + 2)
 }
 
 func (l *lexer) hex() (value, error) {
-	l.pos++ // <
-	var out []byte
-	var hi byte
-	half := false
-	for l.pos < len(l.buf) {
-		c := l.buf[l.pos]
-		l.pos++
-		if c == '>' {
-			if half {
-				out = append(out, hi<<4)
-			}
-			return pdfStr(out), l.spend(2*len(out) + 2)
-		}
-		v, ok := unhex(c)
-		if !ok {
-			if isWS(c) {
-				continue
-			}
-			return nil, fmt.Errorf("%w: bad hex string byte %q", errSyntax, c)
-		}
-		if half {
-			out = append(out, hi<<4|v)
-		} else {
-			hi = v
-		}
-		half = !half
+	str, next, err := pdfsyntax.Hex(l.buf, l.pos, true)
+	l.pos = next
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errSyntax, err)
 	}
-	return nil, fmt.Errorf("%w: unterminated hex string", errSyntax)
+	return pdfStr(str), l.spend(2*len(str) + 2)
 }
 
-func decodeName(raw []byte) string {
-	if bytes.IndexByte(raw, '#') < 0 {
-		return string(raw)
-	}
-	var b []byte
-	for i := 0; i < len(raw); i++ {
-		if raw[i] == '#' && i+2 < len(raw) {
-			h, ok1 := unhex(raw[i+1])
-			lo, ok2 := unhex(raw[i+2])
-			if ok1 && ok2 {
-				b = append(b, h<<4|lo)
-				i += 2
-				continue
-			}
-		}
-		b = append(b, raw[i])
-	}
-	return string(b)
-}
+func decodeName(raw []byte) string { return string(pdfsyntax.Name(raw)) }
 
 // uint reads an unsigned integer token.
 func (l *lexer) uint() (int, bool) {

@@ -1,0 +1,72 @@
+package pdfsyntax
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestLiteral(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		next     int
+		err      error
+	}{
+		{"(abc) rest", "abc", 5, nil},
+		{`(a\(b\)c)`, "a(b)c", 9, nil},
+		{"(a(b)c)", "a(b)c", 7, nil},
+		{`(\101\12x)`, "A\nx", 10, nil},
+		{"(ab\\\ncd)", "abcd", 8, nil},
+		{`(\n\r\t\b\f\\)`, "\n\r\t\b\f\\", 14, nil},
+		{"(abc", "abc", 4, ErrUnterminated},
+	} {
+		got, next, err := Literal([]byte(tt.in), 0)
+		if string(got) != tt.want || next != tt.next || !errors.Is(err, tt.err) {
+			t.Errorf("Literal(%q) = %q, %d, %v; want %q, %d, %v", tt.in, got, next, err, tt.want, tt.next, tt.err)
+		}
+	}
+}
+
+func TestHex(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		strict bool
+		want   string
+		err    error
+	}{
+		{"<4E2D 56fd>", true, "N-V\xfd", nil},
+		{"<414>", true, "A@", nil},
+		{"<41zz42>", false, "AB", nil},
+		{"<41zz42>", true, "A", ErrBadHex},
+		{"<41", false, "A", ErrUnterminated},
+	} {
+		got, _, err := Hex([]byte(tt.in), 0, tt.strict)
+		if string(got) != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("Hex(%q, %v) = %q, %v; want %q, %v", tt.in, tt.strict, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestName(t *testing.T) {
+	for in, want := range map[string]string{"A#42C": "ABC", "Plain": "Plain", "bad#zz": "bad#zz", "end#4": "end#4"} {
+		if got := string(Name([]byte(in))); got != want {
+			t.Errorf("Name(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzLiteral(f *testing.F) {
+	f.Add([]byte(`(a\(b\101)`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		_, next, _ := Literal(data, 0)
+		if next > len(data) || next < 1 {
+			t.Fatalf("next %d of %d", next, len(data))
+		}
+		_, next, _ = Hex(data, 0, false)
+		if next > len(data) {
+			t.Fatalf("hex next %d of %d", next, len(data))
+		}
+	})
+}
