@@ -194,7 +194,7 @@ func demo(ctx context.Context, e *env, dir string, departments int) int {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p, err := portal.Start(ctx, portal.Options{Files: site.Files, SlowDelay: 2 * time.Second})
+	p, err := portal.Start(ctx, portal.Options{Files: site.Files, Titles: site.Titles, SlowDelay: 2 * time.Second})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yusuan demo: %v\n", err)
 		return 1
