@@ -13,14 +13,20 @@ test:
 
 # Measures the extractor on the shared corpus (skipped when it is absent).
 eval: build
-	@if [ -d "$(CORPUS)/real" ]; then $(GO) run ./tools/eval -corpus $(CORPUS) -yusuan bin/yusuan; \
+	@if [ -d "$(CORPUS)/real" ]; then \
+	  $(GO) run ./tools/eval -corpus $(CORPUS) -yusuan bin/yusuan && \
+	  $(GO) run ./tools/tableeval -corpus $(CORPUS); \
 	else echo "eval: $(CORPUS) not found, nothing to measure"; fi
 
 demo: build
 	./bin/yusuan demo
 
+# Benchmarks: text layer and tables per page, ingest per document, check
+# over many documents.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./extract/...
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./extract/ ./extract/table/
+	$(GO) test -run '^$$' -bench Ingest ./ingest/
+	$(GO) test -run '^$$' -bench Check -benchtime 1x ./check/
 
 fixtures:
 	$(GO) run ./fixtures/cmd/genpdf -out fixtures/testdata/pdf
@@ -33,3 +39,8 @@ vet:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/content
 	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 30s ./extract/textlayer
+	$(GO) test -run '^$$' -fuzz FuzzOpen -fuzztime 30s ./extract/pdfobj
+	$(GO) test -run '^$$' -fuzz FuzzDecrypt -fuzztime 30s ./extract/decrypt
+	$(GO) test -run '^$$' -fuzz FuzzCMap -fuzztime 30s ./extract/font
+	$(GO) test -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./crawl
+	$(GO) test -run '^$$' -fuzz FuzzLinkHeuristics -fuzztime 30s ./crawl
