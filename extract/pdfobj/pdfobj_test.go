@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // minimalPDF builds a one-page PDF with a correct xref; body is the page's
@@ -127,10 +128,19 @@ func FuzzOpen(f *testing.F) {
 	f.Add(minimalPDF("BT ET"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << >> endobj %%EOF"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if fl, err := Open(data, Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
-			for _, p := range fl.Pages {
-				_ = Safe("test", func() { _, _ = fl.ReadStream(p.V.Key("Contents")) })
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if fl, err := Open(data, Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
+				for _, p := range fl.Pages {
+					_ = Safe("test", func() { _, _ = fl.ReadStream(p.V.Key("Contents")) })
+				}
 			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			t.Fatalf("Open did not return within 3 s")
 		}
 	})
 }
