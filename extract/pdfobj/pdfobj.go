@@ -95,10 +95,7 @@ func Safe(what string, fn func()) (err error) {
 }
 
 var (
-	reSize      = regexp.MustCompile(`/Size\s+(\d+)`)
 	reXrefHead  = regexp.MustCompile(`(?m)^\s*(\d+)\s+(\d+)\s*$`)
-	reIndex     = regexp.MustCompile(`/Index\s*\[([\d\s]+)\]`)
-	reCount     = regexp.MustCompile(`/Count\s+(\d+)`)
 	reHeaderVer = regexp.MustCompile(`^%PDF-(\d)\.(\d)`)
 )
 
@@ -109,16 +106,16 @@ func precheck(data []byte, lim Limits) error {
 	if n := int64(len(data)); n+1000 < bound {
 		bound = n + 1000 // an object takes more than one byte of the file
 	}
-	for _, m := range reSize.FindAllSubmatch(data, -1) {
-		if n, err := strconv.ParseInt(string(m[1]), 10, 64); err != nil || n > bound {
-			return fmt.Errorf("%w: /Size %s", ErrHostile, m[1])
+	// Keys are found with bytes.Index, not regexps: this runs over every
+	// byte of every file.
+	for _, n := range numbersAfter(data, "/Size", 1) {
+		if n > bound {
+			return fmt.Errorf("%w: /Size %d", ErrHostile, n)
 		}
 	}
-	for _, m := range reIndex.FindAllSubmatch(data, -1) {
-		for _, f := range bytes.Fields(m[1]) {
-			if n, err := strconv.ParseInt(string(f), 10, 64); err != nil || n > bound {
-				return fmt.Errorf("%w: xref /Index %s", ErrHostile, f)
-			}
+	for _, n := range numbersAfter(data, "/Index", -1) {
+		if n > bound {
+			return fmt.Errorf("%w: xref /Index entry %d", ErrHostile, n)
 		}
 	}
 	// Classic xref subsection headers "start count" right after "xref".
@@ -148,6 +145,46 @@ func precheck(data []byte, lim Limits) error {
 		}
 	}
 	return nil
+}
+
+// numbersAfter returns the integers that follow each occurrence of key,
+// inside an array when the key is followed by '[' (at most max of them per
+// occurrence; -1 for all); a number too long to parse counts as huge.
+func numbersAfter(data []byte, key string, maxPer int) []int64 {
+	var out []int64
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(key))
+		if i < 0 {
+			return out
+		}
+		p := off + i + len(key)
+		off = p
+		if p < len(data) && isNameChar(data[p]) {
+			continue // a longer name such as /SizeX
+		}
+		for p < len(data) && (data[p] == ' ' || data[p] == '\r' || data[p] == '\n' || data[p] == '\t' || data[p] == '[') {
+			p++
+		}
+		for n := 0; (maxPer < 0 || n < maxPer) && p < len(data) && data[p] >= '0' && data[p] <= '9'; n++ {
+			start := p
+			for p < len(data) && data[p] >= '0' && data[p] <= '9' {
+				p++
+			}
+			v, err := strconv.ParseInt(string(data[start:p]), 10, 64)
+			if err != nil {
+				v = 1 << 62
+			}
+			out = append(out, v)
+			for p < len(data) && (data[p] == ' ' || data[p] == '\r' || data[p] == '\n' || data[p] == '\t') {
+				p++
+			}
+		}
+	}
+}
+
+// isNameChar reports bytes that continue a PDF name.
+func isNameChar(c byte) bool {
+	return c > ' ' && c < 0x7f && !bytes.ContainsRune([]byte("()<>[]{}/%"), rune(c))
 }
 
 // normalize trims bytes before the header and after the last %%EOF, which
@@ -279,7 +316,7 @@ func repair(data []byte, lim Limits) (*File, error) {
 // %PDF-1.0..1.7 followed by an end of line, while 2.0 files and odd header
 // spacing are common enough.
 func patchHeader(data []byte) []byte {
-	if m := reHeaderVer.FindSubmatch(data); m != nil && string(m[1]) == "1" && len(data) > 9 && (data[8] == '\n' || data[8] == '\r') {
+	if m := reHeaderVer.FindSubmatch(data[:min(len(data), 16)]); m != nil && string(m[1]) == "1" && len(data) > 9 && (data[8] == '\n' || data[8] == '\r') {
 		return data
 	}
 	patched := make([]byte, len(data))
