@@ -28,9 +28,8 @@ func crawlCommand() command {
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
 		}
-		cfg, err := crawl.LoadConfig(*config)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "yusuan crawl: %v\n", err)
+		cfg, ok := loadConfig(e, c.name, *config)
+		if !ok {
 			return crawl.ExitNothing
 		}
 		st, ok := openStore(ctx, e, c.name, *db)
@@ -48,6 +47,17 @@ func crawlCommand() command {
 		return crawl.ExitCode(rep, err)
 	}
 	return c
+}
+
+// loadConfig reads the sites configuration or reports why not (file, line
+// and key).
+func loadConfig(e *env, name, path string) (*crawl.Config, bool) {
+	cfg, err := crawl.LoadConfig(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "yusuan %s: %v\n", name, err)
+		return nil, false
+	}
+	return cfg, true
 }
 
 func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config, site string) (*crawl.Report, error) {
@@ -72,9 +82,8 @@ func harvestCommand() command {
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
 		}
-		cfg, err := crawl.LoadConfig(*config)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "yusuan harvest: %v\n", err)
+		cfg, ok := loadConfig(e, c.name, *config)
+		if !ok {
 			return crawl.ExitNothing
 		}
 		return harvest(ctx, e, *db, cfg, *site)
