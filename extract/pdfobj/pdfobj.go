@@ -237,7 +237,7 @@ func Open(data []byte, lim Limits) (*File, error) {
 		plain, err := decrypt.Decrypt(data, "")
 		switch {
 		case errors.Is(err, decrypt.ErrNeedPassword):
-			return nil, fmt.Errorf("%w: %v", ErrNeedPassword, err)
+			return nil, fmt.Errorf("%w: it cannot be opened without one", ErrNeedPassword)
 		case err != nil:
 			return nil, fmt.Errorf("cannot decrypt: %w", err)
 		}
