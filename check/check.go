@@ -345,6 +345,43 @@ type term struct {
 	// is released (detach).
 	pgs  []int
 	kind yusuan.TableKind
+	// stated: a figure a person wrote (情况说明), who rounds what they read
+	// to their own precision before adding or subtracting.
+	stated bool
+	// n is the number of printed terms the figure adds up (0: one), coarse
+	// the largest ulp among them (0: m.ulp).
+	n      int
+	coarse int64
+}
+
+// terms is the number of rounded terms a figure stands for.
+func (t term) terms() int { return max(t.n, 1) }
+
+// coarsest is the largest ulp among the printed terms a figure stands for.
+func (t term) coarsest() int64 {
+	switch {
+	case t.coarse > 0:
+		return t.coarse
+	case t.n > 1:
+		return t.m.ulp / int64(t.n)
+	}
+	return t.m.ulp
+}
+
+// allowed is the tolerance (in ulps, see judge) of comparing actual with
+// expected made of parts: every rounded term counts; when one side is a
+// stated figure, the terms of the other side count at the coarsest
+// precision involved.
+func allowed(actual, expected term, parts sum) int64 {
+	ulps := actual.m.ulp + parts.ulps
+	switch {
+	case actual.stated && !expected.stated:
+		n := max(parts.n, expected.terms())
+		ulps = tolerance(ulps, n, max(actual.coarsest(), parts.coarse, expected.coarsest()))
+	case expected.stated && !actual.stated:
+		ulps = tolerance(ulps, actual.terms(), max(expected.coarsest(), actual.coarsest()))
+	}
+	return ulps
 }
 
 // detach keeps what a term says about its source without holding the
@@ -381,7 +418,7 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if !actual.m.ok || !expected.m.ok {
 		return // a side is missing: nothing to compare
 	}
-	ulps := actual.m.ulp + parts.ulps
+	ulps := allowed(actual, expected, parts)
 	v := judge(actual.m.v, expected.m.v, ulps)
 	if v == agree {
 		return
@@ -409,7 +446,7 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	pages := append(actual.pages(), expected.pages()...)
 	pages = append(pages, extraPages...)
 	f := finding{tables: tables, pages: pages, expected: exp, actual: act}
-	diff := format(abs(actual.m.v-expected.m.v), scale, p)
+	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
 	if v == rounding {
 		f.sev = yusuan.SeverityInfo
 		f.msg = "尾差：" + msg + "（差 " + diff + "，容许 " + format(ulps/2, scale, p+1) + "）"
@@ -438,7 +475,7 @@ func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 	if ulp == 0 {
 		ulp = scale / 100
 	}
-	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true}, scale: scale, table: t}
+	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true}, scale: scale, table: t, n: s.n, coarse: s.coarse}
 }
 
 // colCheck is one column of a row-wise comparison.
@@ -458,7 +495,7 @@ func (e *emitter) compareCols(label string, checks []colCheck, tables []string) 
 	cols := map[key][]string{}
 	first := map[key]colCheck{}
 	for _, c := range checks {
-		if judge(c.actual.m.v, c.expected.m.v, c.actual.m.ulp+c.parts.ulps) == agree {
+		if judge(c.actual.m.v, c.expected.m.v, allowed(c.actual, c.expected, c.parts)) == agree {
 			continue
 		}
 		k := key{c.actual.m.v, c.expected.m.v}

@@ -64,7 +64,7 @@ func (d *doc) fact(key, label string) (term, bool) {
 		return term{}, false
 	}
 	m := toMoney(a, scale万元)
-	return term{label: label, m: m, scale: scale万元}, m.ok
+	return term{label: label, m: m, scale: scale万元, stated: true}, m.ok
 }
 
 // cell is one value of a row as a term.
@@ -101,7 +101,8 @@ func dataRows(t *yusuan.Table) []*yusuan.Row {
 	return out
 }
 
-// totalRow is a one-sided table's 合计 (or 总计) row.
+// totalRow is a one-sided table's 合计 (or 总计) row; in a department's
+// table that prints none, the department's own opening line.
 func totalRow(t *yusuan.Table) *yusuan.Row {
 	var grand *yusuan.Row
 	for i := range t.Rows {
@@ -115,7 +116,36 @@ func totalRow(t *yusuan.Table) *yusuan.Row {
 			}
 		}
 	}
+	if grand == nil {
+		grand = departmentLine(t)
+	}
 	return grand
+}
+
+// departmentLine is the first line of a table listing a department and its
+// units (深圳市人力资源和社会保障局 571,347.93, then each unit) when it adds
+// up the unit lines below it; nil otherwise.
+func departmentLine(t *yusuan.Table) *yusuan.Row {
+	rows := dataRows(t)
+	if len(rows) < 3 || rows[0].CodeString() != "" || !looksLikeOrg(rows[0].Name) {
+		return nil
+	}
+	col := "total"
+	if _, ok := rows[0].Values[col]; !ok {
+		return nil
+	}
+	sc := unitScale(t.Unit)
+	want := toMoney(rows[0].Values[col], sc)
+	var s sum
+	for _, r := range rows[1:] {
+		if r.CodeString() == "" && r.EconCode == "" && looksLikeOrg(r.Name) {
+			s.add(toMoney(r.Values[col], sc))
+		}
+	}
+	if !want.ok || want.v == 0 || s.n < 2 || judge(want.v, s.v, want.ulp+s.ulps) == mismatch {
+		return nil
+	}
+	return rows[0]
 }
 
 // hasValues reports whether any cell of the table holds a figure.

@@ -175,7 +175,8 @@ func judge(actual, expected, ulps int64) verdict {
 // sum accumulates printed terms.
 type sum struct {
 	v, ulps int64
-	n       int // non-null terms
+	n       int   // non-null terms
+	coarse  int64 // the largest ulp of a term (the coarsest precision)
 }
 
 func (s *sum) add(m money) {
@@ -185,4 +186,47 @@ func (s *sum) add(m money) {
 	s.v += m.v
 	s.ulps += m.ulp
 	s.n++
+	s.coarse = max(s.coarse, m.ulp)
+}
+
+// tolerance is twice the 尾差 allowed between a printed figure and what its
+// terms make (judge takes ulps, not halves): half a unit of the last printed
+// digit for each rounded term, the figure itself included. A figure that a
+// person wrote from printed figures (a narrative statement) rounds each term
+// at the coarsest precision involved before adding them up: 29.74 万元 =
+// 658.32 − 628.58 from 6583160.53 元 and 6285846.37 元 is two terms rounded
+// to 0.01 万元, not two rounded to 0.01 元. nStated is the number of terms
+// the person combined (0: no stated figure takes part).
+func tolerance(ulps int64, nStated int, coarse int64) int64 {
+	if nStated > 0 {
+		ulps = max(ulps, int64(nStated)*coarse)
+	}
+	return ulps
+}
+
+// diffText prints a nonzero difference with enough decimals to show it: at
+// least two significant digits unless exact (差 0.0086, not 差 0.01 or 差
+// 0.00 when the figures are printed with two decimals).
+func diffText(d, scale int64, p int) string {
+	for ; p < maxPlaces(scale); p++ {
+		s := format(d, scale, p)
+		if strings.Trim(s, "0.") == "" {
+			continue
+		}
+		exact := d%(scale/pow10[p]) == 0
+		if exact || len(strings.TrimLeft(strings.ReplaceAll(s, ".", ""), "0")) >= 2 {
+			return s
+		}
+	}
+	return format(d, scale, maxPlaces(scale))
+}
+
+// maxPlaces is the number of decimals the internal scale holds for a unit.
+func maxPlaces(scale int64) int {
+	p := 0
+	for scale >= 10 && p < len(pow10)-1 {
+		scale /= 10
+		p++
+	}
+	return p
 }

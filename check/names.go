@@ -97,6 +97,13 @@ func normName(s string) string {
 	return s[n:]
 }
 
+// hasSubOrdinal reports whether a printed name starts with a lower-level
+// ordinal: 1. 1、 (一) ①.
+func hasSubOrdinal(s string) bool {
+	n, top := ordinalLen(fold(s))
+	return n > 0 && !top
+}
+
 // hasChineseOrdinal reports whether a printed name starts with 一、 二、 ….
 func hasChineseOrdinal(s string) bool {
 	_, top := ordinalLen(fold(s))

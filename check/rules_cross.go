@@ -54,7 +54,7 @@ func currentOrGrand(s sideRows) *yusuan.Row {
 	return s.grand
 }
 
-func one(x term) sum { return sum{ulps: x.m.ulp, n: 1} }
+func one(x term) sum { return sum{ulps: x.m.ulp, n: 1, coarse: x.m.ulp} }
 
 func ruleCrossTotals(e *emitter, d *doc) {
 	ies := d.table(yusuan.IncomeExpenditureSummary)
@@ -103,24 +103,76 @@ func ruleCrossTotals(e *emitter, d *doc) {
 			}
 			x := orZero(cell(ies, ir, ts.incCol, "收支总表 "+normName(ir.Name)))
 			a := orZero(cell(fis, fr, fs.incCol, "财政拨款收支总表 "+normName(fr.Name)))
+			// Some 收支总表 print each source with its 上年结转 included.
+			if co := fiscalCarryover(fis, fs, src.words); co.n > 0 && co.v != 0 &&
+				judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
+				b := a
+				b.m.v += co.v
+				b.m.ulp += co.ulps
+				b.label += "+上年结转"
+				if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
+					a = b
+				}
+			}
 			e.compare(a, x, one(x), tablesOf(fis, ies))
 		}
 	}
 }
 
-// categoryTerms maps the 类 rows of a coded table by normalised name.
+// categoryTerms maps the 类 rows of a coded table by normalised name. A
+// department's table repeats the 类 unit by unit: the category is their sum,
+// unless the first occurrence (the department's own block) already is.
 func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
-	m := map[string]term{}
+	all := map[string][]term{}
 	var order []string
+	// Lines are grouped by code, so that a line whose name was not read
+	// still counts; the category is named by its first printed name.
+	nameOf := map[string]string{}
 	for _, r := range dataRows(t) {
 		if levelOf(r) != 1 {
 			continue
 		}
-		n := normName(r.Name)
-		if _, dup := m[n]; !dup {
-			order = append(order, n)
+		k := r.CodeString()
+		if k == "" {
+			k = normName(r.Name)
 		}
-		m[n] = orZero(cell(t, r, col, kindLabel(t.Kind)+" "+rowLabel(r)))
+		if nameOf[k] == "" {
+			nameOf[k] = normName(r.Name)
+		}
+		if _, dup := all[k]; !dup {
+			order = append(order, k)
+		}
+		all[k] = append(all[k], orZero(cell(t, r, col, kindLabel(t.Kind)+" "+rowLabel(r))))
+	}
+	for i, k := range order {
+		if nameOf[k] == "" {
+			nameOf[k] = categoryCodes[k]
+		}
+		if n := nameOf[k]; n != "" {
+			all[n], order[i] = all[k], n
+			if n != k {
+				delete(all, k)
+			}
+		}
+	}
+	m := make(map[string]term, len(all))
+	for n, xs := range all {
+		m[n] = xs[0]
+		if len(xs) == 1 {
+			continue
+		}
+		var rest sum
+		for _, x := range xs[1:] {
+			rest.add(x.m)
+		}
+		if judge(xs[0].m.v, rest.v, xs[0].m.ulp+rest.ulps) != mismatch {
+			continue
+		}
+		s := rest
+		s.add(xs[0].m)
+		x := sumTerm(xs[0].label+"（各单位合计）", s, xs[0].scale, t)
+		x.m.ulp = s.ulps
+		m[n] = x
 	}
 	return m, order
 }
@@ -329,6 +381,25 @@ func ruleCrossProject(e *emitter, d *doc) {
 		if _, ok := colSet(pc)["gpb"]; ok {
 			x := tableTotal(gbe, "project", "一般公共预算支出表 项目支出")
 			a := d.projectTotal(pc, "gpb", "项目支出表（本年）一般公共预算")
+			// The 一般公共预算支出表 may include the 上年结转 that the project
+			// table prints in a column of its own.
+			for _, c := range allCols(pc) {
+				if c != "carryover" && !strings.Contains(c, "结转") {
+					continue
+				}
+				co := d.projectTotal(pc, c, "")
+				if judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch && co.m.ok && co.m.v != 0 {
+					b := a
+					b.m.v += co.m.v
+					b.m.ulp += co.m.ulp
+					b.label = "项目支出表（本年）一般公共预算+上年结转"
+					b.row = nil
+					if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
+						a = b
+					}
+				}
+				break
+			}
 			e.compare(a, x, one(x), tablesOf(pc, gbe))
 		}
 	}
@@ -350,8 +421,8 @@ func ruleCrossGovFund(e *emitter, d *doc) {
 	}
 	fs := d.twoSided(fis)
 	r := currentOrGrand(fs.exp)
-	if r == nil {
-		return
+	if r == nil || !anyCol([]*yusuan.Row{r}, "fund") {
+		return // the fiscal summary prints no 政府性基金 column
 	}
 	x := orZero(cell(fis, r, "fund", "财政拨款收支总表 "+normName(r.Name)+"（政府性基金）"))
 	co := fiscalCarryover(fis, fs, []string{"政府性基金"})

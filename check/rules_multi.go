@@ -181,7 +181,7 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 				// Pages are those of the first document named (this year's).
 				exp := term{label: "本年收入总计 " + cur.String() + " − 上年收入总计 " + prev.String() + " =",
 					m: money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, scale: cur.scale, pgs: cur.pages()}
-				e.compareFor(refs, f, exp, sum{ulps: cur.m.ulp + prev.m.ulp, n: 2},
+				e.compareFor(refs, f, exp, sum{ulps: cur.m.ulp + prev.m.ulp, n: 2, coarse: max(cur.coarsest(), prev.coarsest())},
 					[]string{narrativeTable, string(yusuan.IncomeExpenditureSummary)})
 			}
 		}

@@ -31,6 +31,14 @@ type factTarget struct {
 	table      func(d *doc) (term, bool)
 }
 
+// factAlts are other table figures the text may state under the same name
+// (基本支出 of the 一般公共预算支出表, in the 财政拨款 paragraph): a fact
+// agreeing with one of them is right.
+var factAlts = map[string]func(d *doc) (term, bool){
+	"basic":   totalOf([]yusuan.TableKind{yusuan.GeneralBudgetExpenditure}, "basic", "合计（基本支出）"),
+	"project": totalOf([]yusuan.TableKind{yusuan.GeneralBudgetExpenditure}, "project", "合计（项目支出）"),
+}
+
 func iesTerm(d *doc, pick func(ts *twoSided) (*yusuan.Row, string)) (term, bool) {
 	t := d.table(yusuan.IncomeExpenditureSummary)
 	if t == nil {
@@ -44,7 +52,35 @@ func iesTerm(d *doc, pick func(ts *twoSided) (*yusuan.Row, string)) (term, bool)
 	if !x.m.ok && hasValues(t) && totalKindOf(r.Name) != notTotal {
 		return x, false // a total printed blank was not read
 	}
+	if totalKindOf(r.Name) != notTotal {
+		// The text may state a total as the sum of the parts it states,
+		// each rounded (93,664.78 + 721.71 = 94,386.49 for 943,864,999.96
+		// 元): each nonzero part is a rounded term.
+		x.n, x.coarse = nonzeroParts(t, d.twoSided(t), r.Side, col), x.m.ulp
+	}
 	return orZero(x), true
+}
+
+// nonzeroParts counts the nonzero sources (or categories) and carry-over
+// lines of one side of a two-sided table.
+func nonzeroParts(t *yusuan.Table, ts *twoSided, side yusuan.Side, col string) int {
+	s := ts.inc
+	if side == yusuan.SideExpenditure {
+		s = ts.exp
+	}
+	sc := unitScale(t.Unit)
+	n := 0
+	for _, r := range s.items {
+		if m := toMoney(r.Values[col], sc); m.ok && m.v != 0 {
+			n++
+		}
+	}
+	for _, x := range s.extras {
+		if m := toMoney(x.head.Values[col], sc); m.ok && m.v != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func totalOf(kinds []yusuan.TableKind, col, label string) func(d *doc) (term, bool) {
@@ -82,7 +118,13 @@ var factTargets = []factTarget{
 	{"project", "项目支出", totalOf([]yusuan.TableKind{yusuan.ExpenditureSummary}, "project", "合计（项目支出）")},
 	{"personnel", "人员经费", totalOf([]yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure}, "personnel", "合计（人员经费）")},
 	{"public", "公用经费", totalOf([]yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure}, "public", "合计（公用经费）")},
-	{"three_public", "“三公”经费", totalOf([]yusuan.TableKind{yusuan.ThreePublic}, "total", "合计")},
+	{"three_public", "“三公”经费", func(d *doc) (term, bool) {
+		t := d.table(yusuan.ThreePublic)
+		if t == nil {
+			return term{}, false
+		}
+		return d.threePublicTotal(t)
+	}},
 	{"admin_operating", "机关运行经费", totalOf([]yusuan.TableKind{yusuan.AdminOperating}, "total", "合计")},
 	{"performance_amount", "绩效目标项目金额", performanceTerm},
 }
@@ -196,6 +238,11 @@ func ruleNarrativeFigure(e *emitter, d *doc) {
 		if !ok {
 			continue
 		}
+		if alt := factAlts[ft.key]; alt != nil && x.m.ok && judge(f.m.v, x.m.v, allowed(f, x, one(x))) == mismatch {
+			if y, ok := alt(d); ok && y.m.ok && judge(f.m.v, y.m.v, allowed(f, y, one(y))) != mismatch {
+				x = y
+			}
+		}
 		f.table = nil
 		tables := append([]string{narrativeTable}, tablesOf(x.table)...)
 		if ft.key == "performance_amount" {
@@ -240,6 +287,17 @@ func (d *doc) figure(key string) (term, bool) {
 
 func decOf(a yusuan.Amount) decimal.Decimal { return a.Decimal() }
 
+// statedHalf is half the coarsest precision a figure may have been rounded
+// to before a share was computed from it: the table's printed precision,
+// or the precision the narrative states that figure in, when it does.
+func (d *doc) statedHalf(key string, x term) int64 {
+	u := x.coarsest()
+	if f, ok := d.fact(key, ""); ok {
+		u = max(u, f.m.ulp)
+	}
+	return u * int64(x.terms()) / 2
+}
+
 func ruleNarrativePercent(e *emitter, d *doc) {
 	for _, pt := range percentTargets {
 		stated, ok := d.Facts[pt.key]
@@ -256,10 +314,15 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 			whole term
 			r     decimal.Decimal
 			diff  decimal.Decimal
+			fits  bool // within what the rounding of part and whole allows
 		}
+		// The writer may have divided figures rounded to the precision they
+		// state them in (万元, two decimals) rather than the table's 元.
+		hPart := d.statedHalf(pt.part, part)
 		var best *cand
 		for _, keys := range pt.wholes {
 			var w term
+			var hWhole int64
 			okAll := true
 			for i, key := range keys {
 				x, ok := d.figure(key)
@@ -267,6 +330,7 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 					okAll = false
 					break
 				}
+				hWhole += d.statedHalf(key, x)
 				if i == 0 {
 					w = x
 				} else {
@@ -278,8 +342,16 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 			if !okAll || w.m.v == 0 {
 				continue
 			}
-			r := decimal.NewFromInt(part.m.v).Mul(decimal.NewFromInt(100)).DivRound(decimal.NewFromInt(w.m.v), k+6)
-			c := cand{w, r, decOf(stated).Sub(r).Abs()}
+			pct := func(p, w int64) decimal.Decimal {
+				return decimal.NewFromInt(p).Mul(decimal.NewFromInt(100)).DivRound(decimal.NewFromInt(w), k+6)
+			}
+			r := pct(part.m.v, w.m.v)
+			c := cand{whole: w, r: r, diff: decOf(stated).Sub(r).Abs()}
+			if part.m.v > 0 && w.m.v > hWhole && part.m.v > hPart {
+				lo := pct(part.m.v-hPart, w.m.v+hWhole).Sub(halfUlp)
+				hi := pct(part.m.v+hPart, w.m.v-hWhole).Add(halfUlp)
+				c.fits = !decOf(stated).LessThan(lo) && !decOf(stated).GreaterThan(hi)
+			}
 			if best == nil || c.diff.LessThan(best.diff) {
 				best = &c
 			}
@@ -296,7 +368,7 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
 				" = " + best.r.StringFixed(k+2) + "%",
 		}
-		if best.diff.LessThanOrEqual(decimal.New(1, -k)) {
+		if best.fits || best.diff.LessThanOrEqual(decimal.New(1, -k)) {
 			f.sev = yusuan.SeverityInfo
 			f.msg = "尾差：" + f.msg
 		}
@@ -408,16 +480,20 @@ func ruleNarrativeThreePublic(e *emitter, d *doc) {
 	}
 	f, hasFact := d.fact("three_public", "情况说明 “三公”经费")
 	saysNone := (hasFact && f.m.v == 0) || (!hasFact && noThreePublicRE.MatchString(stripQuotes(fold(d.narrative()))))
-	tot := tableTotal(t, "total", "“三公”经费表 合计")
+	tot, ok := d.threePublicTotal(t)
 	if !hasValues(t) {
-		tot = zero(t, tot.label)
+		tot, ok = zero(t, "“三公”经费表 合计"), true
 	}
-	if !tot.m.ok {
+	if !ok || !tot.m.ok {
 		return // the table's total could not be read
 	}
 	tables := []string{narrativeTable, string(t.Kind)}
 	pages := append(d.factPages("three_public"), t.Pages...)
 	switch {
+	case saysNone && tot.m.v != 0 && hasFact && 2*abs(tot.m.v) <= f.m.ulp:
+		// 0.00 万元 stated for a table's 30 元: the text rounds it away.
+		e.add(finding{sev: yusuan.SeverityInfo, tables: tables, pages: pages, expected: "0", actual: tot.String(),
+			msg: "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case saysNone && tot.m.v != 0:
 		e.add(finding{tables: tables, pages: pages, expected: "0", actual: tot.String(),
 			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String()})
@@ -527,7 +603,7 @@ func repeatedPhrases(text string) []string {
 			if i+2*l > len(rs) || rs[i] != rs[i+l] || rs[i] < 0x3400 {
 				continue
 			}
-			if slices.Equal(rs[i:i+l], rs[i+l:i+2*l]) && allHan(rs[i:i+l]) {
+			if slices.Equal(rs[i:i+l], rs[i+l:i+2*l]) && allHan(rs[i:i+l]) && !headerWordsOnly(string(rs[i:i+l])) {
 				out = append(out, string(rs[i:i+2*l]))
 				i += 2*l - 1
 				break
@@ -544,4 +620,94 @@ func allHan(rs []rune) bool {
 		}
 	}
 	return true
+}
+
+// tableHeaderWords are the words of table headers; a repetition made of
+// nothing else (金额项目金额项目) is a table's header that ran into the
+// text, not a slip of the writer's.
+var tableHeaderWords = []string{
+	"项目", "金额", "合计", "总计", "小计", "预算数", "决算数", "预算", "决算", "科目", "名称", "编码", "代码",
+	"科目编码", "科目名称", "项目名称", "单位名称", "单位编码", "单位", "类", "款", "项", "功能分类", "经济分类",
+	"收入", "支出", "本年", "上年", "本年收入", "本年支出", "基本支出", "项目支出", "人员经费", "公用经费",
+	"万元", "元", "年度", "资金", "来源", "财政拨款", "一般公共预算", "政府性基金", "栏次", "行次", "序号", "备注",
+}
+
+// headerWordsOnly reports whether s is a run of table header words.
+func headerWordsOnly(s string) bool {
+	ok := make([]bool, len(s)+1) // ok[i]: s[:i] splits into header words
+	ok[0] = true
+	for i := 0; i < len(s); i++ {
+		if !ok[i] {
+			continue
+		}
+		for _, w := range tableHeaderWords {
+			if strings.HasPrefix(s[i:], w) {
+				ok[i+len(w)] = true
+			}
+		}
+	}
+	return ok[len(s)]
+}
+
+// threePublicTotal is this year's “三公” total of a “三公” table. Tables
+// printed across may show last year, this year and the change side by side
+// (total, total_2, total_3: the group whose headers name the document's
+// year counts; unknown when none does), and may add 会议费 and 培训费 into
+// their 合计 (the “三公” total is then 出国 + 接待 + 公务用车).
+func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
+	const label = "“三公”经费表 合计"
+	cols := allCols(t)
+	if !slices.Contains(cols, "abroad") && !slices.Contains(cols, "reception") {
+		return tableTotal(t, "total", label), true
+	}
+	suffix := ""
+	if slices.Contains(cols, "total_2") || slices.Contains(cols, "abroad_2") {
+		suffix = "?"
+		if y := d.Meta.Year; y != 0 {
+			for _, c := range cols {
+				if strings.Contains(t.Headers[c], strconv.Itoa(y)+"年") {
+					suffix = groupSuffix(c)
+					break
+				}
+			}
+		}
+		if suffix == "?" && !slices.Contains(cols, "abroad_2") {
+			suffix = "" // one group; total_2 is a 小计 within it
+		}
+	}
+	if suffix == "?" {
+		return term{}, false // several years side by side, which is this one's unknown
+	}
+	extra := slices.ContainsFunc(cols, func(c string) bool {
+		return strings.HasPrefix(c, "会议费") || strings.HasPrefix(c, "培训费")
+	})
+	if !extra {
+		return tableTotal(t, "total"+suffix, label), true
+	}
+	var s sum
+	var missing bool
+	for _, k := range []string{"abroad", "reception", "vehicles"} {
+		x := tableTotal(t, k+suffix, label)
+		if !x.m.ok {
+			missing = true
+			break
+		}
+		s.add(x.m)
+	}
+	if missing || s.n == 0 {
+		return term{}, false
+	}
+	x := sumTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
+	x.m.ulp = s.ulps
+	return x, true
+}
+
+// groupSuffix is the _2 of total_2 (the numbering of repeated column groups).
+func groupSuffix(col string) string {
+	if i := strings.LastIndexByte(col, '_'); i > 0 {
+		if _, err := strconv.Atoi(col[i+1:]); err == nil {
+			return col[i:]
+		}
+	}
+	return ""
 }

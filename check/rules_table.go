@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"yusuan"
 )
@@ -79,8 +80,10 @@ func analyseTwoSided(t *yusuan.Table) *twoSided {
 	}); len(cats) > 0 && !slices.ContainsFunc(ts.exp.items, func(r *yusuan.Row) bool { return hasChineseOrdinal(r.Name) }) {
 		ts.exp.items = cats
 	}
-	ts.incCol = pickCol(inc, "amount", "total", "subtotal")
-	main := pickCol(exp, "total", "subtotal", "amount")
+	// Budgets print 预算数 (amount, or budget beside 上年 figures), final
+	// accounts 决算数 (actual).
+	ts.incCol = pickCol(inc, "amount", "total", "subtotal", "budget", "actual")
+	main := pickCol(exp, "total", "subtotal", "amount", "budget", "actual")
 	ts.expCols = []string{main}
 	for _, c := range []string{"current", "carryover", "gpb", "fund", "soe"} {
 		if c != main && anyCol(exp, c) {
@@ -122,6 +125,17 @@ var categoryNames = map[string]bool{
 	"抗疫特别国债安排的支出": true,
 }
 
+// categoryCodes name the 类 by code, for lines whose name was not read.
+var categoryCodes = map[string]string{
+	"201": "一般公共服务支出", "202": "外交支出", "203": "国防支出", "204": "公共安全支出", "205": "教育支出",
+	"206": "科学技术支出", "207": "文化旅游体育与传媒支出", "208": "社会保障和就业支出", "209": "社会保险基金支出",
+	"210": "卫生健康支出", "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出", "214": "交通运输支出",
+	"215": "资源勘探工业信息等支出", "216": "商业服务业等支出", "217": "金融支出", "219": "援助其他地区支出",
+	"220": "自然资源海洋气象等支出", "221": "住房保障支出", "222": "粮油物资储备支出", "223": "国有资本经营预算支出",
+	"224": "灾害防治及应急管理支出", "227": "预备费", "229": "其他支出", "230": "转移性支出", "231": "债务还本支出",
+	"232": "债务付息支出", "233": "债务发行费用支出", "234": "抗疫特别国债安排的支出",
+}
+
 // carryWords mark the lines between 本年合计 and 总计: carry-overs and the
 // like (上年结转, 年终结转, 用事业基金弥补收支差额, 年初结转和结余 …).
 var carryWords = []string{"结转", "结余", "弥补", "事业基金", "上年", "年末", "年终", "年初"}
@@ -159,7 +173,8 @@ func splitSide(rows []*yusuan.Row) sideRows {
 			continue
 		}
 		switch {
-		case isCarry(r.Name):
+		case isCarry(r.Name) && !(inExtras && hasSubOrdinal(r.Name)):
+			// (1.财政拨款结余、结转 under 上年结余、结转 details it.)
 			s.extras = append(s.extras, extra{head: r})
 			inExtras = true
 		case inExtras:
@@ -173,6 +188,11 @@ func splitSide(rows []*yusuan.Row) sideRows {
 	ord := slices.ContainsFunc(s.items, func(r *yusuan.Row) bool { return hasChineseOrdinal(r.Name) })
 	if ord {
 		s.items = slices.DeleteFunc(s.items, func(r *yusuan.Row) bool { return !hasChineseOrdinal(r.Name) })
+	} else if len(s.items) > 1 && normName(s.items[0].Name) != "" && !hasSubOrdinal(s.items[0].Name) &&
+		hasSubOrdinal(s.items[1].Name) {
+		// 财政拨款 with 1.一般公共预算拨款 … under it: the numbered lines
+		// detail the unnumbered ones.
+		s.items = slices.DeleteFunc(s.items, func(r *yusuan.Row) bool { return hasSubOrdinal(r.Name) })
 	}
 	return s
 }
@@ -199,7 +219,7 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 	if ts.inc.grand != nil && ts.exp.grand != nil {
 		a := orZero(cell(t, ts.inc.grand, ts.incCol, normName(ts.inc.grand.Name)))
 		x := orZero(cell(t, ts.exp.grand, mainExp, normName(ts.exp.grand.Name)))
-		e.compare(a, x, sum{ulps: x.m.ulp, n: 1}, tables)
+		e.compare(a, x, one(x), tables)
 	}
 	// 本年收入合计 = Σ sources.
 	if r := ts.inc.current; r != nil {
@@ -329,6 +349,15 @@ func partSets(t *yusuan.Table, fam rowSumFamily) (string, [][]string) {
 			return "", nil
 		}
 		totalCol = "subtotal"
+	}
+	if fam == famBasicProject || fam == famPersonnelPublic {
+		for _, c := range cols {
+			if !amountKeys[c] && !slices.Contains(notParts, c) && hasHan(c) {
+				// A part we cannot place (单位预留机动经费 beside 基本支出
+				// and 项目支出): the known parts need not add up.
+				return "", nil
+			}
+		}
 	}
 	switch fam {
 	case famBasicProject:
@@ -640,6 +669,9 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		var next, after []*yusuan.Row // children one level down, two levels down
 		for j := i + 1; j < len(rows); j++ {
 			lj := levels[j]
+			if lj == 0 && blank(rows[j]) {
+				continue // the rest of a name printed on two lines
+			}
 			if lj == 0 || lj <= l || !strings.HasPrefix(rows[j].CodeString(), code) {
 				break
 			}
@@ -769,7 +801,7 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 // threePublicKeys are the columns of a “三公” table printed across (合计,
 // 因公出国, 公务接待, 公务用车 小计 (total_2), 购置, 运行维护) and the
 // funding columns that may accompany them.
-var threePublicKeys = []string{"total", "total_2", "abroad", "reception", "vehicle_purchase", "vehicle_operation", "gpb", "fund", "soe"}
+var threePublicKeys = []string{"total", "total_2", "vehicles", "abroad", "reception", "vehicle_purchase", "vehicle_operation", "gpb", "fund", "soe"}
 
 // threePublicColumns checks a “三公” table whose items are columns: 公务用车
 // = 购置 + 运行维护, and 合计 = 出国 + 接待 + 公务用车 when the table prints
@@ -784,13 +816,23 @@ func threePublicColumns(e *emitter, t *yusuan.Table, sc int64, tables []string) 
 		}
 	}
 	onlyThree := !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(threePublicKeys, c) })
+	// The 公务用车 subtotal is `vehicles` when its header names it; else the
+	// second 小计 (total_2). With `vehicles`, total_2 is the “三公” 小计
+	// beside 会议费 and 培训费, which 合计 also counts.
+	carKey, threeKey := "total_2", "total"
+	if slices.Contains(cols, "vehicles") {
+		carKey = "vehicles"
+		if slices.Contains(cols, "total_2") {
+			threeKey, onlyThree = "total_2", true
+		}
+	}
 	for _, r := range dataRows(t) {
 		get := func(k string) money { return toMoney(r.Values[k], sc) }
 		label := r.Name
 		if label == "" {
 			label = "“三公”经费"
 		}
-		car := get("total_2")
+		car := get(carKey)
 		var v sum
 		v.add(get("vehicle_purchase"))
 		v.add(get("vehicle_operation"))
@@ -798,7 +840,7 @@ func threePublicColumns(e *emitter, t *yusuan.Table, sc int64, tables []string) 
 			e.compare(term{label: label + " 公务用车购置及运行费", m: car, scale: sc, table: t, row: r},
 				sumTerm("购置费+运行维护费", v, sc, t), v, tables)
 		}
-		tot := get("total")
+		tot := get(threeKey)
 		if !onlyThree || !tot.ok {
 			continue
 		}
@@ -837,4 +879,23 @@ func unreadable(r *yusuan.Row) bool {
 		}
 	}
 	return other && !known
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports a row that prints no figure.
+func blank(r *yusuan.Row) bool {
+	for _, v := range r.Values {
+		if !v.IsNull() {
+			return false
+		}
+	}
+	return true
 }
