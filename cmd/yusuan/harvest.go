@@ -127,9 +127,15 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	fmt.Fprint(w, rep.String())
 	fmt.Fprintf(w, "documents: %d new (%d could not be extracted), %d in the store\n", docsAfter-docsBefore, failedAfter-failedBefore, docsAfter)
 	fmt.Fprintf(w, "check: %d documents, %s; %d new since the last run\n", res.Documents, countBySeverity(res.Findings), len(fresh))
-	if len(fresh) > 0 {
-		fmt.Fprintln(w, "\nnew findings:")
-		_ = check.Report(w, fresh)
+	// Errors and warnings are listed; notes (尾差 and the like) are counted,
+	// `yusuan check` shows them all.
+	serious := check.Filter{MinSeverity: yusuan.SeverityWarning}.Apply(fresh)
+	if len(serious) > 0 {
+		fmt.Fprintln(w, "\nnew errors and warnings:")
+		_ = check.Report(w, serious)
+	}
+	if notes := len(fresh) - len(serious); notes > 0 {
+		fmt.Fprintf(w, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
 	}
 	return code
 }
@@ -221,7 +227,7 @@ func demo(ctx context.Context, e *env, dir string, departments int) int {
 	code := harvest(ctx, &quiet, db, cfg, "")
 	fmt.Fprintf(e.stdout, "\nplanted in the synthetic documents: %d inconsistencies\n", len(site.Planted))
 	for _, d := range site.Planted {
-		fmt.Fprintf(e.stdout, "  %-22s %-8s %s (%s)\n", d.Rule, d.Severity, d.Document.File, d.Detail)
+		fmt.Fprintf(e.stdout, "  %-22s %s %d: %s\n", d.Rule, d.Document.Entity, d.Document.Year, d.Detail)
 	}
 	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format csv --out %s\n", db, db, db, filepath.Join(dir, "dataset"))
 	if code == crawl.ExitPartial {
