@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
+	"regexp"
 	"strings"
 
 	"yusuan"
@@ -48,8 +50,25 @@ func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yu
 	if !t.TextLayer {
 		return doc
 	}
-	analyse(doc, t.Pages)
-	return doc
+	// Tables and narrative are bounded by the same per-file time as the
+	// text layer: they work on a copy that is taken only if they finish.
+	opt = opt.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+	done := make(chan *yusuan.Document, 1)
+	work := *doc
+	work.Warnings = append([]string(nil), doc.Warnings...)
+	go func() {
+		analyse(&work, t.Pages)
+		done <- &work
+	}()
+	select {
+	case d := <-done:
+		return d
+	case <-ctx.Done():
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("tables and narrative skipped: gave up after %s", opt.Timeout))
+		return doc
+	}
 }
 
 // analyse fills tables, narrative, facts and metadata from the lines. A
@@ -121,38 +140,127 @@ func narrativeLines(pages []layout.Page) []narrative.Line {
 	return out
 }
 
-// outsideTables drops the lines that lie within the rows of a table.
+// outsideTables drops the lines a table prints: on each of its pages, from
+// its title (and the label printed above it) down to its last row and the
+// notes right under it (注：本表无数据, the 尾差 note), so that titles, unit
+// lines and header rows do not leak into the narrative. A continuation
+// page without a repeated title is dropped from its top; an empty table
+// (no rows) runs from its title to the next heading, sentence or title.
 func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Line {
-	type span struct{ y0, y1 float64 }
-	spans := map[int][]span{}
+	squeeze := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	byPage := map[int][]int{}
+	for i, l := range lines {
+		byPage[l.Page] = append(byPage[l.Page], i)
+	}
+	titles := map[string]bool{}
 	for _, t := range tables {
-		byPage := map[int]span{}
-		for _, r := range t.Rows {
-			if r.BBox == nil {
+		titles[squeeze(t.Title)] = true
+	}
+	// isTitle: the line prints the table's title, perhaps with its label,
+	// unit or a short remark, and is no sentence mentioning it.
+	isTitle := func(text, title string) bool {
+		s, tt := squeeze(text), squeeze(title)
+		return tt != "" && strings.Contains(s, tt) && len([]rune(s)) <= len([]rune(tt))+16
+	}
+	otherTitle := func(text string, self string) bool {
+		for tt := range titles {
+			if tt != squeeze(self) && isTitle(text, tt) {
+				return true
+			}
+		}
+		return false
+	}
+	mid := func(l narrative.Line) float64 { return l.Y - 0.5*max(l.Size, 1) }
+	isNote := func(s string) bool {
+		s = squeeze(s)
+		return (strings.HasPrefix(s, "注") || strings.HasPrefix(s, "说明：") || strings.HasPrefix(s, "备注")) && len([]rune(s)) <= 120
+	}
+	drop := make([]bool, len(lines))
+	for _, t := range tables {
+		for k, p := range t.Pages {
+			idx := byPage[p]
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, r := range t.Rows {
+				if r.Page == p && r.BBox != nil {
+					lo, hi = min(lo, r.BBox[1]), max(hi, r.BBox[3])
+				}
+			}
+			rows := !math.IsInf(lo, 1)
+			ti := -1 // position in idx of the title line
+			for j, i := range idx {
+				if isTitle(lines[i].Text, t.Title) && (!rows || mid(lines[i]) >= hi-1) {
+					ti = j
+					if !rows {
+						break
+					}
+				}
+			}
+			top := hi
+			switch {
+			case ti >= 0:
+				top = lines[idx[ti]].Y + 1
+				if ti > 0 && t.Label != "" && squeeze(lines[idx[ti-1]].Text) == squeeze(t.Label) {
+					top = lines[idx[ti-1]].Y + 1
+				}
+			case k > 0:
+				top = math.Inf(1) // a continuation: the page's top is the table's
+			case !rows:
 				continue
 			}
-			sp, ok := byPage[r.Page]
-			if !ok {
-				sp = span{r.BBox[1], r.BBox[3]}
+			bottom := lo
+			// Below the last row (or, in an empty table, below the title):
+			// notes belong to the table; so do the header and item lines
+			// of an empty table, up to the next heading, sentence or title.
+			start := 0
+			if rows {
+				for start < len(idx) && mid(lines[idx[start]]) >= lo-1 {
+					start++
+				}
+			} else {
+				start = ti + 1
+				bottom = top
 			}
-			byPage[r.Page] = span{min(sp.y0, r.BBox[1]), max(sp.y1, r.BBox[3])}
-		}
-		for p, sp := range byPage {
-			spans[p] = append(spans[p], sp)
+			for j := start; j < len(idx); j++ {
+				l := lines[idx[j]]
+				if isNote(l.Text) {
+					bottom = l.Y - max(l.Size, 1)
+					continue
+				}
+				if rows || otherTitle(l.Text, t.Title) || narrativeStart(squeeze(l.Text)) {
+					break
+				}
+				bottom = l.Y - max(l.Size, 1)
+			}
+			for _, i := range idx {
+				if m := mid(lines[i]); m >= bottom-1 && m <= top+1 {
+					drop[i] = true
+				}
+			}
 		}
 	}
 	out := lines[:0:0]
-	for _, l := range lines {
-		inside := false
-		for _, sp := range spans[l.Page] {
-			if l.Y-0.3*l.Size >= sp.y0-1 && l.Y-0.3*l.Size <= sp.y1+1 {
-				inside = true
-				break
-			}
-		}
-		if !inside {
+	for i, l := range lines {
+		if !drop[i] {
 			out = append(out, l)
 		}
 	}
 	return out
 }
+
+// narrativeStart reports whether a line (spaces removed) starts narrative
+// text: a heading (第X部分, 一、, （一）) or a sentence.
+func narrativeStart(s string) bool {
+	if narrativeHeadingRe.MatchString(s) {
+		return true
+	}
+	return len([]rune(s)) >= 20 && strings.ContainsAny(s, "，。；")
+}
+
+var narrativeHeadingRe = regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])`)
