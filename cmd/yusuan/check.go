@@ -53,7 +53,7 @@ func checkCommand() command {
 			err = check.WriteJSON(e.stdout, res.Findings)
 		} else {
 			err = check.Report(e.stdout, res.Findings)
-			fmt.Fprintf(e.stdout, "\n%d documents checked, %s\n", res.Documents, countBySeverity(res.Findings))
+			fmt.Fprintf(e.stdout, "%d documents checked\n", res.Documents)
 		}
 		if err != nil {
 			return 1
