@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"yusuan"
 	"yusuan/extract/narrative"
@@ -157,11 +158,24 @@ func Detect(firstPages []Line, titles []string) yusuan.Meta {
 			}
 		}
 	}
-	if m.Title == "" && cover != "" && (m.Year != 0 || m.Kind != yusuan.KindUnknown) {
+	if m.Title == "" && coverTitle(cover) && (m.Year != 0 || m.Kind != yusuan.KindUnknown) {
 		m.Title = cover
 	}
 	return m
 }
+
+// coverTitle reports whether cover text can stand as a title: short and
+// without figures (a document that opens on a table has a header there:
+// "项目支出绩效目标表…单位：万元…合计86,246.64").
+func coverTitle(cover string) bool {
+	return cover != "" && utf8.RuneCountInString(cover) <= maxTitle && !coverFigure.MatchString(cover)
+}
+
+// maxTitle is the longest cover text taken for a title, in characters.
+const maxTitle = 60
+
+// coverFigure is an amount in cover text.
+var coverFigure = regexp.MustCompile(`\d[\d,]*\.\d+|单位[：:]`)
 
 // coverLines are the squeezed lines of the cover, before the contents
 // list or the first heading, from the first page that has text.

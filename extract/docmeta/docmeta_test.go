@@ -97,6 +97,9 @@ func TestDetect(t *testing.T) {
 			yusuan.Meta{Title: "2026年度某某市某某局部门预算", Entity: "某某市某某局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2026}},
 		{"title only from tables", nil, []string{"2026年预算收支总表"},
 			yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindBudget, Year: 2026}},
+		// 24_guangzhou opens on a table: its header is no title.
+		{"table header is no title", lines("项目支出绩效目标表（含转移支付项目）", "部门名称：广州市政务服务和数据管理局 单位：万元", "项目名称 总计 财政拨款 绩效目标", "合计 86,246.64 86,246.64"), nil,
+			yusuan.Meta{Entity: "广州市政务服务和数据管理局", Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}},
 		{"nothing", nil, nil, yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}},
 	}
 	for _, c := range cases {

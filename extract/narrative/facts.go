@@ -14,10 +14,15 @@ import (
 type sentence struct {
 	text, norm string
 	page       int
+	rank       int // rankGeneral … rankNever (scope.go)
 }
 
-// sentenceEnd splits sentences.
-var sentenceEnd = regexp.MustCompile(`[。！？!?]`)
+// sentenceEnd splits sentences; leadsOn ends a paragraph that the next
+// one continues.
+var (
+	sentenceEnd = regexp.MustCompile(`[。！？!?]`)
+	leadsOn     = regexp.MustCompile(`(?:[：:，,；;、]|^)$`)
+)
 
 // sentencesOf cuts a section into sentences, keeping each one's page.
 func sentencesOf(s *section) []sentence {
@@ -39,6 +44,17 @@ func sentencesOf(s *section) []sentence {
 				curPage = p.page
 			}
 			loc := sentenceEnd.FindStringIndex(rest)
+			// A paragraph break ends a sentence too, unless the text
+			// before it leads on ("其中：" / "人员经费…"): a list item's
+			// title ("2、项目绩效目标") is no part of the next sentence.
+			if nl := strings.IndexByte(rest, '\n'); nl >= 0 && (loc == nil || nl < loc[0]) {
+				cur.WriteString(rest[:nl])
+				rest = rest[nl+1:]
+				if !leadsOn.MatchString(strings.TrimSpace(cur.String())) {
+					flush()
+				}
+				continue
+			}
 			if loc == nil {
 				cur.WriteString(rest)
 				break
@@ -59,16 +75,20 @@ type extracted struct {
 	warnings []string
 }
 
-// extractFacts runs the pattern table over the sentences in order.
+// extractFacts runs the pattern table over the sentences, rank by rank
+// (the general sections first, a unit's sentences last, rankNever never),
+// each rank in document order.
 func extractFacts(sents []sentence) extracted {
 	ex := extracted{facts: yusuan.Facts{}}
-	for _, p := range compiledPatterns() {
-		for _, s := range sents {
-			if !strings.Contains(s.norm, p.need) || skipSentence.MatchString(s.norm) {
-				continue
-			}
-			if ex.apply(p, s) {
-				break
+	for rank := rankGeneral; rank < rankNever; rank++ {
+		for _, p := range compiledPatterns() {
+			for _, s := range sents {
+				if s.rank != rank || !strings.Contains(s.norm, p.need) || skipSentence.MatchString(s.norm) {
+					continue
+				}
+				if ex.apply(p, s) {
+					break
+				}
 			}
 		}
 	}

@@ -74,6 +74,11 @@ func TestSeedFacts(t *testing.T) {
 		if p, ok := want[s.Key]; ok && s.Page != p {
 			t.Errorf("%s read on page %d, want %d", s.Key, s.Page, p)
 		}
+		// A list item's title ("2、项目绩效目标") is no part of the
+		// sentence under it.
+		if s.Key == "performance_project_count" && !strings.HasPrefix(s.Sentence, "2026年阳泉市生态环境局城区分局纳入绩效目标管理的二级项目1个") {
+			t.Errorf("%s read from %q", s.Key, s.Sentence)
+		}
 		if s.Sentence == "" || !s.Value.Equal(facts[s.Key]) {
 			t.Errorf("source %+v does not back fact %s", s, facts[s.Key])
 		}
@@ -124,7 +129,9 @@ func TestSeedSections(t *testing.T) {
 		{"七、“三公”经费增减变动原因说明", "本单位无“三公”经费预算。", 19},
 		{"（一）一般公共预算当年支出规模变化情况", "2026年度阳泉市生态环境局城区分局一般公共预算当年支出108.22万元，比上年减少12.70万元，下降10.5%。", 19},
 		{"八、机关运行经费增减变动原因说明", "本单位机关运行经费2026年财政拨款预算12.21万元", 20},
-		{"2、项目绩效目标", "2026年阳泉市生态环境局城区分局纳入绩效目标管理的二级项目1个", 20},
+		// Numbered list items are paragraphs of their section, each
+		// short item title on a line of its own.
+		{"十、绩效管理情况", "1、整体绩效目标\n2026年阳泉市生态环境局城区分局整体绩效目标1个，涉及资金108.22万元。\n2、项目绩效目标\n2026年阳泉市生态环境局城区分局纳入绩效目标管理的二级项目1个", 20},
 		{"第三部分2026年度单位预算情况说明", "", 18},
 	}
 	for _, c := range cases {
@@ -139,6 +146,27 @@ func TestSeedSections(t *testing.T) {
 		if s.Page != c.page {
 			t.Errorf("%s: page %d, want %d", c.heading, s.Page, c.page)
 		}
+	}
+	// The sections are the headings of the contents list (plus the two
+	// （一）（二） of 五、, which it does not list): no list item (1、 ① 2.…)
+	// and no glossary entry (六、财政专户管理资金：) is a heading.
+	wantHeadings := []string{
+		"第一部分概况", "一、本单位职责", "二、机构设置情况",
+		"第二部分2026年单位预算报表",
+		"第三部分2026年度单位预算情况说明", "一、单位预算收支数据变动情况及原因", "二、收入预算情况说明",
+		"三、支出预算情况说明", "四、财政拨款收支预算总体情况说明", "五、一般公共预算支出情况说明",
+		"（一）一般公共预算当年支出规模变化情况", "（二）一般公共预算当年支出结构情况",
+		"六、一般公共预算基本支出情况说明", "七、“三公”经费增减变动原因说明", "八、机关运行经费增减变动原因说明",
+		"九、政府采购情况", "十、绩效管理情况", "十一、国有资产占有使用情况", "十二、其他说明",
+		"（一）政府购买服务指导性目录", "（二）其他",
+		"第四部分名词解释",
+	}
+	var got []string
+	for _, s := range secs {
+		got = append(got, s.Heading)
+	}
+	if strings.Join(got, "|") != strings.Join(wantHeadings, "|") {
+		t.Errorf("headings:\n got %q\nwant %q", got, wantHeadings)
 	}
 	// The contents list is not a section of its own.
 	n := 0
@@ -183,6 +211,8 @@ func TestSentences(t *testing.T) {
 			map[string]string{"total_income": "99230.46", "yoy_change": "7331.92", "yoy_change_pct": "8.0", "total_income_prev": "91898.54"}},
 		{"jiangsu 收、支预算总计", "省委办公厅 2017 年度收入、支出预算总计 20849.45 万元，与上年相比收、支预算总计各增加 2043.58 万元，增长 10.87%。",
 			map[string]string{"total_income": "20849.45", "total_expenditure": "20849.45", "yoy_change": "2043.58", "yoy_change_pct": "10.87", "total_income_prev": "18805.87"}},
+		{"central 收、支总计", "国家信访局2024年度收、支总计22066.59万元，与2023年相比，收、支总计各增加5834.37万元，增长35.74%。",
+			map[string]string{"total_income": "22066.59", "total_expenditure": "22066.59", "yoy_change": "5834.37", "yoy_change_pct": "35.74", "total_income_prev": "16232.22"}},
 		{"fuzhou spaced letters", "2026 年 , 福 州 市仓 山 生 态 环 境局 收 入 预 算 为1338.13 万元，比上年增加 31.85 万元，增长 2.44%，主要原因是人员经费增加。",
 			map[string]string{"total_income": "1338.13", "yoy_change": "31.85", "yoy_change_pct": "2.44", "total_income_prev": "1306.28"}},
 		{"yantai 持平", "2026年通过一般公共预算财政拨款安排的“三公”经费预算共14.3万元，与上年基本持平。",
@@ -215,6 +245,9 @@ func TestSentences(t *testing.T) {
 		{"持平 total", "2026年收入预算500.00万元，与上年持平。", map[string]string{"total_income": "500.00", "yoy_change": "0", "yoy_change_pct": "0", "total_income_prev": "500.00"}},
 		{"chongqing 年初预算数 and clause subject", "（一）收入预算：2026 年年初预算数 583,429.56 万元，其中：一般公共预算拨款 227,955.11 万元；收入比 2025 年减少 29,815.76 万元，主要是事业单位经营收入资金减少 16,897.63 万元。",
 			map[string]string{"total_income": "583429.56", "gpb_income": "227955.11", "yoy_change": "-29815.76", "total_income_prev": "613245.32"}},
+		{"final account 年初结转和结余", "3.年初结转和结余1615.24万元，为国家信访局及所属单位以前年度支出预算尚未完成，结转到本年仍按原规定用途继续使用的资金。",
+			map[string]string{"carryover_income": "1615.24"}},
+		{"chongqing 支出预算：", "（二）支出预算：2026年年初预算数583,429.56万元。", map[string]string{"total_expenditure": "583429.56"}},
 		{"shenzhen 在职人员经费 is a part", "深圳市财政局（本级）预算37,385.88万元，包括在职人员经费8,009.83万元、公用经费1,466.93万元、项目支出26,361.57万元。",
 			map[string]string{"public": "1466.93", "project": "26361.57"}},
 		{"a unit's figure is not the document's", "其中：2021年度专项业务费支出533万元，西安市社会科学院日常公用经费65.56万元。", map[string]string{}},

@@ -20,12 +20,17 @@ func Parse(lines []Line) (sections []yusuan.Section, facts yusuan.Facts, sources
 // ParseSkipping is Parse leaving out the pages for which skip returns true.
 func ParseSkipping(lines []Line, skip func(page int) bool) (sections []yusuan.Section, facts yusuan.Facts, sources []yusuan.FactSource, warnings []string) {
 	secs := buildSections(lines, skip)
+	sc := sectionRanks(secs)
 	var sents []sentence
 	sections = make([]yusuan.Section, 0, len(secs))
-	for _, s := range secs {
+	for i, s := range secs {
 		sections = append(sections, yusuan.Section{Heading: s.heading, Text: s.text(), Page: s.page})
-		if !glossary.MatchString(s.heading) {
-			sents = append(sents, sentencesOf(s)...)
+		if glossary.MatchString(s.heading) {
+			continue
+		}
+		for _, sent := range sentencesOf(s) {
+			sent.rank = sc.sentenceRank(sc.ranks[i], sent)
+			sents = append(sents, sent)
 		}
 	}
 	ex := extractFacts(sents)

@@ -37,7 +37,8 @@ const wide = `[^。；;]{0,40}?`
 
 // cmp opens a comparison with last year: 比上年, 较2025年年初预算, 比上年执行数,
 // 同比.
-const cmp = `(?:(?:比|较|与)(?:[^。；，,\d%]|\d{4}年度?){0,16}?|同比)`
+// "与2023年相比，收、支总计各增加…" puts a comma after 相比.
+const cmp = `(?:(?:比|较|与)(?:[^。；，,\d%]|\d{4}年度?){0,16}?(?:相比[，,][^。；，,\d%]{0,10}?)?|同比)`
 
 // change is "比上年[预算13.35万元相比，]减少1.14万元，下降8.5%": the change (signed
 // by its direction word), optionally the printed previous figure, and
@@ -58,7 +59,7 @@ func change(changeKey, pctKey, prevKey string) string {
 func opt(s string) string { return `(?:` + s + `)?` }
 
 // totalSubject names the document's total income (收入总计, 收支总预算 …).
-const totalSubject = `(?:(?:预算)?收入(?:预算)?总计|(?:收支|收入、?支出)(?:总预算|预算总额|预算总计|决算总计|总计|预算)|收入预算|预算收入)(?:合计|总额)?(?:为|是|共)?[：:]?`
+const totalSubject = `(?:(?:预算)?收入(?:预算)?总计|(?:收、?支|收入、?支出)(?:总预算|预算总额|预算总计|决算总计|总计|预算)|收入预算|预算收入)(?:合计|总额)?(?:为|是|共)?[：:]?`
 
 // pattern is one way a sentence can state facts. Every named group of re
 // feeds a fact: a_K amount (u_K its unit, d_K its direction), p_K a
@@ -89,14 +90,17 @@ var patterns = []pattern{
 	// subject of its own clause.
 	{re: `(?:^|[；;])(?:本年)?收入(?:预算)?(?:总计)?` + change("yoy_change", "yoy_change_pct", "")},
 	{re: `(?:预算)?收入(?:预算)?总计(?:为|是|共)?` + amt("total_income"), notAfter: []string{"财政拨款", "拨款"}},
-	{re: `(?:收入、?支出|收支)(?:预算|决算)?总计(?:为|是|共)?` + amt("total_income") + opt(wide+change("yoy_change", "yoy_change_pct", "")),
+	{re: `(?:收入、?支出|收、?支)(?:预算|决算)?总计(?:为|是|共)?` + amt("total_income") + opt(wide+change("yoy_change", "yoy_change_pct", "")),
 		notAfter: []string{"财政拨款", "拨款"}},
+	// "收、支总计22066.59万元" states both totals at once.
+	{re: `收、?支(?:预算|决算)?总计(?:为|是|共)?` + amt("total_expenditure"), notAfter: []string{"财政拨款", "拨款"}},
 	{re: `收入预算[：:]` + gap + amt("total_income")},
+	{re: `支出预算[：:]` + gap + amt("total_expenditure")},
 	{re: `收支(?:总预算|预算总额|预算总计|预算)(?:为|是|共)?` + amt("total_income"), notAfter: []string{"财政拨款", "拨款"}},
 	{re: `(?:收入预算|预算收入)(?:合计|总额)?(?:为|是|共)?` + amt("total_income"),
 		notAfter: []string{"财政拨款", "拨款", "一般公共", "基金", "经营", "专户管理资金"}},
 	{re: `本年(?:预算)?收入(?:预算)?(?:合计)?(?:为|是|共)?` + amt("current_income"), notAfter: []string{"财政拨款"}},
-	{re: `上年结转(?:结余)?(?:资金|收入)?(?:为|是)?` + amt("carryover_income")},
+	{re: `(?:上年|年初)结转(?:和|及|、)?(?:结余)?(?:资金|收入)?(?:为|是)?` + amt("carryover_income")},
 	{re: `支出(?:预算|决算)?总计(?:为|是|共)?` + amt("total_expenditure"), notAfter: []string{"财政拨款", "拨款", "一般公共预算"}},
 	{re: `(?:支出预算|预算支出)(?:合计|总额)?(?:为|是|共)?` + amt("total_expenditure"),
 		notAfter: []string{"财政拨款", "拨款", "一般公共", "基金", "经营", "经费", "费", "基本", "项目"}},

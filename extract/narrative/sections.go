@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -9,50 +10,65 @@ import (
 	"yusuan"
 )
 
-// headingPatterns are the numbering schemes that open a section, outermost
-// first. A line is a heading when it starts with one of them and is short
-// and unpunctuated, as headings are (a long or punctuated line that starts
-// with "1、" is a list item of a paragraph).
+// headingPatterns are the numbering schemes of section headings, outermost
+// first: 第X部分, 一、, （一）. Arabic and circled numbers (1. 2、 （1） ①) number
+// list items inside paragraphs ("2.人事财务科负责机关、所属单位的干部人事…",
+// "①公务用车购置费"), never headings. A line is a heading when it starts
+// with one of these and is short and unpunctuated, as headings are.
 var headingPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^第[一二三四五六七八九十百]+部分`),
 	regexp.MustCompile(`^[一二三四五六七八九十]{1,3}\s*[、.．]`),
 	regexp.MustCompile(`^[（(][一二三四五六七八九十]{1,3}[）)]`),
-	regexp.MustCompile(`^\d{1,2}\s*(?:[、．]|\.(?:[^\d]|$))`),
-	regexp.MustCompile(`^[（(]\d{1,2}[）)]`),
-	regexp.MustCompile(`^[①②③④⑤⑥⑦⑧⑨⑩]`),
-	// Unnumbered headings such as "2025年单位预算编制说明".
-	regexp.MustCompile(`^(?:\d{4}\s*年度?)?[\p{Han}“”（）()]{2,24}(?:编制说明|情况说明|收支说明|名词解释|概况)`),
 }
 
+// unnumberedHeading is a heading printed without a number, such as
+// "2025年单位预算编制说明"; it counts as outermost.
+var unnumberedHeading = regexp.MustCompile(`^(?:\d{4}\s*年度?)?[\p{Han}“”（）()]{2,24}(?:编制说明|情况说明|收支说明|名词解释|概况)$`)
+
 // notHeading rules out lines that start like a heading but carry a
-// sentence or a figure.
-var notHeading = regexp.MustCompile(`[。；，,;]|\d+(?:\.\d+)?\s*(?:万元|元|%|％)`)
+// sentence, a definition (一、基本支出：指…) or a figure, or break off
+// inside an enumeration (…政治、经济、教育、).
+var notHeading = regexp.MustCompile(`[。；，,;：:！？!?]|、$|\d+(?:\.\d+)?\s*(?:万元|元|%|％)`)
+
+// Heading lengths, in characters: plain and emphasised (bold or large
+// type, which long two-line headings usually are).
+const (
+	maxHeading           = 30
+	maxEmphasisedHeading = 40
+)
 
 // headingLike reports whether the squeezed text reads as a heading.
 func headingLike(t string) bool { return headingLevel(t, false) >= 0 }
 
-// headingLevel returns the numbering level of a heading (0 = 第X部分), or
-// -1 when t is not a heading. emphasised (bold or large type) allows a
-// longer heading.
+// headingLevel returns the numbering level of a heading (0 = 第X部分 or an
+// unnumbered heading, 1 = 一、, 2 = （一）), or -1 when t is not a heading.
+// emphasised (bold or large type) allows a longer heading.
 func headingLevel(t string, emphasised bool) int {
 	t = strings.TrimSpace(t)
-	max := 40
+	max := maxHeading
 	if emphasised {
-		max = 60
+		max = maxEmphasisedHeading
 	}
 	if t == "" || utf8.RuneCountInString(t) > max || notHeading.MatchString(t) {
 		return -1
 	}
 	for i, re := range headingPatterns {
 		if loc := re.FindStringIndex(t); loc != nil {
-			if strings.TrimSpace(t[loc[1]:]) == "" && i < len(headingPatterns)-1 {
+			if strings.TrimSpace(t[loc[1]:]) == "" {
 				return -1 // a bare number is no heading
 			}
 			return i
 		}
 	}
+	if unnumberedHeading.MatchString(t) {
+		return 0
+	}
 	return -1
 }
+
+// numbered reports whether a line starts with any numbering, heading or
+// list item: such a line never continues the line above.
+var numbered = regexp.MustCompile(`^(?:第[一二三四五六七八九十百]+部分|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*(?:[、．]|\.(?:\D|$))|[①②③④⑤⑥⑦⑧⑨⑩])`)
 
 // tocLine marks the start of a table of contents; the rest of its page is
 // skipped.
@@ -61,7 +77,7 @@ var tocLine = regexp.MustCompile(`^目\s*录$`)
 // paraEnd ends a paragraph when it closes a line; listStart opens one.
 var (
 	paraEnd   = regexp.MustCompile(`[。！？：:；;]$`)
-	listStart = regexp.MustCompile(`^(?:\d{1,2}[、.．]|[（(][\d一二三四五六七八九十]{1,3}[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|其中[：:])`)
+	listStart = regexp.MustCompile(`^(?:\d{1,2}(?:[、．]|\.(?:\D|$))|[（(][\d一二三四五六七八九十]{1,3}[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|其中[：:])`)
 )
 
 // piece is a run of section text from one page.
@@ -71,10 +87,11 @@ type piece struct {
 }
 
 // section is a section under construction: its text as pieces with pages,
-// paragraphs separated by "\n".
+// paragraphs separated by "\n", and its heading's numbering level.
 type section struct {
 	heading string
 	page    int
+	level   int
 	pieces  []piece
 }
 
@@ -132,9 +149,14 @@ func buildSections(lines []Line, skip func(page int) bool) []*section {
 	headers := runningHeaders(kept)
 	body := bodySize(kept)
 
-	var secs []*section
-	var cur *section
-	prevEnded := true
+	// The visible text lines, squeezed, page furniture and table rows
+	// left out.
+	type textLine struct {
+		Line
+		t    string
+		emph bool
+	}
+	var tl []textLine
 	for _, l := range kept {
 		raw := strings.TrimSpace(l.Text)
 		if raw == "" || isArtefact(raw) || headers[headerKey(raw)] {
@@ -142,14 +164,56 @@ func buildSections(lines []Line, skip func(page int) bool) []*section {
 		}
 		t := squeeze(raw)
 		emph := l.Bold || body > 0 && l.Size > body*1.1
-		isHeading := headingLevel(t, emph) >= 0
 		// A table row on a prose page (a small table inside the text) is
 		// no part of a paragraph.
-		if onlyNumbers(raw) || !isHeading && tabular(l.Text) && (heavy[l.Page] || !proseLine(t)) {
+		if onlyNumbers(raw) || headingLevel(t, emph) < 0 && tabular(l.Text) && (heavy[l.Page] || !proseLine(t)) {
 			continue
 		}
-		if isHeading {
-			cur = &section{heading: t, page: l.Page}
+		tl = append(tl, textLine{l, t, emph})
+	}
+
+	// The right margin of each page's text, to tell a line that fills
+	// its width (and so may wrap) from a short one.
+	margin := map[int]float64{}
+	for _, l := range tl {
+		margin[l.Page] = max(margin[l.Page], rightEdge(l.Line, l.t))
+	}
+	fills := func(l Line, t string) bool {
+		return l.Size > 0 && rightEdge(l, t) >= margin[l.Page]-2.5*l.Size
+	}
+
+	var secs []*section
+	var cur *section
+	prevEnded := true
+	for i := 0; i < len(tl); i++ {
+		l := tl[i]
+		t := l.t
+		level := headingLevel(t, l.emph)
+		// A number printed on a line of its own ("第三部分" over
+		// "2026年度单位预算情况说明") heads the line below.
+		if level < 0 && i+1 < len(tl) && bareNumber(t) && tl[i+1].Page == l.Page && !numbered.MatchString(tl[i+1].t) {
+			if lv := headingLevel(t+tl[i+1].t, true); lv >= 0 {
+				t, level = t+tl[i+1].t, lv
+				i++
+				l = tl[i] // the title may go on in a third line
+			}
+		}
+		if level >= 0 && i+1 < len(tl) {
+			n := tl[i+1]
+			switch continuesHeading(l.Line, n.Line, t, n.t, l.emph, n.emph, fills(l.Line, l.t)) {
+			case wrapsIntoText:
+				level = -1
+			case wrapsIntoHeading:
+				if lv := headingLevel(t+n.t, true); lv >= 0 {
+					t, level = t+n.t, lv
+					i++
+				} else {
+					level = -1
+				}
+			}
+		}
+		if level >= 0 {
+			cur = &section{heading: t, page: l.Page, level: level}
 			secs = append(secs, cur)
 			prevEnded = true
 			continue
@@ -158,9 +222,76 @@ func buildSections(lines []Line, skip func(page int) bool) []*section {
 			continue // cover text before the first heading
 		}
 		cur.add(t, l.Page, prevEnded || listStart.MatchString(t))
-		prevEnded = paraEnd.MatchString(t)
+		// A short numbered line that does not run to the margin is a list
+		// item's title ("1、整体绩效目标"): its text starts a paragraph.
+		prevEnded = paraEnd.MatchString(t) ||
+			numbered.MatchString(t) && utf8.RuneCountInString(t) <= maxHeading && !notHeading.MatchString(t) && !fills(l.Line, t)
 	}
 	return dedupeTOC(secs)
+}
+
+// How a heading candidate relates to the line after it.
+const (
+	standsAlone      = iota
+	wrapsIntoText    // the first line of a paragraph or list item
+	wrapsIntoHeading // a heading printed over two lines
+)
+
+// bareNumber reports a heading number with nothing after it.
+func bareNumber(t string) bool {
+	for _, re := range headingPatterns {
+		if loc := re.FindStringIndex(t); loc != nil && strings.TrimSpace(t[loc[1]:]) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// rightEdge estimates where a line ends: its start plus a full em per CJK
+// character and half an em for the others.
+func rightEdge(l Line, t string) float64 {
+	w := 0.0
+	for _, r := range t {
+		if r < 0x2000 {
+			w += 0.5
+		} else {
+			w++
+		}
+	}
+	return l.X + w*l.Size
+}
+
+// continuesHeading tells whether the heading candidate l (text t) goes on
+// in the next line n. Paragraphs indent their first line and wrap to the
+// left margin, so a candidate followed by a line starting well to its left
+// is the first line of a paragraph ("（八）撤销下一级人民代表大会…的不适" /
+// "当的决议；"), or the first line of a long heading when the two read as
+// one ("十一、一般公共预算“三公”经费、会议费、培训费支" / "出预算表情况说明").
+// full says the candidate runs to the right margin, as a wrapped line does
+// (a centred heading followed by an indented paragraph does not).
+// A centred title may also go on in a second line of the same type
+// ("第三部分 江苏省人大常委会办公厅" / "2017年度部门预算情况说明").
+func continuesHeading(l, n Line, t, nt string, emph, nEmph, full bool) int {
+	// A paragraph may go on at the top of the next page.
+	if n.Page != l.Page && n.Page != l.Page+1 || numbered.MatchString(nt) {
+		return standsAlone
+	}
+	size := l.Size
+	if size <= 0 {
+		size = 10
+	}
+	short := utf8.RuneCountInString(nt) <= 20 && !notHeading.MatchString(nt)
+	sameType := math.Abs(l.Size-n.Size) < 0.5 && l.Bold == n.Bold
+	if full && l.X > 0 && n.X > 0 && n.X < l.X-size {
+		if short && sameType {
+			return wrapsIntoHeading
+		}
+		return wrapsIntoText
+	}
+	if emph && nEmph && sameType && short && utf8.RuneCountInString(t) >= 12 && l.Size > 0 && n.Page == l.Page {
+		return wrapsIntoHeading
+	}
+	return standsAlone
 }
 
 // onlyNumbers reports a line of nothing but amounts (a table row that
@@ -174,22 +305,54 @@ func onlyNumbers(s string) bool {
 	return true
 }
 
-// dropTOC removes a table of contents: from a "目录" line to the end of its
-// page.
+// dropTOC removes a table of contents: from a "目录" line up to where its
+// first entry is printed again as the body's first heading (contents may
+// run over several pages), or to the end of the 目录 page when the first
+// entry does not come again within a few pages.
 func dropTOC(lines []Line) []Line {
 	out := lines[:0:0]
-	tocPage := -1
-	for _, l := range lines {
-		if tocLine.MatchString(squeeze(l.Text)) {
-			tocPage = l.Page
+	for i := 0; i < len(lines); i++ {
+		if !tocLine.MatchString(squeeze(lines[i].Text)) {
+			out = append(out, lines[i])
 			continue
 		}
-		if l.Page == tocPage {
-			continue
+		tocPage := lines[i].Page
+		end := i + 1
+		for end < len(lines) && lines[end].Page == tocPage {
+			end++
 		}
-		out = append(out, l)
+		first := ""
+		for j := i + 1; j < len(lines) && lines[j].Page <= tocPage+1; j++ {
+			if first = tocEntry(lines[j].Text); first != "" {
+				for k := j + 1; k < len(lines) && lines[k].Page <= tocPage+maxTOCPages; k++ {
+					if tocEntry(lines[k].Text) == first && !leaderTOC.MatchString(strings.TrimSpace(lines[k].Text)) {
+						end = k
+						break
+					}
+				}
+				break
+			}
+		}
+		i = end - 1
 	}
 	return out
+}
+
+// maxTOCPages bounds how far a table of contents may run.
+const maxTOCPages = 5
+
+// tocTail is what follows an entry in a contents list: leaders and a page
+// number.
+var tocTail = regexp.MustCompile(`(?:[.…·．\-]|\s)*\d*\s*$`)
+
+// tocEntry is a line as a contents entry compares with its heading: blanks,
+// leaders and page number removed; "" for page furniture.
+func tocEntry(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || artefact.MatchString(s) {
+		return ""
+	}
+	return squeeze(tocTail.ReplaceAllString(s, ""))
 }
 
 // dedupeTOC drops empty sections whose heading comes again later: entries
