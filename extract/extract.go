@@ -178,6 +178,11 @@ func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Li
 		return false
 	}
 	mid := func(l narrative.Line) float64 { return l.Y - 0.5*max(l.Size, 1) }
+	// A heading (第X部分, 一、, （一）) or a sentence starts the narrative.
+	headingRe := regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])`)
+	narrativeStart := func(s string) bool {
+		return headingRe.MatchString(s) || len([]rune(s)) >= 20 && strings.ContainsAny(s, "，。；")
+	}
 	isNote := func(s string) bool {
 		s = squeeze(s)
 		return (strings.HasPrefix(s, "注") || strings.HasPrefix(s, "说明：") || strings.HasPrefix(s, "备注")) && len([]rune(s)) <= 120
@@ -209,6 +214,11 @@ func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Li
 				if ti > 0 && t.Label != "" && squeeze(lines[idx[ti-1]].Text) == squeeze(t.Label) {
 					top = lines[idx[ti-1]].Y + 1
 				}
+			case k > 0 && !rows && k < len(t.Pages)-1:
+				for _, i := range idx { // a page in the middle: all the table's
+					drop[i] = true
+				}
+				continue
 			case k > 0:
 				top = math.Inf(1) // a continuation: the page's top is the table's
 			case !rows:
@@ -233,7 +243,13 @@ func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Li
 					bottom = l.Y - max(l.Size, 1)
 					continue
 				}
-				if rows || otherTitle(l.Text, t.Title) || narrativeStart(squeeze(l.Text)) {
+				// On a page the table continues to, sentences may be its
+				// cells (绩效目标 forms): only a heading ends it there.
+				end := narrativeStart(squeeze(l.Text))
+				if k > 0 {
+					end = headingRe.MatchString(squeeze(l.Text))
+				}
+				if rows || otherTitle(l.Text, t.Title) || end {
 					break
 				}
 				bottom = l.Y - max(l.Size, 1)
@@ -253,14 +269,3 @@ func outsideTables(lines []narrative.Line, tables []yusuan.Table) []narrative.Li
 	}
 	return out
 }
-
-// narrativeStart reports whether a line (spaces removed) starts narrative
-// text: a heading (第X部分, 一、, （一）) or a sentence.
-func narrativeStart(s string) bool {
-	if narrativeHeadingRe.MatchString(s) {
-		return true
-	}
-	return len([]rune(s)) >= 20 && strings.ContainsAny(s, "，。；")
-}
-
-var narrativeHeadingRe = regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])`)

@@ -22,6 +22,13 @@ type column struct {
 	side                     yusuan.Side
 	// created: made from a heading alone, with no body text under it.
 	created bool
+	// hx0, hx1: the lowest heading printed over this column alone (0, 0
+	// when none); headings are centred in their cell, which tells the
+	// cell's width where its text does not.
+	hx0, hx1 float64
+	// textual: a text column kept beside the amounts (绩效目标); its text
+	// neither starts a row nor counts as an amount.
+	textual bool
 }
 
 func (c *column) xc() float64 { return (c.x0 + c.x1) / 2 }
@@ -30,7 +37,7 @@ func (c *column) headerText() string { return strings.Join(c.header, "") }
 
 var (
 	ordinalStartRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]|[①②③④⑤⑥⑦⑧⑨⑩])`)
-	totalStartRe   = regexp.MustCompile(`^(?:合\s*计|总\s*计|小\s*计|本年收入|本年支出|收入总计|支出总计|部门合计|单位合计)`)
+	totalStartRe   = regexp.MustCompile(`^(?:合\s*计|总\s*计|小\s*计|本年收入|本年支出|收入总计|支出总计|收入合计|支出合计|部门合计|单位合计)`)
 	codeNameRe     = regexp.MustCompile(`^(\d{3}(?:\d{2}){0,2})\s*[-－—:：]?\s*(\D.*)$`)
 	headerWordRe   = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|序号|行次|栏次`)
 )
@@ -43,9 +50,8 @@ func headingLine(l tline) bool {
 		return true
 	}
 	for _, c := range l.cells {
-		switch squeeze(c.text) {
-		case "类", "款", "项", "类款项":
-			return true
+		if t := squeeze(c.text); t != "" && strings.Trim(t, "类款项") == "" {
+			return true // 类, 款, 项, 类款, 类款项
 		}
 	}
 	return false
@@ -219,6 +225,14 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 	for i, v := range cl {
 		cols[i] = &column{x0: v.x0, x1: v.x1}
 	}
+	var allFrags []cell
+	for _, l := range header {
+		for _, hc := range l.cells {
+			if !codeLikeSmall(strings.TrimSpace(hc.text)) {
+				allFrags = append(allFrags, splitHeaderCell(hc)...)
+			}
+		}
+	}
 	// Header lines bottom-up: a piece over one column is its heading, over
 	// several a spanning group heading, over none an empty column.
 	for i := len(header) - 1; i >= 0; i-- {
@@ -246,6 +260,9 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 				c.header = append([]string{squeeze(f.text)}, c.header...)
 				if len(hit) == 1 {
 					c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
+					if c.hx1 == 0 {
+						c.hx0, c.hx1 = f.x0, f.x1
+					}
 				}
 			}
 		}
@@ -265,17 +282,70 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 					near, d = c, dd
 				}
 			}
+			if near == nil {
+				near = cellBelow(f, allFrags, cols, vrules)
+			}
 			if near != nil {
 				near.header = []string{squeeze(f.text)}
+				near.hx0, near.hx1 = f.x0, f.x1
 				near.x0, near.x1 = math.Min(near.x0, f.x0), math.Max(near.x1, f.x1)
 				continue
 			}
-			nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}, created: true}
+			nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}, created: true, hx0: f.x0, hx1: f.x1}
 			cols = append(cols, nc)
 			sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
 		}
 	}
 	return adoptHeadings(cols)
+}
+
+// cellBelow finds the column printed under a heading in the same cell when
+// they do not overlap (narrow amounts right-aligned under a centred heading
+// in a wide column): with ruling lines, the headerless column between the
+// same two vertical rules; without, the headerless column starting right
+// of the heading and ending before the next heading (of any header line)
+// begins.
+func cellBelow(f cell, line []cell, cols []*column, vrules []float64) *column {
+	if len(vrules) >= 2 {
+		a, b := math.Inf(-1), math.Inf(1)
+		for _, x := range vrules {
+			if x <= f.xc() {
+				a = x
+			} else if x < b {
+				b = x
+			}
+		}
+		if math.IsInf(a, -1) || math.IsInf(b, 1) {
+			return nil
+		}
+		var found *column
+		for _, c := range cols {
+			if len(c.header) == 0 && c.x0 >= a-1 && c.x1 <= b+1 {
+				if found != nil {
+					return nil // two columns in one cell: not this
+				}
+				found = c
+			}
+		}
+		return found
+	}
+	next := math.Inf(1)
+	for _, g := range line {
+		if g.x0 > f.x1-0.5 && g.x0 < next {
+			next = g.x0
+		}
+	}
+	var found *column
+	for _, c := range cols {
+		if len(c.header) > 0 || c.x0 < f.x1 || c.x1 <= f.xc() || c.x1 >= next {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = c
+	}
+	return found
 }
 
 // adoptHeadings gives a column of text with no heading the heading of an
@@ -305,6 +375,7 @@ func adoptHeadings(cols []*column) []*column {
 		}
 		c := cols[best]
 		h.header = c.header
+		h.hx0, h.hx1 = c.hx0, c.hx1
 		h.x0, h.x1 = math.Min(h.x0, c.x0), math.Max(h.x1, c.x1)
 		cols = append(cols[:best], cols[best+1:]...)
 		if best < i {
@@ -354,9 +425,16 @@ func assign(c cell, cols []*column) int {
 	best, bestOv := -1, 0.0
 	isNum := c.num
 	if !isNum {
-		for i, col := range cols {
-			if c.x0+0.5 >= col.x0 && c.x0+0.5 <= col.x1 {
-				return i
+		// Columns made from a heading alone (a group heading over
+		// nothing) come last: text under them belongs to a real column.
+		for pass := 0; pass < 2; pass++ {
+			for i, col := range cols {
+				if col.created == (pass == 0) {
+					continue
+				}
+				if c.x0+0.5 >= col.x0 && c.x0+0.5 <= col.x1 {
+					return i
+				}
 			}
 		}
 	}
@@ -528,13 +606,46 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		}
 	}
 	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
+	// Performance targets keep their text columns (实施单位, 年度绩效目标 …)
+	// as printed text beside the amounts, keyed by their leaf heading
+	// (年度资金总额 under 项目资金) when the leaves are unique.
+	leaf := func(c *column) string { return c.headerText() }
+	if kind == yusuan.PerformanceTargets {
+		firstName := true
+		for _, c := range cols {
+			if c.role == template.RoleName || c.role == template.RoleName2 {
+				if firstName && c.role == template.RoleName {
+					firstName = false
+					continue
+				}
+				c.role = template.RoleNone
+				c.textual = true
+			}
+			// Text with a number or two in it (完成率10 / 0%) is text.
+			if c.role == template.RoleNone && c.nText > 0 && 2*c.nText >= c.nAmt+c.nCode+c.nInt+c.nText {
+				c.textual = true
+			}
+		}
+		leaves := map[string]int{}
+		for _, c := range cols {
+			if len(c.header) > 0 {
+				leaves[c.header[len(c.header)-1]]++
+			}
+		}
+		leaf = func(c *column) string {
+			if len(c.header) > 0 && leaves[c.header[len(c.header)-1]] == 1 {
+				return c.header[len(c.header)-1]
+			}
+			return c.headerText()
+		}
+	}
 	used := map[string]int{}
 	for i, c := range cols {
 		if c.role != template.RoleNone {
 			continue
 		}
 		if freeForm || c.key == "" {
-			if s := template.Slug(c.headerText()); s != "" && (freeForm || c.key == "") {
+			if s := template.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
 				c.key = s
 			}
 		}
@@ -579,14 +690,33 @@ func hrules(rs []textlayer.Rule) []hrule {
 }
 
 func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
-	var xs []float64
+	// Cell borders drawn one cell at a time: join collinear pieces.
+	type vr struct{ x, lo, hi float64 }
+	var vs []vr
 	for _, r := range rs {
 		if r.Fill || r.Horizontal() || r.X0 != r.X1 {
 			continue
 		}
-		lo, hi := math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)
-		if overlap(lo, hi, y0, y1) > 0.5*(y1-y0) {
-			xs = append(xs, r.X0)
+		vs = append(vs, vr{r.X0, math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)})
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		if math.Abs(vs[i].x-vs[j].x) > 0.5 {
+			return vs[i].x < vs[j].x
+		}
+		return vs[i].lo < vs[j].lo
+	})
+	var merged []vr
+	for _, v := range vs {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= 0.5 && v.lo <= merged[n-1].hi+2 {
+			merged[n-1].hi = math.Max(merged[n-1].hi, v.hi)
+			continue
+		}
+		merged = append(merged, v)
+	}
+	var xs []float64
+	for _, r := range merged {
+		if overlap(r.lo, r.hi, y0, y1) > 0.5*(y1-y0) {
+			xs = append(xs, r.x)
 		}
 	}
 	sort.Float64s(xs)

@@ -24,8 +24,8 @@ func (c cell) xc() float64 { return (c.x0 + c.x1) / 2 }
 // tline is one text line of a table region.
 type tline struct {
 	cells []cell
-	// whole holds one cell per layout segment, unsplit: free-form tables
-	// (绩效目标) print numbers inside their text (≥4.5分).
+	// whole holds the layout segments cut only at column gaps: free-form
+	// tables (绩效目标) print numbers inside their text (≥4.5分).
 	whole          []cell
 	x0, y0, x1, y1 float64
 	size           float64
@@ -128,6 +128,14 @@ func splitSegment(s layout.Segment) []cell {
 		case i == 0 && codeRe.MatchString(run) && after:
 			cut[j] = true
 		}
+		// Digits and text set apart by a column gap (an amount in whole
+		// yuan right-aligned against the next cell's text) are two cells.
+		if before && s.Xs[i]-s.Xs[i-1]-size > 0.3*size {
+			cut[i] = true
+		}
+		if after && s.Xs[j]-s.Xs[j-1]-0.55*size > 0.3*size {
+			cut[j] = true
+		}
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)
 			if len(locs) >= 2 && locs[len(locs)-1][1] == len(run) {
@@ -169,13 +177,66 @@ func splitSegment(s layout.Segment) []cell {
 	return out
 }
 
+// splitGaps cuts a segment only where its glyphs leave a gap wider than
+// half a character (adjacent cells of a free-form table).
+func splitGaps(s layout.Segment) []cell {
+	rs := []rune(s.Text)
+	size := s.Size
+	if size <= 0 {
+		size = math.Max(s.Y1-s.Y0, 1)
+	}
+	whole := []cell{{text: strings.TrimSpace(s.Text), x0: s.X0, y0: s.Y0, x1: s.X1, y1: s.Y1, size: size}}
+	if len(rs) != len(s.Xs) || len(rs) < 2 {
+		return whole
+	}
+	adv := func(r rune) float64 {
+		switch {
+		case r >= 0x80:
+			return size
+		case strings.ContainsRune("-.,:;'!|()", r):
+			return 0.3 * size // narrow: a dash placeholder beside text
+		}
+		return 0.55 * size
+	}
+	// Digits run into text only across a gap (an amount right-aligned
+	// against the next cell): a smaller gap tells there.
+	gapMin := func(a, b rune) float64 {
+		if a >= '0' && a <= '9' && isWide(b) || isWide(a) && b >= '0' && b <= '9' {
+			return 0.3 * size
+		}
+		return 0.45 * size
+	}
+	var out []cell
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		if i < len(rs) && (rs[i-1] == ' ' || rs[i] == ' ' || s.Xs[i]-s.Xs[i-1]-adv(rs[i-1]) <= gapMin(rs[i-1], rs[i])) {
+			continue
+		}
+		x1 := s.X1
+		if i < len(rs) {
+			x1 = math.Min(s.Xs[i-1]+adv(rs[i-1]), s.Xs[i])
+		}
+		if t := strings.TrimSpace(string(rs[start:i])); t != "" {
+			out = append(out, cell{text: t, x0: s.Xs[start], y0: s.Y0, x1: x1, y1: s.Y1, size: size})
+		}
+		start = i
+	}
+	if len(out) == 0 {
+		return whole
+	}
+	return out
+}
+
 // toLines turns a page's layout lines into table lines with split cells.
 func toLines(p layout.Page) []tline {
 	out := make([]tline, 0, len(p.Lines))
 	for _, l := range p.Lines {
 		tl := tline{x0: l.X0, y0: l.Y0, x1: l.X1, y1: l.Y1, size: l.Size(), page: p.Number}
 		for _, s := range l.Segments {
-			tl.whole = append(tl.whole, cell{text: strings.TrimSpace(s.Text), x0: s.X0, y0: s.Y0, x1: s.X1, y1: s.Y1, size: s.Size, num: numeric(s.Text)})
+			for _, c := range splitGaps(s) {
+				c.num = numeric(c.text)
+				tl.whole = append(tl.whole, c)
+			}
 			for _, c := range splitSegment(s) {
 				c.num = numeric(c.text)
 				tl.cells = append(tl.cells, c)

@@ -31,6 +31,21 @@ func TestDebugPDF(t *testing.T) {
 	for _, p := range doc.Pages {
 		pages = append(pages, layout.Build(p, layout.Options{}))
 	}
+	if os.Getenv("YUSUAN_DEBUG_RAW") != "" {
+		for _, p := range pages {
+			if p.Number != page {
+				continue
+			}
+			fmt.Println("PAGE", p.Number, p.Width, p.Height)
+			for _, l := range toLines(p) {
+				fmt.Printf("  y%.1f-%.1f:", l.y0, l.y1)
+				for _, c := range l.cells {
+					fmt.Printf(" [%s %.1f-%.1f]", c.text, c.x0, c.x1)
+				}
+				fmt.Println()
+			}
+		}
+	}
 	for _, r := range findRegions(pages) {
 		for _, p := range r.parts {
 			if p.page.Number != page {

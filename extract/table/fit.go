@@ -26,8 +26,8 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 		if col.role != template.RoleNone && amountish(c.text) && col.role != template.RoleCode {
 			return true
 		}
-		if col.role == template.RoleNone && !num && !freeForm {
-			return true
+		if col.role == template.RoleNone && !num && !freeForm && !totalStartRe.MatchString(squeeze(c.text)) {
+			return true // (a total's label centred over merged cells fits)
 		}
 		if col.role == template.RoleNone && withHeader && len(col.header) == 0 && !freeForm {
 			return true

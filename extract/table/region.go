@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"yusuan"
 	"yusuan/extract/layout"
 	"yusuan/extract/template"
 )
@@ -57,9 +58,15 @@ func titleOf(l tline) (template.Title, bool) {
 }
 
 // narrative reports whether a line is prose, which ends a table region.
-func narrative(l tline, pageWidth float64) bool {
+// Free-form tables (绩效目标) print sentences in adjacent cells: for them
+// only a single piece of text counts.
+func narrative(l tline, p layout.Page, freeForm bool) bool {
 	t := l.squeezed()
+	pageWidth := p.Width
 	if partRe.MatchString(t) {
+		return true
+	}
+	if !freeForm && prose(l, pageWidth) && !ruledAcross(l, p) {
 		return true
 	}
 	if len(l.cells) != 1 {
@@ -70,6 +77,81 @@ func narrative(l tline, pageWidth float64) bool {
 		return true
 	}
 	return n >= 12 && sentenceEnd.MatchString(t) && !strings.HasPrefix(t, "注")
+}
+
+// prose reports whether a line is running text: continuous (no column gaps
+// between its pieces, which amounts set in another font may cut apart),
+// spanning most of the page width, with sentence punctuation.
+func prose(l tline, pageWidth float64) bool {
+	if l.x1-l.x0 < 0.5*pageWidth {
+		return false
+	}
+	t := l.squeezed()
+	if utf8.RuneCountInString(t) < 25 || !strings.ContainsAny(t, "，。；：") {
+		return false
+	}
+	for i := 1; i < len(l.cells); i++ {
+		if l.cells[i].x0-l.cells[i-1].x1 > 1.2*l.size {
+			return false
+		}
+	}
+	return true
+}
+
+// sentence reports whether a line reads as a sentence: continuous text
+// (amounts in it included) with sentence punctuation.
+func sentence(l tline) bool {
+	t := l.squeezed()
+	if utf8.RuneCountInString(t) < 15 || !strings.ContainsAny(t, "，。；") {
+		return false
+	}
+	for i := 1; i < len(l.cells); i++ {
+		if l.cells[i].x0-l.cells[i-1].x1 > 1.2*l.size {
+			return false
+		}
+	}
+	return true
+}
+
+// ruledAcross reports whether a vertical ruling line cuts through a line:
+// cells of a ruled table, not prose.
+func ruledAcross(l tline, p layout.Page) bool {
+	for _, r := range p.Rules {
+		if r.Fill || r.Horizontal() || r.X0 != r.X1 {
+			continue
+		}
+		lo, hi := min(r.Y0, r.Y1), max(r.Y0, r.Y1)
+		if r.X0 > l.x0+1 && r.X0 < l.x1-1 && lo <= (l.y0+l.y1)/2 && hi >= (l.y0+l.y1)/2 {
+			return true
+		}
+	}
+	return false
+}
+
+// headingRe is a narrative heading: 一、…, （一）… or 第X部分.
+var headingRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)`)
+
+// narrativeHeading reports whether line i is the heading of a stretch of
+// narrative: a lone ordinal heading without amounts followed by prose.
+func narrativeHeading(lines []tline, i int, p layout.Page) bool {
+	l := lines[i]
+	if !headingRe.MatchString(l.squeezed()) {
+		return false
+	}
+	for _, c := range l.cells {
+		if c.num {
+			return false
+		}
+	}
+	for k := i + 1; k < len(lines) && k <= i+2; k++ {
+		if (prose(lines[k], p.Width) || sentence(lines[k])) && !ruledAcross(lines[k], p) {
+			return true
+		}
+		if !headingRe.MatchString(lines[k].squeezed()) {
+			return false
+		}
+	}
+	return false
 }
 
 // findRegions walks the pages and cuts them into table regions.
@@ -127,7 +209,9 @@ func findRegions(pages []layout.Page) []*region {
 			}
 			// Prose ends the table; long text inside a column to the right
 			// of the table's left edge (绩效目标 cells) does not.
-			if narrative(l, p.Width) && (cur.left == 0 || l.x0 < cur.left+4*l.size) {
+			freeForm := cur.title.Kind == yusuan.PerformanceTargets || cur.title.Kind == yusuan.Other
+			atLeft := cur.left == 0 || l.x0 < cur.left+4*l.size
+			if partRe.MatchString(t) || atLeft && (narrativeHeading(lines, i, p) || narrative(l, p, freeForm)) {
 				cur = nil
 				continue
 			}

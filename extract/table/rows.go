@@ -1,6 +1,7 @@
 package table
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -19,10 +20,16 @@ type placed struct {
 // rowGroups cuts body lines into printed rows: a line with an amount, a code
 // or an item ordinal starts a row; a text-only line close to another line
 // (no ruling line between) is a wrapped continuation of its cell.
-func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
+//
+// text holds the text cells of the whole region (all its pages), to tell a
+// cell filled to its column's edge (its text wraps) from a short one.
+//
+// rowGap is the gap that separates rows (rowGapOf), 0 when lines are as
+// close within a row as between rows.
+func rowGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap float64) [][]int {
 	bands := ruledBands(body, cols, hr)
 	if bands == nil {
-		return streamGroups(body, cols, hr)
+		return streamGroups(body, cols, hr, text, rowGap)
 	}
 	// Lattice: the lines between two ruling lines are one row, unless a
 	// band holds several rows (rules only around groups of rows).
@@ -32,11 +39,13 @@ func rowGroups(body []tline, cols []*column, hr []hrule) [][]int {
 		for k, i := range b {
 			sub[k] = body[i]
 		}
-		if countAnchors(sub, cols) <= 1 {
+		// One row between the rules, or one line of amounts with its name
+		// wrapped round it (amounts centred in a tall row).
+		if countAnchors(sub, cols) <= 1 || countValueLines(sub, cols) == 1 {
 			out = append(out, b)
 			continue
 		}
-		for _, g := range streamGroups(sub, cols, hr) {
+		for _, g := range streamGroups(sub, cols, hr, text, rowGap) {
 			for k := range g {
 				g[k] = b[g[k]]
 			}
@@ -90,6 +99,20 @@ func ruledBands(body []tline, cols []*column, hr []hrule) [][]int {
 	return out
 }
 
+// countValueLines counts the lines that print an amount.
+func countValueLines(lines []tline, cols []*column) int {
+	n := 0
+	for _, l := range lines {
+		for _, c := range l.cells {
+			if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone && !cols[k].textual && c.num {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
 // countAnchors counts the lines that start a row of their own: amounts,
 // codes, ordinals or totals.
 func countAnchors(lines []tline, cols []*column) int {
@@ -110,7 +133,7 @@ func isAnchor(l tline, cols []*column) bool {
 		}
 		switch cols[k].role {
 		case template.RoleNone:
-			if strings.TrimSpace(c.text) != "" {
+			if strings.TrimSpace(c.text) != "" && !cols[k].textual {
 				return true
 			}
 		case template.RoleCode, template.RoleCodePart, template.RoleEconCode, template.RoleGovEconCode:
@@ -122,7 +145,7 @@ func isAnchor(l tline, cols []*column) bool {
 }
 
 // streamGroups cuts body lines into rows without ruling lines.
-func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
+func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap float64) [][]int {
 	n := len(body)
 	anchor := make([]bool, n)
 	valuesOnly := make([]bool, n) // amounts and no item text
@@ -136,6 +159,8 @@ func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 			}
 			role := cols[k].role
 			switch {
+			case role == template.RoleNone && cols[k].textual:
+				hasName = true
 			case role == template.RoleNone && strings.TrimSpace(c.text) != "":
 				anchor[i] = true
 				hasValue = true
@@ -153,6 +178,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 			anchor[i] = true
 		}
 	}
+	textEdge := textEdges(cols, text, body)
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
@@ -174,7 +200,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 		if !valuesOnly[i] {
 			continue
 		}
-		tol := 0.35 * math.Max(l.size, 1)
+		tol := math.Max(0.35*math.Max(l.size, 1), rowGap)
 		x := l.cells[0].xc()
 		best, bestGap := -1, math.Inf(1)
 		for _, j := range []int{i - 1, i + 1} {
@@ -206,7 +232,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 		if find(i) != i {
 			continue
 		}
-		tol := 0.35 * math.Max(l.size, 1)
+		tol := math.Max(0.35*math.Max(l.size, 1), rowGap)
 		best, bestGap := -1, math.Inf(1)
 		x := l.cells[0].xc()
 		if i > 0 && body[i-1].page == l.page {
@@ -217,6 +243,18 @@ func streamGroups(body []tline, cols []*column, hr []hrule) [][]int {
 		// Wrapped text continues downwards: the line above wins a tie.
 		if i+1 < n && body[i+1].page == l.page {
 			if g := gap(l, body[i+1]); g < tol && (best < 0 || g < bestGap-0.2*l.size) && !ruleBetween(hr, l, body[i+1], x) {
+				best = i + 1
+			}
+		}
+		// Rows as tall as their lines (no extra leading): the gap does not
+		// tell. Text continues a cell above that it fills to its column's
+		// edge (the name wrapped there), else the cell below when it fills
+		// its own.
+		if best < 0 && namesOnly[i] {
+			switch {
+			case i > 0 && body[i-1].page == l.page && gap(body[i-1], l) < 1.2*l.size && !ruleBetween(hr, body[i-1], l, x) && wrapsInto(body[i-1], l, cols, textEdge):
+				best = i - 1
+			case i+1 < n && body[i+1].page == l.page && gap(l, body[i+1]) < 1.2*l.size && !ruleBetween(hr, l, body[i+1], x) && wrapsInto(l, body[i+1], cols, textEdge):
 				best = i + 1
 			}
 		}
@@ -336,11 +374,20 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 			switch col.role {
 			case template.RoleNone:
 				a, err := yusuan.ParseAmount(text)
+				if col.textual {
+					a, err = yusuan.Null, fmt.Errorf("text") // printed text, no amount
+				}
 				if sr.row.Values == nil {
 					sr.row.Values = map[string]yusuan.Amount{}
 					sr.row.Boxes = map[string]yusuan.Rect{}
 				}
 				if err != nil {
+					// A total's label centred over merged cells can fall
+					// in an amount column: it names the row.
+					if !col.textual && totalStartRe.MatchString(squeeze(text)) {
+						sr.row.Name = joinText(sr.row.Name, text)
+						break
+					}
 					if sr.row.Raw == nil {
 						sr.row.Raw = map[string]string{}
 					}
@@ -421,6 +468,24 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack
 			}
 			code = ""
 		}
+	}
+	// 合计 printed in an economic code column (and perhaps the name
+	// column too) is the row's name, not a code.
+	for _, ec := range []*string{&r.EconCode, &r.GovEconCode} {
+		if *ec == "" || codeLike(*ec) {
+			continue
+		}
+		if m := codeNameRe.FindStringSubmatch(*ec); m != nil {
+			*ec = m[1]
+			if r.Name == "" {
+				r.Name = strings.TrimSpace(m[2])
+			}
+			continue
+		}
+		if r.Name != *ec {
+			r.Name = joinText(*ec, r.Name)
+		}
+		*ec = ""
 	}
 	// A second name printed with its code: 50501-工资福利支出.
 	if m := codeNameRe.FindStringSubmatch(r.Name2); m != nil {
@@ -559,4 +624,99 @@ func sharesValueColumn(a, b tline, cols []*column) bool {
 		}
 	}
 	return false
+}
+
+// textEdges is, per column, how far its text may reach before it wraps.
+// A heading centred over the column gives the cell's width: text starting
+// at x0 may reach 2·centre − x0. Without a heading, the right edge of the
+// column's text over the whole region: a cell reaching it is full. A
+// column with few text cells and no heading has no edge (+Inf).
+func textEdges(cols []*column, text []cell, body []tline) []float64 {
+	edge := make([]float64, len(cols))
+	for k, col := range cols {
+		hx0, hx1 := col.hx0, col.hx1
+		if hx1 == 0 && k+1 < len(cols) && cols[k+1].created && cols[k+1].nAmt+cols[k+1].nCode+cols[k+1].nInt+cols[k+1].nText == 0 {
+			hx0, hx1 = cols[k+1].hx0, cols[k+1].hx1 // its heading, centred beyond its text
+		}
+		x0 := math.Inf(1)
+		for _, l := range body {
+			for _, c := range l.cells {
+				if !c.num && assign(c, cols) == k {
+					x0 = math.Min(x0, c.x0)
+				}
+			}
+		}
+		if hx1 > 0 && !math.IsInf(x0, 1) && (hx0+hx1)/2 > x0 {
+			edge[k] = hx0 + hx1 - x0
+			continue
+		}
+		n := 0
+		for _, c := range text {
+			if c.x0 >= col.x0-1 && c.x0 <= col.x1 {
+				edge[k] = math.Max(edge[k], c.x1)
+				n++
+			}
+		}
+		if n < 4 {
+			edge[k] = math.Inf(1)
+		}
+	}
+	return edge
+}
+
+// wrapsInto reports whether the text of line lower continues a cell of line
+// upper: each of lower's cells sits in a column where upper prints text
+// that fills the column to its text edge.
+func wrapsInto(upper, lower tline, cols []*column, textEdge []float64) bool {
+	if t := squeeze(lower.cells[0].text); ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || strings.HasPrefix(t, "其中") {
+		return false // a new item, not the rest of a name
+	}
+	ok := false
+	for _, c := range lower.cells {
+		k := assign(c, cols)
+		if k < 0 || c.num && !cols[k].textual {
+			return false
+		}
+		// The next character did not fit: the cell is full.
+		next, _ := utf8.DecodeRuneInString(strings.TrimSpace(c.text))
+		adv := 0.55 * c.size
+		if isWide(next) {
+			adv = c.size
+		}
+		full := false
+		for _, u := range upper.cells {
+			if assign(u, cols) == k && (!u.num || cols[k].textual) && u.x1+1.2*adv > textEdge[k] {
+				full = true
+			}
+		}
+		if !full {
+			return false
+		}
+		ok = true
+	}
+	return ok
+}
+
+// rowGapOf tells the gap between lines of one row from the gap between
+// rows when they differ clearly (tall rows, their text wrapped and their
+// amounts centred, with wide spacing between rows): half-way between the
+// two. Otherwise 0 (lines are as close within a row as between rows).
+func rowGapOf(body []tline) float64 {
+	var gaps []float64
+	for i := 1; i < len(body); i++ {
+		if body[i].page == body[i-1].page {
+			if g := body[i-1].y0 - body[i].y1; g >= 0 {
+				gaps = append(gaps, g)
+			}
+		}
+	}
+	if len(gaps) < 4 {
+		return 0
+	}
+	sort.Float64s(gaps)
+	small, large := gaps[len(gaps)/4], gaps[3*len(gaps)/4]
+	if small <= 0 || large < 2.5*small || small > 1.5*body[0].size {
+		return 0
+	}
+	return (small + large) / 2
 }

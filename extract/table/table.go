@@ -3,13 +3,17 @@
 // columns come from ruling lines when the page has them and otherwise from
 // text edges (amounts aligned in columns, header words above them), rows
 // from vertical overlap with wrapped cell text joined, and tables continuing
-// over pages are merged.
+// over pages are merged. A region ends at the next title, at a narrative
+// heading or at prose. Two-sided tables are rebuilt one side at a time;
+// performance-target forms (项目名称 … 年度资金总额：) give one row per
+// project.
 package table
 
 import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"yusuan"
@@ -100,10 +104,25 @@ func safeBuild(r *region) (t yusuan.Table, used bool, err error) {
 // be a table (a title in a list of contents, a heading in prose).
 func build(r *region) (yusuan.Table, bool, error) {
 	t := yusuan.Table{Kind: r.title.Kind, Label: r.title.Label, Title: r.title.Title, Unit: r.unit}
+	if t.Kind == yusuan.PerformanceTargets && isForm(r) {
+		if ft, ok := buildForm(r, t); ok {
+			return ft, true, nil
+		}
+	}
 	var cols []*column
 	var carried []tline // header lines of a page that held no body
 	cs := &codeStack{}
 	sawHeader := false
+	var text []cell
+	for _, p := range r.parts {
+		for _, l := range p.lines {
+			for _, c := range l.cells {
+				if !c.num {
+					text = append(text, c)
+				}
+			}
+		}
+	}
 	for _, p := range r.parts {
 		lines := p.lines
 		if len(lines) == 0 {
@@ -159,6 +178,13 @@ func build(r *region) (yusuan.Table, bool, error) {
 			header = append(carried, header...)
 			carried = nil
 		}
+		// A page continuing the table without its header: text above the
+		// first amount that sits in the name columns is the rest of the
+		// previous page's rows, not a heading.
+		if cols != nil && len(header) > 0 && inNameColumns(header, cols) {
+			body = append(append([]tline(nil), header...), body...)
+			header = nil
+		}
 		hasHeaderWords := false
 		for _, l := range header {
 			if headingLine(l) {
@@ -192,8 +218,13 @@ func build(r *region) (yusuan.Table, bool, error) {
 			sawHeader = sawHeader || hasHeaderWords
 		}
 		hr := hrules(p.page.Rules)
+		rowGap := rowGapOf(body)
 		for _, b := range blocks(body, cols, t.Kind, withHeader) {
-			groups := rowGroups(b.lines, b.cols, hr)
+			if template.IsTwoSided(t.Kind) && hasSides(b.cols) {
+				t.Rows = append(t.Rows, sideRows(b, hr, text, rowGap, t.Kind, cs)...)
+				continue
+			}
+			groups := rowGroups(b.lines, b.cols, hr, text, rowGap)
 			t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind, cs)...)
 		}
 		t.Pages = append(t.Pages, p.page.Number)
@@ -248,6 +279,9 @@ func build(r *region) (yusuan.Table, bool, error) {
 	if !anyValue(t.Rows) && !sawHeader && !r.empty {
 		return t, false, nil
 	}
+	if t.Kind == yusuan.PerformanceTargets {
+		t.Rows = mergeTextRows(t.Rows)
+	}
 	t.Empty = r.empty || !anyValue(t.Rows)
 	if t.Empty {
 		t.Rows = nil // an empty table's printed items are no data
@@ -289,4 +323,115 @@ func guessUnit(t yusuan.Table) string {
 		}
 	}
 	return ""
+}
+
+// mergeTextRows joins a row that prints only text beside the amounts (no
+// name, no code, no amount: the rest of a long 绩效目标 cell set apart from
+// its row) to the row above on the same page.
+func mergeTextRows(rows []yusuan.Row) []yusuan.Row {
+	var out []yusuan.Row
+	for _, r := range rows {
+		n := len(out)
+		if n == 0 || r.Name != "" || r.Code != nil || r.EconCode != "" || !allNull(r) || out[n-1].Page != r.Page {
+			out = append(out, r)
+			continue
+		}
+		prev := &out[n-1]
+		for k, v := range r.Raw {
+			if prev.Raw == nil {
+				prev.Raw = map[string]string{}
+			}
+			prev.Raw[k] = joinText(prev.Raw[k], v)
+			if _, ok := prev.Values[k]; !ok {
+				prev.Values[k] = yusuan.Null
+			}
+		}
+		if r.BBox != nil && prev.BBox != nil {
+			b := *prev.BBox
+			b[0], b[1], b[2], b[3] = math.Min(b[0], r.BBox[0]), math.Min(b[1], r.BBox[1]), math.Max(b[2], r.BBox[2]), math.Max(b[3], r.BBox[3])
+			prev.BBox = &b
+		}
+	}
+	return out
+}
+
+func hasSides(cols []*column) bool {
+	for _, c := range cols {
+		if c.side == yusuan.SideExpenditure {
+			return true
+		}
+	}
+	return false
+}
+
+// sideRows rebuilds the rows of a two-sided table one side at a time: each
+// side wraps its names and centres its amounts on its own, so a line may
+// end a row on one side and continue one on the other. Rows come out in
+// printed order, income before expenditure on a shared line.
+func sideRows(b block, hr []hrule, text []cell, rowGap float64, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
+	type placedRow struct {
+		line int
+		side int
+		row  yusuan.Row
+	}
+	var all []placedRow
+	for si, side := range []yusuan.Side{yusuan.SideIncome, yusuan.SideExpenditure} {
+		var lines []tline
+		var orig []int
+		for i, l := range b.lines {
+			var keep []cell
+			for _, c := range l.cells {
+				if k := assign(c, b.cols); k >= 0 && b.cols[k].side == side {
+					keep = append(keep, c)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			pl := l
+			pl.cells = keep
+			pl.x0, pl.x1 = keep[0].x0, keep[len(keep)-1].x1
+			pl.sq = ""
+			pl.sq = pl.squeezed()
+			lines = append(lines, pl)
+			orig = append(orig, i)
+		}
+		for _, g := range rowGroups(lines, b.cols, hr, text, rowGap) {
+			first := orig[g[0]]
+			for _, r := range buildRows(lines, [][]int{g}, b.cols, kind, cs) {
+				all = append(all, placedRow{first, si, r})
+			}
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].line != all[j].line {
+			return all[i].line < all[j].line
+		}
+		return all[i].side < all[j].side
+	})
+	out := make([]yusuan.Row, len(all))
+	for i, p := range all {
+		out[i] = p.row
+	}
+	return out
+}
+
+// inNameColumns reports whether every cell of the lines starts inside a
+// name column of cols.
+func inNameColumns(lines []tline, cols []*column) bool {
+	for _, l := range lines {
+		for _, c := range l.cells {
+			in := false
+			for _, col := range cols {
+				if (col.role == template.RoleName || col.role == template.RoleName2) && c.x0 >= col.x0-1 && c.x0 <= col.x1 && c.x1 <= col.x1+c.size {
+					in = true
+					break
+				}
+			}
+			if !in {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -429,3 +429,20 @@ func FuzzSplitSegment(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitGaps: cutting at column gaps keeps every non-space rune in
+// order.
+func FuzzSplitGaps(f *testing.F) {
+	for _, s := range []string{"323100保障单位日常业务工作正常运转", "- 按期完成", "≥4.5分", "a  b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		for _, c := range splitGaps(seg(s, 0, 0, 9)) {
+			b.WriteString(c.text)
+		}
+		if squeeze(b.String()) != squeeze(s) {
+			t.Fatalf("split %q lost text: %q", s, b.String())
+		}
+	})
+}

@@ -4,17 +4,18 @@ import (
 	"context"
 	"testing"
 
+	"yusuan/extract"
 	"yusuan/extract/layout"
 	"yusuan/extract/table"
-	"yusuan/extract/textlayer"
 	"yusuan/fixtures/synth"
+	"yusuan/fixtures/synth/render"
 )
 
 // The table step must cost at most 1.2× the text layer on the same input:
 // compare BenchmarkTextLayer with BenchmarkTables.
 
 func seedPDF(b *testing.B) []byte {
-	data, err := render(synth.Seed(), style{ruled: true, centered: true})
+	data, err := render.Render(synth.Seed(), render.Styles()[0])
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -22,15 +23,11 @@ func seedPDF(b *testing.B) []byte {
 }
 
 func textPages(b *testing.B, data []byte) []layout.Page {
-	doc, err := textlayer.Read(context.Background(), data, textlayer.Options{})
-	if doc == nil {
+	txt, err := extract.ReadText(context.Background(), data, extract.Options{})
+	if txt == nil {
 		b.Fatal(err)
 	}
-	pages := make([]layout.Page, 0, len(doc.Pages))
-	for _, p := range doc.Pages {
-		pages = append(pages, layout.Build(p, layout.Options{}))
-	}
-	return pages
+	return txt.Pages
 }
 
 func BenchmarkTextLayer(b *testing.B) {
