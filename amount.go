@@ -182,12 +182,12 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 type Unit string
 
 const (
-	Yuan         Unit = "元"
-	WanYuan      Unit = "万元"
-	QianYuan     Unit = "千元"
-	fenPerYuan        = 100
-	yuanPerWan        = 10000
-	yuanPerQian       = 1000
+	Yuan        Unit = "元"
+	WanYuan     Unit = "万元"
+	QianYuan    Unit = "千元"
+	fenPerYuan       = 100
+	yuanPerWan       = 10000
+	yuanPerQian      = 1000
 )
 
 // FenPer returns how many fen one of this unit is; 0 for an unknown unit.
