@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,10 @@ type column struct {
 	// textual: a text column kept beside the amounts (绩效目标); its text
 	// neither starts a row nor counts as an amount.
 	textual bool
+	// nameTail: a narrow heading-less column left of the name column that
+	// only holds the ends of names wrapped back to the left edge (福田分 /
+	// 局): its text ends the row's name.
+	nameTail bool
 }
 
 func (c *column) xc() float64 { return (c.x0 + c.x1) / 2 }
@@ -131,6 +136,16 @@ func splitHeaderCell(c cell) []cell {
 			}
 			starts = append(starts, len([]rune(s[:off+i])))
 			off += i + len(w)
+		}
+	}
+	// Headings wrapped inside narrow cells and run together on one line
+	// (一般公共预 | 政府性基, the 算 / 金预算 below): cut where the next
+	// source heading starts.
+	for _, w := range []string{"政府性基", "国有资"} {
+		if i := strings.Index(s, w); i > 0 && !slices.Contains(starts, 0) {
+			if pre := []rune(s[:i]); len(pre) >= 3 {
+				starts = append(starts, 0, len(pre))
+			}
 		}
 	}
 	sort.Ints(starts)
@@ -569,11 +584,17 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
+	for i, c := range cols {
+		if c.role == template.RoleName && len(c.header) == 0 && c.nText <= 2 && !totalsOnly[i] && i+1 < len(cols) &&
+			cols[i+1].role == template.RoleName && len(cols[i+1].header) > 0 && cols[i+1].nText >= 4*c.nText {
+			c.nameTail = true
+		}
+	}
 	// Second name column is name2. A column holding only 合计 (printed
 	// across the code columns) is part of the name.
 	names := 0
 	for i, c := range cols {
-		if c.role == template.RoleName && totalsOnly[i] {
+		if c.role == template.RoleName && (totalsOnly[i] || c.nameTail) {
 			continue
 		}
 		if c.role == template.RoleName && c.side != yusuan.SideExpenditure {

@@ -118,7 +118,9 @@ func splitSegment(s layout.Segment) []cell {
 		before := i > 0 && isWide(rs[i-1])
 		after := j < len(rs) && isWide(rs[j])
 		switch {
-		case (amountRunRe.MatchString(run) || isDash(run)) && (before || after):
+		// A dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
+		// not an empty cell.
+		case (amountRunRe.MatchString(run) || isDash(run) && !(before && after)) && (before || after):
 			if i > 0 {
 				cut[i] = true
 			}
@@ -248,7 +250,7 @@ func toLines(p layout.Page) []tline {
 			out = append(out, tl)
 		}
 	}
-	return out
+	return joinWrappedAmounts(out)
 }
 
 // numeric reports whether a cell prints an amount or a placeholder for one.
@@ -360,4 +362,66 @@ func mergeDistributed(cs []cell) []cell {
 		i = j
 	}
 	return out
+}
+
+var (
+	wrapHeadRe = regexp.MustCompile(`^-?[\d,]+\.\d$`)
+	wrapTailRe = regexp.MustCompile(`^\d$`)
+	twoDecEnd  = regexp.MustCompile(`\.\d\d$`)
+)
+
+// joinWrappedAmounts rejoins amounts too wide for their column: the last
+// digit wraps onto a line below, right-aligned with the rest
+// ("12,868.1" then "9" is 12,868.19). The head prints one decimal where
+// the column prints two (another amount with two decimals ends at the same
+// edge), and nothing else sits in the column between head and tail.
+func joinWrappedAmounts(ls []tline) []tline {
+	changed := false
+	for i := range ls {
+		for ci := range ls[i].cells {
+			c := &ls[i].cells[ci]
+			if !wrapHeadRe.MatchString(c.text) || !twoDecAt(ls, c.x1, c.size) {
+				continue
+			}
+		next:
+			for j := i + 1; j < len(ls) && ls[j].y1 > c.y0-2.5*c.size; j++ {
+				for k, d := range ls[j].cells {
+					if d.x1 < c.x0 || d.x0 > c.x1 {
+						continue
+					}
+					if wrapTailRe.MatchString(d.text) && math.Abs(d.x1-c.x1) < 0.3*c.size && c.y0-d.y1 < 1.5*c.size {
+						c.text += d.text
+						ls[j].cells = append(ls[j].cells[:k:k], ls[j].cells[k+1:]...)
+						changed = true
+					}
+					break next
+				}
+			}
+		}
+	}
+	if !changed {
+		return ls
+	}
+	out := ls[:0]
+	for _, l := range ls {
+		if len(l.cells) == 0 {
+			continue
+		}
+		l.x0, l.x1 = l.cells[0].x0, l.cells[len(l.cells)-1].x1
+		l.sq = squeeze(l.text())
+		out = append(out, l)
+	}
+	return out
+}
+
+// twoDecAt reports whether an amount with two decimals ends at x.
+func twoDecAt(ls []tline, x, size float64) bool {
+	for _, l := range ls {
+		for _, c := range l.cells {
+			if c.num && math.Abs(c.x1-x) < 0.3*size && twoDecEnd.MatchString(c.text) {
+				return true
+			}
+		}
+	}
+	return false
 }

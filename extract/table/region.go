@@ -158,11 +158,33 @@ func narrativeHeading(lines []tline, i int, p layout.Page) bool {
 func findRegions(pages []layout.Page) []*region {
 	var out []*region
 	var cur *region
-	for _, p := range pages {
-		lines := toLines(p)
+	all := make([][]tline, len(pages))
+	heads := map[string]int{} // first lines of pages: running heads
+	for k, p := range pages {
+		all[k] = toLines(p)
+		if len(all[k]) > 0 {
+			heads[all[k][0].squeezed()]++
+		}
+	}
+	for k, p := range pages {
+		lines := all[k]
+		// A running head (苏州市…2026年度单位预算公开 atop every page) is
+		// no part of a table continuing on the page.
+		if len(lines) > 1 && heads[lines[0].squeezed()] >= 3 && !hasAmount(lines[0]) {
+			lines = lines[1:]
+		}
 		var pendingLabel string
-		for i, l := range lines {
-			if t, ok := titleOf(l); ok {
+		for i := 0; i < len(lines); i++ {
+			l := lines[i]
+			title, ok := titleOf(l)
+			// A title wrapped before its last character (…支出预算 / 表).
+			if !ok && i+1 < len(lines) && lines[i+1].squeezed() == "表" && !strings.HasSuffix(l.squeezed(), "表") {
+				if wt, wok := template.MatchTitle(l.text() + "表"); wok {
+					title, ok = wt, true
+					i++
+				}
+			}
+			if t := title; ok {
 				if t.Label == "" {
 					t.Label = labelNear(lines, i, pendingLabel)
 				}
@@ -265,4 +287,13 @@ func labelNear(lines []tline, i int, pending string) string {
 		}
 	}
 	return ""
+}
+
+func hasAmount(l tline) bool {
+	for _, c := range l.cells {
+		if c.num {
+			return true
+		}
+	}
+	return false
 }

@@ -351,6 +351,7 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 			}
 		}
 		page := body[g[0]].page
+		tail := ""
 		for k, col := range cols {
 			cs := cellsBy[k]
 			if len(cs) == 0 {
@@ -414,8 +415,15 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 				sr.row.Name2 = joinText(sr.row.Name2, text)
 			case template.RoleLineNo:
 			default:
+				if col.nameTail {
+					tail = joinText(tail, text)
+					break
+				}
 				sr.row.Name = joinText(sr.row.Name, text)
 			}
+		}
+		if sr := sides[""]; sr != nil && tail != "" {
+			sr.row.Name = joinText(sr.row.Name, tail)
 		}
 		for _, s := range order {
 			sr := sides[s]
@@ -453,6 +461,10 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack
 		r.Name = r.Name[:h]
 	}
 	r.Name2 = collapseSpaces(r.Name2)
+	// 合计 centred across both name columns falls in the second one.
+	if r.Name == "" && totalStartRe.MatchString(r.Name2) {
+		r.Name, r.Name2 = r.Name2, ""
+	}
 	// Code and name printed in one cell: 2050803-培训支出.
 	if m := codeNameRe.FindStringSubmatch(r.Name); m != nil && (code == "" || code == m[1]) {
 		code, r.Name = m[1], strings.TrimSpace(m[2])
@@ -486,6 +498,14 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack
 			r.Name = joinText(*ec, r.Name)
 		}
 		*ec = ""
+	}
+	if cs != nil {
+		switch e := r.EconCode; {
+		case len(e) == 3 || len(e) == 5:
+			cs.econ = e[:3]
+		case len(e) == 2 && codeLike(e) && cs.econ != "":
+			r.EconCode = cs.econ + e
+		}
 	}
 	// A second name printed with its code: 50501-工资福利支出.
 	if m := codeNameRe.FindStringSubmatch(r.Name2); m != nil {
@@ -544,6 +564,9 @@ type codePart struct {
 // parent is the nearest code printed further left (less indented).
 type codeStack struct {
 	e []codePart // x and full code, outermost first
+	// econ is the last economic 类 (302): a row printing only its 款
+	// digits (40 税金及附加费用) belongs to it.
+	econ string
 }
 
 func (s *codeStack) resolve(parts []codePart) string {

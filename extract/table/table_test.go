@@ -376,6 +376,7 @@ func TestSplitSegment(t *testing.T) {
 		{"1. 一般公共预算", []string{"1. 一般公共预算"}},
 		{"2026年预算数", []string{"2026年预算数"}},
 		{"29,569.515638一、一般公共服务支出", []string{"29,569.515638", "一、一般公共服务支出"}},
+		{"民办技校补助-民", []string{"民办技校补助-民"}},
 	}
 	for _, c := range cases {
 		var got []string

@@ -34,6 +34,8 @@ var headerWords = []headerWord{
 	{"上年结转", "carryover"},
 	{"上年财政拨款结转", "carryover"},
 	{"结转结余", "carryover"},
+	{"上年结余、结转", "carryover"},
+	{"上年结余和结转", "carryover"},
 	{"基本支出", "basic"},
 	{"项目支出", "project"},
 	{"人员经费", "personnel"},
@@ -101,6 +103,11 @@ func ColumnKey(header string, kind yusuan.TableKind) string {
 		if g := groupKey(h[:bestEnd-len("小计")]); g != "" {
 			return g
 		}
+	}
+	// The 机关运行经费 table's single amount column is its total
+	// (机关运行经费支出).
+	if best == "" && kind == yusuan.AdminOperating && strings.Contains(h, "机关运行经费") {
+		return "total"
 	}
 	if best == "subtotal" && kind != yusuan.FiscalSummary && kind != yusuan.FAFiscalSummary {
 		best = "total"

@@ -143,6 +143,9 @@ func TestColumnKey(t *testing.T) {
 		{"公务用车购置及运行维护费小计", yusuan.ThreePublic, "vehicles"},
 		{"基本支出小计", yusuan.GeneralBudgetExpenditure, "basic"},
 		{"财政拨款一般公共预算小计", yusuan.IncomeSummary, "gpb"},
+		{"机关运行经费支出", yusuan.AdminOperating, "total"},
+		{"上年结余、结转", yusuan.ProjectCurrent, "carryover"},
+		{"机关运行经费支出", yusuan.ThreePublic, ""},
 	}
 	for _, c := range cases {
 		if got := ColumnKey(c.header, c.kind); got != c.want {
