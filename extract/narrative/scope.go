@@ -121,13 +121,12 @@ func (sc scope) sentenceRank(sectionRank int, s sentence) int {
 	if sc.multi && sc.statesUnitBudget(s.norm) {
 		return rankNever
 	}
-	if !namesUnit.MatchString(s.norm) {
+	// A document about one unit speaks for that unit throughout, whose own
+	// name may well say 本级: its sentences keep their section's rank.
+	if !sc.multi || !namesUnit.MatchString(s.norm) {
 		return sectionRank
 	}
-	if sc.multi {
-		return rankNever
-	}
-	return rankUnit
+	return rankNever
 }
 
 // statesUnitBudget reports a sentence giving one unit's budget by the
