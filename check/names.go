@@ -231,3 +231,19 @@ func stripQuotes(s string) string {
 		return r
 	}, s)
 }
+
+// subtotalNames are the printed names of subtotal lines inside an economic
+// classification table (a 基本支出 table printed as 人员经费 then 公用经费
+// blocks): they sum groups, so they are neither items nor the table's total.
+var subtotalNames = map[string]bool{
+	"人员经费合计": true, "公用经费合计": true, "人员经费小计": true, "公用经费小计": true,
+	"人员支出合计": true, "公用支出合计": true,
+}
+
+func isSubtotal(name string) bool { return subtotalNames[normName(name)] }
+
+// isEconCode reports whether a code is of an economic classification (部门
+// 301…, 政府 501…) rather than a functional one (201…).
+func isEconCode(code string) bool {
+	return code != "" && (code[0] == '3' || code[0] == '5')
+}

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"yusuan"
@@ -315,7 +317,10 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		return
 	}
 	a := tableTotal(ao, "total", "机关运行经费 合计")
-	x := tableTotal(econ, "public", kindLabel(econ.Kind)+" 公用经费")
+	x := publicTotal(econ)
+	if !x.m.ok {
+		return // no 公用经费 in the table, as a column or as rows
+	}
 	tables := tablesOf(ao, econ)
 	if d.Meta.Scope == yusuan.ScopeDepartment {
 		// A department's 事业单位 have 公用经费 but no 机关运行经费: only
@@ -328,6 +333,57 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		return
 	}
 	e.compare(a, x, one(x), tables)
+}
+
+// publicGroups are the economic 类 that make up 公用经费 in a 基本支出 table.
+var publicGroups = map[string]bool{"302": true, "310": true, "商品和服务支出": true, "资本性支出": true}
+
+// publicTotal is the 公用经费 of a basic-expenditure table: its public
+// column, else (a table broken down by economic classification only) its
+// 公用经费合计 line, else Σ its 302 and 310 lines.
+func publicTotal(t *yusuan.Table) term {
+	label := kindLabel(t.Kind) + " 公用经费"
+	if slices.Contains(allCols(t), "public") {
+		return tableTotal(t, "public", label)
+	}
+	cols := valueCols(t)
+	if len(cols) == 0 {
+		return term{label: label, scale: unitScale(t.Unit), table: t}
+	}
+	col := cols[0]
+	for _, c := range []string{"total", "amount", "actual"} {
+		if slices.Contains(cols, c) {
+			col = c
+			break
+		}
+	}
+	rows := dataRows(t)
+	for _, r := range rows {
+		switch normName(r.Name) {
+		case "公用经费合计", "公用经费小计", "公用经费":
+			return orZero(cell(t, r, col, label+"（"+normName(r.Name)+"）"))
+		}
+	}
+	var s sum
+	for _, r := range rows {
+		if looksLikeOrg(r.Name) {
+			// A department table repeats the groups unit by unit.
+			return term{label: label, scale: unitScale(t.Unit), table: t}
+		}
+		if !isEconGroup(r) {
+			continue
+		}
+		code := cmp.Or(r.EconCode, r.GovEconCode, r.CodeString())
+		if publicGroups[code] || (code == "" && publicGroups[normName(r.Name)]) {
+			s.add(toMoney(r.Values[col], unitScale(t.Unit)))
+		}
+	}
+	if s.n == 0 {
+		return term{label: label, scale: unitScale(t.Unit), table: t}
+	}
+	x := sumTerm(label+"（商品和服务支出+资本性支出）", s, unitScale(t.Unit), t)
+	x.m.ulp = s.ulps
+	return x
 }
 
 // projectTotal is a project table's figure for a column: its 合计 row, else
@@ -400,7 +456,19 @@ func ruleCrossProject(e *emitter, d *doc) {
 				}
 				break
 			}
-			e.compare(a, x, one(x), tablesOf(pc, gbe))
+			tables := tablesOf(pc, gbe)
+			// checks.md: the project table (本年) is the 项目支出 less the
+			// carry-over; the 一般公共预算支出表 includes the 一般公共预算
+			// 上年结转 (printed in the fiscal summary) where the project
+			// table's own carry-over column mixes every fund.
+			if fis := d.table(yusuan.FiscalSummary); fis != nil && judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
+				co := fiscalCarryover(fis, d.twoSided(fis), []string{"一般公共预算"})
+				if y := withoutCarryover(a, x, co, false); y.label != x.label {
+					x = y
+					tables = tablesOf(pc, gbe, fis)
+				}
+			}
+			e.compare(a, x, one(x), tables)
 		}
 	}
 }

@@ -503,7 +503,12 @@ var econGroups = map[string]bool{
 }
 
 func isEconGroup(r *yusuan.Row) bool {
+	code := r.CodeString()
 	switch {
+	case r.EconCode == "" && r.GovEconCode == "" && len(code) == 3 && isEconCode(code):
+		return true
+	case r.EconCode == "" && r.GovEconCode == "" && len(code) > 3:
+		return false
 	case len(r.EconCode) == 3:
 		return true
 	case len(r.EconCode) > 3:
@@ -529,7 +534,13 @@ func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 	case t.Kind == yusuan.ProjectCurrent || t.Kind == yusuan.ProjectCarryover:
 		groupedSum(e, t, projectGroups(d, t), "Σ项目")
 	case t.Kind == yusuan.AdminOperating:
-		groupedSum(e, t, func(*yusuan.Row) bool { return false }, "")
+		// Many 机关运行经费 tables are broken down by economic classification
+		// (302 and its 30201…): sum one level, not every line.
+		if slices.ContainsFunc(dataRows(t), isEconGroup) {
+			groupedSum(e, t, isEconGroup, econItems)
+		} else {
+			groupedSum(e, t, func(*yusuan.Row) bool { return false }, "")
+		}
 	default:
 		codedSum(e, t)
 	}
@@ -565,7 +576,13 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 			cur = r
 			continue
 		}
-		if itemsLabel == econItems && (len(r.EconCode) > 5 || len(r.GovEconCode) > 5) {
+		if isSubtotal(r.Name) {
+			// 人员经费合计 / 公用经费合计: a subtotal over groups, not an item.
+			cur = nil
+			continue
+		}
+		if itemsLabel == econItems && (len(r.EconCode) > 5 || len(r.GovEconCode) > 5 ||
+			(r.EconCode == "" && r.GovEconCode == "" && len(r.CodeString()) > 5)) {
 			continue // a third level (3010201 under 30102): its 款 counts it already
 		}
 		if itemsLabel == econItems && looksLikeOrg(r.Name) {
