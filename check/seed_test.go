@@ -2,7 +2,6 @@ package check
 
 import (
 	"bufio"
-	"encoding/json"
 	"os"
 	"strings"
 	"sync"
@@ -275,20 +274,6 @@ func seedNarrative(lines []string) []yusuan.Section {
 		s.Text += stripMarks(l)
 	}
 	return out
-}
-
-// clone deep-copies a document.
-func clone(tb testing.TB, d *yusuan.Document) *yusuan.Document {
-	tb.Helper()
-	b, err := json.Marshal(d)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var c yusuan.Document
-	if err := json.Unmarshal(b, &c); err != nil {
-		tb.Fatal(err)
-	}
-	return &c
 }
 
 func TestSeedPrint(t *testing.T) {

@@ -41,7 +41,6 @@ type crawler struct {
 	mu          sync.Mutex
 	rep         *Report
 	pagesOK     int
-	startFailed int
 	pagesCount  int
 }
 

@@ -17,12 +17,6 @@ import (
 // Line is a line of text as the text layer gives it.
 type Line = narrative.Line
 
-// titlePattern is one way a cover or title names a disclosure. Named
-// groups: entity, year, scope (部门/单位), kind (预算/决算).
-type titlePattern struct {
-	re *regexp.Regexp
-}
-
 // yearRe is a printed year, "2026" or "2026 年度".
 const yearRe = `(?P<year>(?:19|20)\d{2})年度?`
 

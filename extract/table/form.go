@@ -29,17 +29,18 @@ func formStart(l tline) bool {
 	return v != "" && !l.cells[1].num && !fieldLabelRe.MatchString(v)
 }
 
+// isForm looks at the first three lines of the region's first part.
 func isForm(r *region) bool {
-	for _, p := range r.parts {
-		for i, l := range p.lines {
-			if i >= 3 {
-				break
-			}
-			if formStart(wholeLine(l)) {
-				return true
-			}
+	if len(r.parts) == 0 {
+		return false
+	}
+	for i, l := range r.parts[0].lines {
+		if i >= 3 {
+			break
 		}
-		break
+		if formStart(wholeLine(l)) {
+			return true
+		}
 	}
 	return false
 }

@@ -11,12 +11,6 @@ import (
 	"yusuan/extract/template"
 )
 
-// placed is a cell with its column.
-type placed struct {
-	cell
-	col int
-}
-
 // rowGroups cuts body lines into printed rows: a line with an amount, a code
 // or an item ordinal starts a row; a text-only line close to another line
 // (no ruling line between) is a wrapped continuation of its cell.

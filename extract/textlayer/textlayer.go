@@ -7,7 +7,6 @@ package textlayer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -101,9 +100,7 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 		doc.Pages = append(doc.Pages, w.readPage(p))
 	}
 	for _, fe := range w.fontList {
-		for _, msg := range fe.warnings {
-			doc.Warnings = append(doc.Warnings, msg)
-		}
+		doc.Warnings = append(doc.Warnings, fe.warnings...)
 	}
 	return doc, nil
 }
@@ -196,8 +193,6 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	w.page = nil
 	return out
 }
-
-var errStopped = errors.New("stopped")
 
 // run interprets one content stream (a page or a form) with its resources.
 // forms holds the forms being drawn, to cut cycles.

@@ -248,7 +248,7 @@ func seedTables(s string) [][]string {
 		if !in {
 			continue
 		}
-		if strings.HasPrefix(t, "2026年") && strings.HasSuffix(strings.TrimRight(t, "）)（不含上年结转本年预算"), "表") && !strings.Contains(line, "\t") {
+		if strings.HasPrefix(t, "2026年") && strings.HasSuffix(strings.TrimRight(t, "）)（不含上年结转本预算"), "表") && !strings.Contains(line, "\t") {
 			out = append(out, nil)
 			continue
 		}
