@@ -38,10 +38,10 @@ type crawler struct {
 	now        func() time.Time
 	progress   func(Progress)
 
-	mu          sync.Mutex
-	rep         *Report
-	pagesOK     int
-	pagesCount  int
+	mu         sync.Mutex
+	rep        *Report
+	pagesOK    int
+	pagesCount int
 }
 
 func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warcWriter, spool string, log *slog.Logger, rep *Report, now func() time.Time) *crawler {
