@@ -21,8 +21,14 @@ const (
 	ProjectCurrent               TableKind = "project_current"
 	ProjectCarryover             TableKind = "project_carryover"
 	Procurement                  TableKind = "procurement"
-	PerformanceTargets           TableKind = "performance_targets"
-	Other                        TableKind = "other"
+	// GeneralBudgetByEconomic is 一般公共预算支出表（按经济分类）: economic
+	// classification rows spanning basic and project spending.
+	GeneralBudgetByEconomic TableKind = "general_budget_by_economic"
+	// FiscalExpenditure is 财政拨款支出表（功能科目）: every fiscal source's
+	// spending by functional category.
+	FiscalExpenditure  TableKind = "fiscal_expenditure"
+	PerformanceTargets TableKind = "performance_targets"
+	Other              TableKind = "other"
 )
 
 // Final-account template kinds.
@@ -58,6 +64,50 @@ type Table struct {
 	// Headers maps a column key to the header text printed above it.
 	Headers map[string]string `json:"headers,omitempty"`
 	Rows    []Row             `json:"rows"`
+	// Areas locate the table on each of its pages as the extractor found it.
+	Areas []Area `json:"areas,omitempty"`
+	// Doubts are what the extractor was unsure of while reading the table;
+	// checks lower the severity of findings that rest on them.
+	Doubts []Doubt `json:"doubts,omitempty"`
+}
+
+// Area is where a table lies on one page: its whole box, its header rows
+// and the header box of each column it mapped to a key.
+type Area struct {
+	Page    int             `json:"page"`
+	BBox    Rect            `json:"bbox"`
+	Header  *Rect           `json:"header,omitempty"`
+	Columns map[string]Rect `json:"columns,omitempty"`
+}
+
+// DoubtReason says what the extractor was unsure of.
+type DoubtReason string
+
+const (
+	// DoubtGuessedColumn: a column's key was guessed (header not read, or
+	// mapped by position).
+	DoubtGuessedColumn DoubtReason = "guessed_column"
+	// DoubtUnbalanced: the table's own totals do not add up as read (the
+	// region may be cut, merged or misaligned).
+	DoubtUnbalanced DoubtReason = "unbalanced"
+	// DoubtSplitRow: a row was joined from or split into several printed
+	// lines by a guess.
+	DoubtSplitRow DoubtReason = "split_row"
+	// DoubtMergedTitle: the region may hold more than one printed table.
+	DoubtMergedTitle DoubtReason = "merged_title"
+	// DoubtCutShort: the table may continue beyond what was read.
+	DoubtCutShort DoubtReason = "cut_short"
+	// DoubtSide: a two-sided table's row side was guessed.
+	DoubtSide DoubtReason = "side"
+)
+
+// Doubt is one thing the extractor was unsure of in a table. Column "" and
+// no Rows mean the whole table.
+type Doubt struct {
+	Reason DoubtReason `json:"reason"`
+	Column string      `json:"column,omitempty"`
+	Rows   []int       `json:"rows,omitempty"` // indexes into Table.Rows
+	Note   string      `json:"note,omitempty"`
 }
 
 // Row is one printed line of a table (one side of it, in two-sided tables).

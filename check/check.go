@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // Scope says what one application of a rule looks at.
@@ -328,10 +329,12 @@ func (e *emitter) add(f finding) {
 	if len(pages) > 0 && pages[0] == 0 {
 		pages = pages[1:]
 	}
-	e.out = append(e.out, yusuan.Finding{
+	out := yusuan.Finding{
 		Rule: e.rule.ID, Severity: sev, Documents: refs, Tables: f.tables,
 		Message: f.msg, Expected: f.expected, Actual: f.actual, Pages: pages,
-	})
+	}
+	out.Stamp()
+	e.out = append(e.out, out)
 }
 
 // term is one figure taking part in a comparison, with where it was read.
@@ -503,7 +506,7 @@ func (e *emitter) compareCols(label string, checks []colCheck, tables []string) 
 			order = append(order, k)
 			first[k] = c
 		}
-		cols[k] = append(cols[k], colName(c.col))
+		cols[k] = append(cols[k], vocab.ColumnName(c.col))
 	}
 	for _, k := range order {
 		c := first[k]

@@ -21,7 +21,7 @@ type doc struct {
 func newDoc(d *yusuan.Document) *doc {
 	x := &doc{
 		Document: d,
-		ref:      yusuan.DocRef{SHA256: d.SHA256, File: d.File, Entity: d.Meta.Entity, Year: d.Meta.Year},
+		ref:      yusuan.DocRef{SHA256: d.SHA256, File: d.File, Entity: d.Meta.Entity, Year: d.Meta.Year, Kind: d.Meta.Kind, Scope: d.Meta.Scope},
 		key:      normEntity(d.Meta.Entity),
 	}
 	if m := codeRE.FindStringSubmatch(path.Base(d.File)); m != nil {

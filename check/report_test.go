@@ -44,8 +44,8 @@ func TestWriteJSON(t *testing.T) {
 	if err := WriteJSON(&b, []yusuan.Finding{f, {Rule: "completeness.text_layer", Severity: yusuan.SeverityWarning}}); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"rule":"summary.balance","severity":"error","documents":[{"sha256":"ab","file":"046008-2026.pdf","entity":"阳泉市生态环境局城区分局","year":2026}],"tables":["income_expenditure_summary"],"message":"收入总计 108.32 ≠ 支出总计 108.22","expected":"108.22","actual":"108.32","pages":[3]}
-{"rule":"completeness.text_layer","severity":"warning","documents":[],"tables":[],"message":""}
+	want := `{"id":"","rule":"summary.balance","severity":"error","documents":[{"sha256":"ab","file":"046008-2026.pdf","entity":"阳泉市生态环境局城区分局","year":2026}],"tables":["income_expenditure_summary"],"message":"收入总计 108.32 ≠ 支出总计 108.22","expected":"108.22","actual":"108.32","pages":[3],"verdict":null}
+{"id":"","rule":"completeness.text_layer","severity":"warning","documents":[],"tables":[],"message":"","verdict":null}
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)

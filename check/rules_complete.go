@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // requiredTables are the tables the national templates require (财政部 预算
@@ -34,7 +35,7 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 	var mkinds []string
 	for _, k := range req {
 		if d.table(k) == nil {
-			missing = append(missing, kindLabel(k))
+			missing = append(missing, vocab.KindLabel(k))
 			mkinds = append(mkinds, string(k))
 		}
 	}
@@ -49,7 +50,7 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 			continue
 		}
 		e.add(finding{sev: yusuan.SeverityInfo, tables: []string{string(t.Kind)}, pages: t.Pages,
-			msg: kindLabel(t.Kind) + " 无数据且未注明“本表无数据”"})
+			msg: vocab.KindLabel(t.Kind) + " 无数据且未注明“本表无数据”"})
 	}
 }
 

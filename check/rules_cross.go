@@ -6,21 +6,8 @@ import (
 	"strings"
 
 	"yusuan"
+	"yusuan/vocab"
 )
-
-// incomeSources map the income lines of the summary tables to the source
-// columns of 收入总表 (by what the printed name contains).
-var incomeSources = []struct {
-	col   string
-	words []string
-}{
-	{"gpb", []string{"一般公共预算"}},
-	{"fund", []string{"政府性基金"}},
-	{"soe", []string{"国有资本经营"}},
-	{"special", []string{"财政专户"}},
-	{"unit", []string{"单位资金"}},
-	{"carryover", []string{"上年结转"}},
-}
 
 // findByWords is the first row whose normalised name contains one of words.
 func findByWords(rows []*yusuan.Row, words []string) *yusuan.Row {
@@ -74,16 +61,16 @@ func ruleCrossTotals(e *emitter, d *doc) {
 		a := tableTotal(inc, "total", "收入总表 合计")
 		e.compare(a, x, one(x), tablesOf(inc, ies))
 		if r := totalRow(inc); r != nil {
-			for _, src := range incomeSources {
-				if _, printed := r.Values[src.col]; !printed {
+			for _, src := range vocab.IncomeSources {
+				if _, printed := r.Values[src.Col]; !printed {
 					continue
 				}
-				ir := ts.sourceRow(src.col, src.words)
+				ir := ts.sourceRow(src.Col, src.Words)
 				if ir == nil {
 					continue
 				}
 				x := orZero(cell(ies, ir, ts.incCol, "收支总表 "+normName(ir.Name)))
-				a := orZero(cell(inc, r, src.col, "收入总表 合计（"+colName(src.col)+"）"))
+				a := orZero(cell(inc, r, src.Col, "收入总表 合计（"+vocab.ColumnName(src.Col)+"）"))
 				e.compare(a, x, one(x), tablesOf(inc, ies))
 			}
 		}
@@ -97,16 +84,16 @@ func ruleCrossTotals(e *emitter, d *doc) {
 	}
 	if fis != nil {
 		fs := d.twoSided(fis)
-		for _, src := range incomeSources[:3] {
-			fr := fs.sourceRow(src.col, src.words)
-			ir := ts.sourceRow(src.col, src.words)
+		for _, src := range vocab.IncomeSources[:3] {
+			fr := fs.sourceRow(src.Col, src.Words)
+			ir := ts.sourceRow(src.Col, src.Words)
 			if fr == nil || ir == nil {
 				continue
 			}
 			x := orZero(cell(ies, ir, ts.incCol, "收支总表 "+normName(ir.Name)))
 			a := orZero(cell(fis, fr, fs.incCol, "财政拨款收支总表 "+normName(fr.Name)))
 			// Some 收支总表 print each source with its 上年结转 included.
-			if co := fiscalCarryover(fis, fs, src.words); co.n > 0 && co.v != 0 &&
+			if co := fiscalCarryover(fis, fs, src.Words); co.n > 0 && co.v != 0 &&
 				judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
 				b := a
 				b.m.v += co.v
@@ -144,11 +131,11 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 		if _, dup := all[k]; !dup {
 			order = append(order, k)
 		}
-		all[k] = append(all[k], orZero(cell(t, r, col, kindLabel(t.Kind)+" "+rowLabel(r))))
+		all[k] = append(all[k], orZero(cell(t, r, col, vocab.KindLabel(t.Kind)+" "+rowLabel(r))))
 	}
 	for i, k := range order {
 		if nameOf[k] == "" {
-			nameOf[k] = categoryCodes[k]
+			nameOf[k] = vocab.CategoryCodes[k]
 		}
 		if n := nameOf[k]; n != "" {
 			all[n], order[i] = all[k], n
@@ -179,42 +166,6 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 	return m, order
 }
 
-// kindLabels name tables in messages.
-var kindLabels = map[yusuan.TableKind]string{
-	yusuan.IncomeExpenditureSummary:     "收支总表",
-	yusuan.IncomeSummary:                "收入总表",
-	yusuan.ExpenditureSummary:           "支出总表",
-	yusuan.FiscalSummary:                "财政拨款收支总表",
-	yusuan.GeneralBudgetExpenditure:     "一般公共预算支出表",
-	yusuan.GeneralBudgetBasicByEconomic: "一般公共预算基本支出表",
-	yusuan.BasicExpenditure:             "基本支出表",
-	yusuan.GovFundIncome:                "政府性基金预算收入表",
-	yusuan.GovFundExpenditure:           "政府性基金预算支出表",
-	yusuan.StateCapital:                 "国有资本经营预算表",
-	yusuan.Procurement:                  "政府采购预算表",
-	yusuan.PerformanceTargets:           "绩效目标表",
-	yusuan.FAIncomeExpenditureSummary:   "收入支出决算总表",
-	yusuan.FAIncome:                     "收入决算表",
-	yusuan.FAExpenditure:                "支出决算表",
-	yusuan.FAFiscalSummary:              "财政拨款收入支出决算总表",
-	yusuan.FAGeneralBudgetExpenditure:   "一般公共预算财政拨款支出决算表",
-	yusuan.FAGeneralBudgetBasic:         "一般公共预算财政拨款基本支出决算表",
-	yusuan.FAGovFund:                    "政府性基金预算财政拨款收入支出决算表",
-	yusuan.FAStateCapital:               "国有资本经营预算财政拨款支出决算表",
-	yusuan.FAThreePublic:                "“三公”经费支出决算表",
-	yusuan.ThreePublic:                  "“三公”经费表",
-	yusuan.AdminOperating:               "机关运行经费表",
-	yusuan.ProjectCurrent:               "项目支出表（本年）",
-	yusuan.ProjectCarryover:             "项目支出表（上年结转）",
-}
-
-func kindLabel(k yusuan.TableKind) string {
-	if l, ok := kindLabels[k]; ok {
-		return l
-	}
-	return string(k)
-}
-
 // matchCategories compares the categories of a two-sided table's
 // expenditure side (column col) with the 类 rows of a coded table (column
 // tcol). A nonzero category found on one side only is a warning: names vary
@@ -232,12 +183,12 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 	tables := tablesOf(two, coded)
 	for _, r := range ts.exp.items {
 		n := normName(r.Name)
-		a := cell(two, r, col, kindLabel(two.Kind)+" "+n)
+		a := cell(two, r, col, vocab.KindLabel(two.Kind)+" "+n)
 		c, ok := cats[n]
 		if !ok {
 			if a.m.ok && a.m.v != 0 {
 				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(),
-					msg:    kindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + kindLabel(coded.Kind) + "中无对应的类",
+					msg:    vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
 					actual: a.String()})
 			}
 			continue
@@ -251,7 +202,7 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 			continue
 		}
 		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(),
-			msg:      c.label + " " + c.String() + " 在" + kindLabel(two.Kind) + "中无对应的支出功能分类",
+			msg:      c.label + " " + c.String() + " 在" + vocab.KindLabel(two.Kind) + "中无对应的支出功能分类",
 			expected: c.String()})
 	}
 }
@@ -342,7 +293,7 @@ var publicGroups = map[string]bool{"302": true, "310": true, "商品和服务支
 // column, else (a table broken down by economic classification only) its
 // 公用经费合计 line, else Σ its 302 and 310 lines.
 func publicTotal(t *yusuan.Table) term {
-	label := kindLabel(t.Kind) + " 公用经费"
+	label := vocab.KindLabel(t.Kind) + " 公用经费"
 	if slices.Contains(allCols(t), "public") {
 		return tableTotal(t, "public", label)
 	}

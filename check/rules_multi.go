@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // corpus is a set of documents, digested, grouped by entity.
@@ -100,7 +101,7 @@ func digest(d *doc) *summary {
 				}
 				n := normEntity(normName(r.Name))
 				if _, dup := m[n]; !dup {
-					m[n] = orZero(cell(t, r, "total", "部门"+kindLabel(k)+" "+r.Name)).detach()
+					m[n] = orZero(cell(t, r, "total", "部门"+vocab.KindLabel(k)+" "+r.Name)).detach()
 				}
 			}
 			s.lines[k] = m
@@ -353,7 +354,7 @@ func keyFigures(d *doc) (map[string]term, []string) {
 				continue
 			}
 			for _, c := range valueCols(t) {
-				put(kindLabel(t.Kind)+" "+rowLabel(r)+"（"+colName(c)+"）", cell(t, r, c, ""))
+				put(vocab.KindLabel(t.Kind)+" "+rowLabel(r)+"（"+vocab.ColumnName(c)+"）", cell(t, r, c, ""))
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 const narrativeTable = "narrative"
@@ -89,7 +90,7 @@ func totalOf(kinds []yusuan.TableKind, col, label string) func(d *doc) (term, bo
 		if t == nil {
 			return term{}, false
 		}
-		return tableTotal(t, col, kindLabel(t.Kind)+" "+label), true
+		return tableTotal(t, col, vocab.KindLabel(t.Kind)+" "+label), true
 	}
 }
 
@@ -622,16 +623,6 @@ func allHan(rs []rune) bool {
 	return true
 }
 
-// tableHeaderWords are the words of table headers; a repetition made of
-// nothing else (金额项目金额项目) is a table's header that ran into the
-// text, not a slip of the writer's.
-var tableHeaderWords = []string{
-	"项目", "金额", "合计", "总计", "小计", "预算数", "决算数", "预算", "决算", "科目", "名称", "编码", "代码",
-	"科目编码", "科目名称", "项目名称", "单位名称", "单位编码", "单位", "类", "款", "项", "功能分类", "经济分类",
-	"收入", "支出", "本年", "上年", "本年收入", "本年支出", "基本支出", "项目支出", "人员经费", "公用经费",
-	"万元", "元", "年度", "资金", "来源", "财政拨款", "一般公共预算", "政府性基金", "栏次", "行次", "序号", "备注",
-}
-
 // headerWordsOnly reports whether s is a run of table header words.
 func headerWordsOnly(s string) bool {
 	ok := make([]bool, len(s)+1) // ok[i]: s[:i] splits into header words
@@ -640,7 +631,7 @@ func headerWordsOnly(s string) bool {
 		if !ok[i] {
 			continue
 		}
-		for _, w := range tableHeaderWords {
+		for _, w := range vocab.TableHeaderWords {
 			if strings.HasPrefix(s[i:], w) {
 				ok[i+len(w)] = true
 			}

@@ -7,22 +7,8 @@ import (
 	"unicode"
 
 	"yusuan"
+	"yusuan/vocab"
 )
-
-// colNames are the Chinese names of column keys, for messages.
-var colNames = map[string]string{
-	"total": "合计", "subtotal": "小计", "amount": "金额", "current": "当年预算", "carryover": "上年结转",
-	"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费",
-	"gpb": "一般公共预算", "fund": "政府性基金", "soe": "国有资本经营预算", "special": "财政专户管理资金",
-	"unit": "单位资金", "business": "事业收入", "other": "其他收入",
-}
-
-func colName(c string) string {
-	if n, ok := colNames[c]; ok {
-		return n
-	}
-	return c
-}
 
 // twoSided is a 收支总表 or 财政拨款收支总表 read as two columns of rows.
 type twoSided struct {
@@ -76,7 +62,7 @@ func analyseTwoSided(t *yusuan.Table) *twoSided {
 	// Some templates list 款 and 项 under each 类 without ordinals: the
 	// categories are then the lines named as 类.
 	if cats := slices.DeleteFunc(slices.Clone(ts.exp.items), func(r *yusuan.Row) bool {
-		return !categoryNames[normName(r.Name)]
+		return !vocab.CategoryNames[normName(r.Name)]
 	}); len(cats) > 0 && !slices.ContainsFunc(ts.exp.items, func(r *yusuan.Row) bool { return hasChineseOrdinal(r.Name) }) {
 		ts.exp.items = cats
 	}
@@ -111,38 +97,9 @@ func pickCol(rows []*yusuan.Row, cands ...string) string {
 	return cands[0]
 }
 
-// categoryNames are the 类 of the functional classification (支出功能分类),
-// current and older names.
-var categoryNames = map[string]bool{
-	"一般公共服务支出": true, "外交支出": true, "国防支出": true, "公共安全支出": true, "教育支出": true,
-	"科学技术支出": true, "文化旅游体育与传媒支出": true, "文化体育与传媒支出": true, "社会保障和就业支出": true,
-	"社会保险基金支出": true, "卫生健康支出": true, "医疗卫生与计划生育支出": true, "医疗卫生支出": true,
-	"节能环保支出": true, "城乡社区支出": true, "农林水支出": true, "交通运输支出": true,
-	"资源勘探工业信息等支出": true, "资源勘探信息等支出": true, "商业服务业等支出": true, "金融支出": true,
-	"援助其他地区支出": true, "自然资源海洋气象等支出": true, "国土海洋气象等支出": true, "住房保障支出": true,
-	"粮油物资储备支出": true, "国有资本经营预算支出": true, "灾害防治及应急管理支出": true, "预备费": true,
-	"其他支出": true, "转移性支出": true, "债务还本支出": true, "债务付息支出": true, "债务发行费用支出": true,
-	"抗疫特别国债安排的支出": true,
-}
-
-// categoryCodes name the 类 by code, for lines whose name was not read.
-var categoryCodes = map[string]string{
-	"201": "一般公共服务支出", "202": "外交支出", "203": "国防支出", "204": "公共安全支出", "205": "教育支出",
-	"206": "科学技术支出", "207": "文化旅游体育与传媒支出", "208": "社会保障和就业支出", "209": "社会保险基金支出",
-	"210": "卫生健康支出", "211": "节能环保支出", "212": "城乡社区支出", "213": "农林水支出", "214": "交通运输支出",
-	"215": "资源勘探工业信息等支出", "216": "商业服务业等支出", "217": "金融支出", "219": "援助其他地区支出",
-	"220": "自然资源海洋气象等支出", "221": "住房保障支出", "222": "粮油物资储备支出", "223": "国有资本经营预算支出",
-	"224": "灾害防治及应急管理支出", "227": "预备费", "229": "其他支出", "230": "转移性支出", "231": "债务还本支出",
-	"232": "债务付息支出", "233": "债务发行费用支出", "234": "抗疫特别国债安排的支出",
-}
-
-// carryWords mark the lines between 本年合计 and 总计: carry-overs and the
-// like (上年结转, 年终结转, 用事业基金弥补收支差额, 年初结转和结余 …).
-var carryWords = []string{"结转", "结余", "弥补", "事业基金", "上年", "年末", "年终", "年初"}
-
 func isCarry(name string) bool {
 	n := normName(name)
-	for _, w := range carryWords {
+	for _, w := range vocab.CarryWords {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -414,7 +371,7 @@ func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
 		if t.Kind == yusuan.FiscalSummary && r.Side != yusuan.SideExpenditure {
 			continue
 		}
-		tot := cell(t, r, totalCol, rowLabel(r)+"（"+colName(totalCol)+"）")
+		tot := cell(t, r, totalCol, rowLabel(r)+"（"+vocab.ColumnName(totalCol)+"）")
 		best, bestSet := sum{}, []string(nil)
 		bestD := int64(-1)
 		for _, set := range sets {
@@ -436,7 +393,7 @@ func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
 		names := make([]string, 0, len(bestSet))
 		for _, c := range bestSet {
 			if _, ok := r.Values[c]; ok {
-				names = append(names, colName(c))
+				names = append(names, vocab.ColumnName(c))
 			}
 		}
 		e.compare(orZero(tot), sumTerm(strings.Join(names, "+"), best, sc, t), best, tables)

@@ -59,7 +59,7 @@ func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yu
 	work := *doc
 	work.Warnings = append([]string(nil), doc.Warnings...)
 	go func() {
-		analyse(&work, t.Pages)
+		analyse(ctx, &work, t.Pages)
 		done <- &work
 	}()
 	select {
@@ -73,10 +73,10 @@ func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yu
 
 // analyse fills tables, narrative, facts and metadata from the lines. A
 // panic in any part is contained and reported, keeping the other parts.
-func analyse(doc *yusuan.Document, pages []layout.Page) {
+func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 	contain(doc, "tables", func() {
 		var warns []string
-		doc.Tables, _, warns = table.Extract(pages)
+		doc.Tables, _, warns = table.Extract(ctx, pages)
 		if doc.Tables == nil {
 			doc.Tables = []yusuan.Table{}
 		}

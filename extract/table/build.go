@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"yusuan"
-	"yusuan/extract/template"
 	"yusuan/extract/textlayer"
+	"yusuan/vocab"
 )
 
 // column is one printed column of a table region.
@@ -18,7 +18,7 @@ type column struct {
 	x0, x1                   float64
 	header                   []string // header pieces stacked above the column, top first
 	nAmt, nCode, nInt, nText int
-	role                     template.TextRole // RoleNone: an amount column
+	role                     vocab.TextRole // RoleNone: an amount column
 	key                      string
 	side                     yusuan.Side
 	// created: made from a heading alone, with no body text under it.
@@ -128,7 +128,7 @@ func splitHeaderCell(c cell) []cell {
 	s := string(rs)
 	cuts := map[int]bool{}
 	var starts []int
-	for _, w := range template.LeafWords {
+	for _, w := range vocab.LeafWords {
 		for off := 0; ; {
 			i := strings.Index(s[off:], w)
 			if i < 0 {
@@ -512,39 +512,39 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 	}
 	for i, c := range cols {
 		h := c.headerText()
-		hr := template.TextColumnRole(h)
-		key := template.ColumnKey(h, kind)
+		hr := vocab.TextColumnRole(h)
+		key := vocab.ColumnKey(h, kind)
 		n := c.nAmt + c.nCode + c.nInt + c.nText
 		switch {
-		case hr == template.RoleLineNo:
+		case hr == vocab.RoleLineNo:
 			c.role = hr
-		case c.created && n == 0 && key == "" && hr == template.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets:
-			c.role = template.RoleLineNo // a group heading (收入, 支出) over nothing
+		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets:
+			c.role = vocab.RoleLineNo // a group heading (收入, 支出) over nothing
 		case n == 0:
-			if key == "" && hr != template.RoleNone {
+			if key == "" && hr != vocab.RoleNone {
 				c.role = hr
 			}
 		case c.nText > c.nAmt+c.nCode+c.nInt:
-			c.role = template.RoleName
-			if hr == template.RoleName2 {
+			c.role = vocab.RoleName
+			if hr == vocab.RoleName2 {
 				c.role = hr
 			}
-		case c.nCode > 0 && c.nAmt == 0 && (hr == template.RoleCode || hr == template.RoleCodePart || hr == template.RoleEconCode || hr == template.RoleGovEconCode || (firstText >= 0 && i < firstText)):
+		case c.nCode > 0 && c.nAmt == 0 && (hr == vocab.RoleCode || hr == vocab.RoleCodePart || hr == vocab.RoleEconCode || hr == vocab.RoleGovEconCode || (firstText >= 0 && i < firstText)):
 			c.role = hr
-			if c.role == template.RoleNone || c.role == template.RoleName || c.role == template.RoleName2 {
-				c.role = template.RoleCode
+			if c.role == vocab.RoleNone || c.role == vocab.RoleName || c.role == vocab.RoleName2 {
+				c.role = vocab.RoleCode
 			}
 		}
 		c.key = key
 	}
 	// Sides of two-sided tables: the expenditure side starts at the first
 	// text column printed after an amount column.
-	if template.IsTwoSided(kind) {
+	if vocab.IsTwoSided(kind) {
 		seenValue, split := false, -1
 		for i, c := range cols {
-			if c.role == template.RoleNone {
+			if c.role == vocab.RoleNone {
 				seenValue = true
-			} else if seenValue && (c.role == template.RoleName || c.role == template.RoleName2) {
+			} else if seenValue && (c.role == vocab.RoleName || c.role == vocab.RoleName2) {
 				split = i
 				break
 			}
@@ -554,14 +554,14 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 				c.side = yusuan.SideIncome
 				if i >= split {
 					c.side = yusuan.SideExpenditure
-					if c.role == template.RoleName2 {
-						c.role = template.RoleName
+					if c.role == vocab.RoleName2 {
+						c.role = vocab.RoleName
 					}
 				}
 			}
 			var inc, exp []*column
 			for _, c := range cols {
-				if c.role != template.RoleNone {
+				if c.role != vocab.RoleNone {
 					continue
 				}
 				if c.side == yusuan.SideIncome {
@@ -585,8 +585,8 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		}
 	}
 	for i, c := range cols {
-		if c.role == template.RoleName && len(c.header) == 0 && c.nText <= 2 && !totalsOnly[i] && i+1 < len(cols) &&
-			cols[i+1].role == template.RoleName && len(cols[i+1].header) > 0 && cols[i+1].nText >= 4*c.nText {
+		if c.role == vocab.RoleName && len(c.header) == 0 && c.nText <= 2 && !totalsOnly[i] && i+1 < len(cols) &&
+			cols[i+1].role == vocab.RoleName && len(cols[i+1].header) > 0 && cols[i+1].nText >= 4*c.nText {
 			c.nameTail = true
 		}
 	}
@@ -594,13 +594,13 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 	// across the code columns) is part of the name.
 	names := 0
 	for i, c := range cols {
-		if c.role == template.RoleName && (totalsOnly[i] || c.nameTail) {
+		if c.role == vocab.RoleName && (totalsOnly[i] || c.nameTail) {
 			continue
 		}
-		if c.role == template.RoleName && c.side != yusuan.SideExpenditure {
+		if c.role == vocab.RoleName && c.side != yusuan.SideExpenditure {
 			names++
 			if names > 1 {
-				c.role = template.RoleName2
+				c.role = vocab.RoleName2
 			}
 		}
 	}
@@ -608,20 +608,20 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 	// the group is in the next column's heading.
 	firstValue := -1
 	for i, c := range cols {
-		if c.role == template.RoleNone {
+		if c.role == vocab.RoleNone {
 			firstValue = i
 			break
 		}
 	}
 	for i, c := range cols {
-		if c.role != template.RoleNone || i == firstValue || len(c.header) == 0 || c.header[len(c.header)-1] != "小计" || i+1 >= len(cols) {
+		if c.role != vocab.RoleNone || i == firstValue || len(c.header) == 0 || c.header[len(c.header)-1] != "小计" || i+1 >= len(cols) {
 			continue
 		}
 		if c.key != "total" && c.key != "subtotal" {
 			continue
 		}
 		if nh := cols[i+1].header; len(nh) >= 2 {
-			if g := template.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" && g != cols[i+1].key {
+			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" && g != cols[i+1].key {
 				c.key = g
 			}
 		}
@@ -634,16 +634,16 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 	if kind == yusuan.PerformanceTargets {
 		firstName := true
 		for _, c := range cols {
-			if c.role == template.RoleName || c.role == template.RoleName2 {
-				if firstName && c.role == template.RoleName {
+			if c.role == vocab.RoleName || c.role == vocab.RoleName2 {
+				if firstName && c.role == vocab.RoleName {
 					firstName = false
 					continue
 				}
-				c.role = template.RoleNone
+				c.role = vocab.RoleNone
 				c.textual = true
 			}
 			// Text with a number or two in it (完成率10 / 0%) is text.
-			if c.role == template.RoleNone && c.nText > 0 && 2*c.nText >= c.nAmt+c.nCode+c.nInt+c.nText {
+			if c.role == vocab.RoleNone && c.nText > 0 && 2*c.nText >= c.nAmt+c.nCode+c.nInt+c.nText {
 				c.textual = true
 			}
 		}
@@ -662,11 +662,11 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 	}
 	used := map[string]int{}
 	for i, c := range cols {
-		if c.role != template.RoleNone {
+		if c.role != vocab.RoleNone {
 			continue
 		}
 		if freeForm || c.key == "" {
-			if s := template.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
+			if s := vocab.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
 				c.key = s
 			}
 		}

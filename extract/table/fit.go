@@ -2,7 +2,7 @@ package table
 
 import (
 	"yusuan"
-	"yusuan/extract/template"
+	"yusuan/vocab"
 )
 
 // misfit reports whether a line's cells do not sit in the given columns:
@@ -23,13 +23,13 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 		}
 		seen[k] = true
 		num := c.num
-		if col.role != template.RoleNone && amountish(c.text) && col.role != template.RoleCode {
+		if col.role != vocab.RoleNone && amountish(c.text) && col.role != vocab.RoleCode {
 			return true
 		}
-		if col.role == template.RoleNone && !num && !freeForm && !totalStartRe.MatchString(squeeze(c.text)) {
+		if col.role == vocab.RoleNone && !num && !freeForm && !totalStartRe.MatchString(squeeze(c.text)) {
 			return true // (a total's label centred over merged cells fits)
 		}
-		if col.role == template.RoleNone && withHeader && len(col.header) == 0 && !freeForm {
+		if col.role == vocab.RoleNone && withHeader && len(col.header) == 0 && !freeForm {
 			return true
 		}
 		if overlap(c.x0, c.x1, col.x0, col.x1) <= 0 {
@@ -89,7 +89,7 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
 	nc := discoverColumns(nil, lines, nil)
 	classify(nc, lines, kind)
-	isText := func(c *column) bool { return c.role != template.RoleNone }
+	isText := func(c *column) bool { return c.role != vocab.RoleNone }
 	used := make([]bool, len(cols))
 	next := 0
 	for _, b := range nc {
@@ -118,7 +118,7 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
 	}
 	// Columns left without a match keep a key of their own.
 	for i, b := range nc {
-		if b.role == template.RoleNone && b.key == "" {
+		if b.role == vocab.RoleNone && b.key == "" {
 			b.key = "col" + string(rune('a'+i%26))
 		}
 	}

@@ -7,13 +7,13 @@ import (
 
 	"yusuan"
 	"yusuan/extract/layout"
-	"yusuan/extract/template"
+	"yusuan/vocab"
 )
 
 // region is the stretch of lines that belongs to one printed table: from its
 // title to the next title or to narrative text, over one or more pages.
 type region struct {
-	title template.Title
+	title vocab.Title
 	unit  string
 	// entity is the 单位名称/部门名称 line printed under the title, used to
 	// tell a continued table from the same table of another unit.
@@ -42,19 +42,19 @@ var (
 
 // titleOf recognises a table title among a line's cells (the title may share
 // its line with a label or a unit).
-func titleOf(l tline) (template.Title, bool) {
+func titleOf(l tline) (vocab.Title, bool) {
 	if !strings.Contains(l.squeezed(), "表") || partRe.MatchString(l.squeezed()) {
-		return template.Title{}, false // 第二部分 2026年单位预算报表
+		return vocab.Title{}, false // 第二部分 2026年单位预算报表
 	}
-	if t, ok := template.MatchTitle(l.text()); ok {
+	if t, ok := vocab.MatchTitle(l.text()); ok {
 		return t, true
 	}
 	for _, c := range l.cells {
-		if t, ok := template.MatchTitle(c.text); ok {
+		if t, ok := vocab.MatchTitle(c.text); ok {
 			return t, true
 		}
 	}
-	return template.Title{}, false
+	return vocab.Title{}, false
 }
 
 // narrative reports whether a line is prose, which ends a table region.
@@ -179,7 +179,7 @@ func findRegions(pages []layout.Page) []*region {
 			title, ok := titleOf(l)
 			// A title wrapped before its last character (…支出预算 / 表).
 			if !ok && i+1 < len(lines) && lines[i+1].squeezed() == "表" && !strings.HasSuffix(l.squeezed(), "表") {
-				if wt, wok := template.MatchTitle(l.text() + "表"); wok {
+				if wt, wok := vocab.MatchTitle(l.text() + "表"); wok {
 					title, ok = wt, true
 					i++
 				}
@@ -202,7 +202,7 @@ func findRegions(pages []layout.Page) []*region {
 				pendingLabel = ""
 				continue
 			}
-			if lab, ok := template.LabelOnly(l.text()); ok {
+			if lab, ok := vocab.LabelOnly(l.text()); ok {
 				if cur == nil || cur.title.Label != lab {
 					pendingLabel = lab
 				}
@@ -272,17 +272,17 @@ func labelNear(lines []tline, i int, pending string) string {
 		if _, ok := titleOf(lines[k]); ok {
 			break
 		}
-		if lab, ok := template.LabelOnly(lines[k].text()); ok {
+		if lab, ok := vocab.LabelOnly(lines[k].text()); ok {
 			return lab
 		}
 		for _, c := range lines[k].cells {
-			if lab, ok := template.LabelOnly(c.text); ok {
+			if lab, ok := vocab.LabelOnly(c.text); ok {
 				return lab
 			}
 		}
 	}
 	for _, c := range lines[i].cells {
-		if lab, ok := template.LabelOnly(c.text); ok {
+		if lab, ok := vocab.LabelOnly(c.text); ok {
 			return lab
 		}
 	}

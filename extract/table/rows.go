@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"yusuan"
-	"yusuan/extract/template"
+	"yusuan/vocab"
 )
 
 // rowGroups cuts body lines into printed rows: a line with an amount, a code
@@ -98,7 +98,7 @@ func countValueLines(lines []tline, cols []*column) int {
 	n := 0
 	for _, l := range lines {
 		for _, c := range l.cells {
-			if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone && !cols[k].textual && c.num {
+			if k := assign(c, cols); k >= 0 && cols[k].role == vocab.RoleNone && !cols[k].textual && c.num {
 				n++
 				break
 			}
@@ -126,11 +126,11 @@ func isAnchor(l tline, cols []*column) bool {
 			continue
 		}
 		switch cols[k].role {
-		case template.RoleNone:
+		case vocab.RoleNone:
 			if strings.TrimSpace(c.text) != "" && !cols[k].textual {
 				return true
 			}
-		case template.RoleCode, template.RoleCodePart, template.RoleEconCode, template.RoleGovEconCode:
+		case vocab.RoleCode, vocab.RoleCodePart, vocab.RoleEconCode, vocab.RoleGovEconCode:
 			return true
 		}
 	}
@@ -153,15 +153,15 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 			}
 			role := cols[k].role
 			switch {
-			case role == template.RoleNone && cols[k].textual:
+			case role == vocab.RoleNone && cols[k].textual:
 				hasName = true
-			case role == template.RoleNone && strings.TrimSpace(c.text) != "":
+			case role == vocab.RoleNone && strings.TrimSpace(c.text) != "":
 				anchor[i] = true
 				hasValue = true
-			case role == template.RoleName || role == template.RoleCode || role == template.RoleCodePart || role == template.RoleEconCode || role == template.RoleGovEconCode:
+			case role == vocab.RoleName || role == vocab.RoleCode || role == vocab.RoleCodePart || role == vocab.RoleEconCode || role == vocab.RoleGovEconCode:
 				hasName = true
 			}
-			if role == template.RoleCode || role == template.RoleCodePart || role == template.RoleEconCode || role == template.RoleGovEconCode {
+			if role == vocab.RoleCode || role == vocab.RoleCodePart || role == vocab.RoleEconCode || role == vocab.RoleGovEconCode {
 				anchor[i] = true
 			}
 		}
@@ -367,7 +367,7 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 			}
 			sr.box = [4]float64{math.Min(sr.box[0], bx[0]), math.Min(sr.box[1], bx[1]), math.Max(sr.box[2], bx[2]), math.Max(sr.box[3], bx[3])}
 			switch col.role {
-			case template.RoleNone:
+			case vocab.RoleNone:
 				a, err := yusuan.ParseAmount(text)
 				if col.textual {
 					a, err = yusuan.Null, fmt.Errorf("text") // printed text, no amount
@@ -398,16 +398,16 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 				}
 				sr.row.Boxes[col.key] = yusuan.Rect(bx)
 				sr.has = true
-			case template.RoleCode, template.RoleCodePart:
+			case vocab.RoleCode, vocab.RoleCodePart:
 				sr.code += squeeze(text)
 				sr.parts = append(sr.parts, codePart{bx[0], squeeze(text)})
-			case template.RoleEconCode:
+			case vocab.RoleEconCode:
 				sr.row.EconCode += squeeze(text)
-			case template.RoleGovEconCode:
+			case vocab.RoleGovEconCode:
 				sr.row.GovEconCode += squeeze(text)
-			case template.RoleName2:
+			case vocab.RoleName2:
 				sr.row.Name2 = joinText(sr.row.Name2, text)
-			case template.RoleLineNo:
+			case vocab.RoleLineNo:
 			default:
 				if col.nameTail {
 					tail = joinText(tail, text)
@@ -512,9 +512,9 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack
 	}
 	if code != "" {
 		switch {
-		case template.IsEconomic(kind) && strings.HasPrefix(code, "3"):
+		case vocab.IsEconomic(kind) && strings.HasPrefix(code, "3"):
 			r.EconCode = code
-		case template.IsEconomic(kind) && strings.HasPrefix(code, "5"):
+		case vocab.IsEconomic(kind) && strings.HasPrefix(code, "5"):
 			r.GovEconCode = code
 		default:
 			c := code
@@ -533,7 +533,7 @@ func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack
 		r.Values = map[string]yusuan.Amount{}
 	}
 	for _, c := range cols {
-		if c.role == template.RoleNone && c.side == r.Side {
+		if c.role == vocab.RoleNone && c.side == r.Side {
 			if _, ok := r.Values[c.key]; !ok {
 				r.Values[c.key] = yusuan.Null
 			}
@@ -618,7 +618,7 @@ func hasPrimary(l tline, cols []*column) bool {
 	for _, c := range l.cells {
 		if k := assign(c, cols); k >= 0 {
 			switch cols[k].role {
-			case template.RoleName, template.RoleCode, template.RoleCodePart, template.RoleEconCode, template.RoleGovEconCode:
+			case vocab.RoleName, vocab.RoleCode, vocab.RoleCodePart, vocab.RoleEconCode, vocab.RoleGovEconCode:
 				return true
 			}
 		}
@@ -631,12 +631,12 @@ func hasPrimary(l tline, cols []*column) bool {
 func sharesValueColumn(a, b tline, cols []*column) bool {
 	seen := map[int]bool{}
 	for _, c := range a.cells {
-		if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone {
+		if k := assign(c, cols); k >= 0 && cols[k].role == vocab.RoleNone {
 			seen[k] = true
 		}
 	}
 	for _, c := range b.cells {
-		if k := assign(c, cols); k >= 0 && cols[k].role == template.RoleNone && seen[k] {
+		if k := assign(c, cols); k >= 0 && cols[k].role == vocab.RoleNone && seen[k] {
 			return true
 		}
 	}

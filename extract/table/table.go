@@ -10,6 +10,7 @@
 package table
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -18,17 +19,22 @@ import (
 
 	"yusuan"
 	"yusuan/extract/layout"
-	"yusuan/extract/template"
+	"yusuan/vocab"
 )
 
 // Extract finds and rebuilds the tables of a document. tablePages holds the
 // pages whose lines are mostly table (the narrative parser skips them; a page
 // mixing prose with a short table is not one). A table that cannot be rebuilt
-// becomes a warning; the others still come out.
-func Extract(pages []layout.Page) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
+// becomes a warning; the others still come out. When ctx ends, the tables
+// rebuilt so far come out with a warning.
+func Extract(ctx context.Context, pages []layout.Page) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
 	tablePages = map[int]bool{}
 	var prev *region
 	for _, r := range findRegions(pages) {
+		if err := ctx.Err(); err != nil {
+			warnings = append(warnings, fmt.Sprintf("tables from page %d on skipped: %v", r.page, err))
+			break
+		}
 		t, used, err := safeBuild(r)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("page %d: table %s: %v", r.page, r.title.Title, err))
@@ -241,7 +247,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 			listed = cols[:m]
 		} else {
 			for _, b := range blocks(body, cols, t.Kind, withHeader) {
-				if template.IsTwoSided(t.Kind) && hasSides(b.cols) {
+				if vocab.IsTwoSided(t.Kind) && hasSides(b.cols) {
 					t.Rows = append(t.Rows, sideRows(b, hr, text, rowGap, t.Kind, cs)...)
 					continue
 				}
@@ -251,7 +257,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 		t.Pages = append(t.Pages, p.page.Number)
 		for _, c := range listed {
-			if c.role != template.RoleNone {
+			if c.role != vocab.RoleNone {
 				continue
 			}
 			if !slices.Contains(t.Columns, c.key) {
@@ -280,7 +286,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 			classify(cols, nil, t.Kind)
 			t.Pages = []int{carried[0].page}
 			for _, c := range cols {
-				if c.role == template.RoleNone && !slices.Contains(t.Columns, c.key) {
+				if c.role == vocab.RoleNone && !slices.Contains(t.Columns, c.key) {
 					t.Columns = append(t.Columns, c.key)
 				}
 			}
@@ -434,14 +440,14 @@ func sideRows(b block, hr []hrule, text []cell, rowGap float64, kind yusuan.Tabl
 			// is the first panel's total.
 			key := ""
 			for k, c := range b.cols {
-				if panel[k] == 1 && c.role == template.RoleNone && key == "" {
+				if panel[k] == 1 && c.role == vocab.RoleNone && key == "" {
 					key = c.key
 				}
 			}
 			cols = make([]*column, len(b.cols))
 			for k, c := range b.cols {
 				cc := *c
-				if panel[k] == 2 && c.role == template.RoleNone && key != "" {
+				if panel[k] == 2 && c.role == vocab.RoleNone && key != "" {
 					cc.key = key
 				}
 				cols[k] = &cc
@@ -478,13 +484,13 @@ func panelsOf(cols []*column) []int {
 		if c.side != yusuan.SideExpenditure {
 			continue
 		}
-		if c.role == template.RoleName {
+		if c.role == vocab.RoleName {
 			if names == 1 && amountsAfter == 0 {
 				break // two name columns in a row: not two panels
 			}
 			names++
 			amountsAfter = 0
-		} else if c.role == template.RoleNone && names > 0 {
+		} else if c.role == vocab.RoleNone && names > 0 {
 			amountsAfter++
 		}
 		panel[k] = names
@@ -538,7 +544,7 @@ func inNameColumns(lines []tline, cols []*column) bool {
 		for _, c := range l.cells {
 			in := false
 			for _, col := range cols {
-				if (col.role == template.RoleName || col.role == template.RoleName2) && c.x0 >= col.x0-1 && c.x0 <= col.x1 && c.x1 <= col.x1+c.size {
+				if (col.role == vocab.RoleName || col.role == vocab.RoleName2) && c.x0 >= col.x0-1 && c.x0 <= col.x1 && c.x1 <= col.x1+c.size {
 					in = true
 					break
 				}
@@ -648,13 +654,13 @@ func liftedAmounts(lines []tline) []tline {
 // side starts its second panel (科目编码 科目名称 决算数 twice): the index
 // of the first column of the right half, 0 when the table is one panel.
 func panelSplit(cols []*column, kind yusuan.TableKind) int {
-	if template.IsTwoSided(kind) || kind == yusuan.PerformanceTargets || len(cols) < 4 || len(cols)%2 != 0 {
+	if vocab.IsTwoSided(kind) || kind == yusuan.PerformanceTargets || len(cols) < 4 || len(cols)%2 != 0 {
 		return 0
 	}
 	m := len(cols) / 2
-	role := func(c *column) template.TextRole {
-		if c.role == template.RoleName2 {
-			return template.RoleName
+	role := func(c *column) vocab.TextRole {
+		if c.role == vocab.RoleName2 {
+			return vocab.RoleName
 		}
 		return c.role
 	}
@@ -664,12 +670,12 @@ func panelSplit(cols []*column, kind yusuan.TableKind) int {
 		if role(a) != role(b) || a.side != b.side || a.created || b.created {
 			return 0
 		}
-		if role(a) != template.RoleNone && a.headerText() != b.headerText() {
+		if role(a) != vocab.RoleNone && a.headerText() != b.headerText() {
 			return 0
 		}
-		hasName = hasName || role(a) == template.RoleName
+		hasName = hasName || role(a) == vocab.RoleName
 	}
-	if !hasName || cols[m-1].role != template.RoleNone || cols[0].role == template.RoleNone {
+	if !hasName || cols[m-1].role != vocab.RoleNone || cols[0].role == vocab.RoleNone {
 		return 0
 	}
 	return m
@@ -750,6 +756,6 @@ func joinCodeLines(lines []tline, cols []*column) []tline {
 	return out
 }
 
-func isCodeRole(r template.TextRole) bool {
-	return r == template.RoleCode || r == template.RoleCodePart || r == template.RoleEconCode || r == template.RoleGovEconCode
+func isCodeRole(r vocab.TextRole) bool {
+	return r == vocab.RoleCode || r == vocab.RoleCodePart || r == vocab.RoleEconCode || r == vocab.RoleGovEconCode
 }

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -118,7 +119,7 @@ func checkValues(t *testing.T, r yusuan.Row, want map[string]string) {
 
 func one(t *testing.T, pages ...layout.Page) yusuan.Table {
 	t.Helper()
-	tables, _, warns := Extract(pages)
+	tables, _, warns := Extract(context.Background(), pages)
 	if len(tables) != 1 {
 		t.Fatalf("got %d tables (%v), want 1", len(tables), warns)
 	}
@@ -305,7 +306,7 @@ func TestSpanningPages(t *testing.T) {
 	p3.line(0, L("合计", 60), R("21.74", 350), R("21.74", 430))
 	p3.line(0, L("第三部分 情况说明", 60))
 	p3.line(0, L("一、收支预算情况说明：2026年度本单位收入预算21.74万元，全部为一般公共预算。", 60))
-	tables, pages, _ := Extract([]layout.Page{p1.page, p2.page, p3.page})
+	tables, pages, _ := Extract(context.Background(), []layout.Page{p1.page, p2.page, p3.page})
 	if len(tables) != 1 {
 		t.Fatalf("%d tables", len(tables))
 	}
@@ -335,7 +336,7 @@ func TestEmptyTables(t *testing.T) {
 	b.line(0, L("单位：万元", 60))
 	b.line(0, L("项目", 60), L("合计", 330), L("一般公共预算", 400))
 	b.line(0, L("合计", 60))
-	tables, _, _ := Extract([]layout.Page{b.page})
+	tables, _, _ := Extract(context.Background(), []layout.Page{b.page})
 	if len(tables) != 2 {
 		t.Fatalf("%d tables", len(tables))
 	}
@@ -357,7 +358,7 @@ func TestNoTables(t *testing.T) {
 	b.line(0, L("（二）收入总表", 60))
 	b.line(0, L("第一部分 部门概况", 60))
 	b.line(0, L("本部门主要职责是贯彻执行国家有关法律法规和方针政策，负责全市相关工作。", 60))
-	tables, pages, _ := Extract([]layout.Page{b.page})
+	tables, pages, _ := Extract(context.Background(), []layout.Page{b.page})
 	if len(tables) != 0 || len(pages) != 0 {
 		t.Fatalf("tables %+v pages %v", tables, pages)
 	}
@@ -409,7 +410,7 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		Extract(pages)
+		Extract(context.Background(), pages)
 	}
 }
 

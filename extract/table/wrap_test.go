@@ -1,6 +1,7 @@
 package table
 
 import (
+	"context"
 	"testing"
 
 	"yusuan"
@@ -128,7 +129,7 @@ func TestWrappedTitle(t *testing.T) {
 	b2.line(0, L("单位：万元", 480))
 	b2.line(0, L("合计", 60), L("因公出国（境）费", 150), L("公务接待费", 250), L("会议费", 350), L("培训费", 450))
 	b2.line(0, R("2,542.60", 100), R("222.50", 200), R("427.50", 300), R("1,305.25", 400), R("403.75", 500))
-	tables, _, warns := Extract([]layout.Page{b.page, b2.page})
+	tables, _, warns := Extract(context.Background(), []layout.Page{b.page, b2.page})
 	if len(tables) != 2 {
 		t.Fatalf("got %d tables, want 2 (%v)", len(tables), warns)
 	}
@@ -190,7 +191,7 @@ func TestRunningHead(t *testing.T) {
 	b3 := newPage(17)
 	b3.line(0, L(head, 40))
 	b3.line(0, L("第三部分 名词解释", 60))
-	tables, _, warns := Extract([]layout.Page{b.page, b2.page, b3.page})
+	tables, _, warns := Extract(context.Background(), []layout.Page{b.page, b2.page, b3.page})
 	if len(tables) != 1 {
 		t.Fatalf("got %d tables, want 1 (%v)", len(tables), warns)
 	}

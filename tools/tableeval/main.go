@@ -47,7 +47,7 @@ func main() {
 			}
 			pprof.StartCPUProfile(f)
 			for range 5 {
-				table.Extract(txt.Pages)
+				table.Extract(ctx, txt.Pages)
 			}
 			pprof.StopCPUProfile()
 			f.Close()
@@ -83,7 +83,7 @@ func run(ctx context.Context, path string) ([]yusuan.Table, []string, [2]time.Du
 	}
 	d[0] = time.Since(t0)
 	t1 := time.Now()
-	tables, _, warns := table.Extract(txt.Pages)
+	tables, _, warns := table.Extract(ctx, txt.Pages)
 	d[1] = time.Since(t1)
 	return tables, warns, d, nil
 }

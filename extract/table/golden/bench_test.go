@@ -40,6 +40,6 @@ func BenchmarkTextLayer(b *testing.B) {
 func BenchmarkTables(b *testing.B) {
 	pages := textPages(b, seedPDF(b))
 	for b.Loop() {
-		table.Extract(pages)
+		table.Extract(b.Context(), pages)
 	}
 }

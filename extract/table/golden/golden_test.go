@@ -36,7 +36,7 @@ func extractPDF(t testing.TB, data []byte) []yusuan.Table {
 	if txt == nil {
 		t.Fatalf("text layer: %v", err)
 	}
-	tables, _, _ := table.Extract(txt.Pages)
+	tables, _, _ := table.Extract(context.Background(), txt.Pages)
 	return tables
 }
 

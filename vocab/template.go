@@ -3,7 +3,7 @@
 // printed labels (表一, 预算公开表3, 预算01表 …). Tables are identified by
 // their words, never by page or position; provinces word titles differently,
 // so matching ignores years, labels, ordinals and decorations.
-package template
+package vocab
 
 import (
 	"regexp"
