@@ -218,7 +218,8 @@ func (d *Display) Close() {
 // when the total is known.
 func (s *stage) rate(now time.Time) (float64, time.Duration) {
 	el := now.Sub(s.start).Seconds()
-	if el <= 0 || s.last.Done == 0 {
+	// Under a second the rate is noise (1 file in 1 ms is not 1000/s).
+	if el < 1 || s.last.Done == 0 {
 		return 0, 0
 	}
 	r := float64(s.last.Done) / el
@@ -244,7 +245,7 @@ func (s *stage) line(now time.Time) string {
 	el := now.Sub(s.start).Seconds()
 	if e.Bytes > 0 {
 		fmt.Fprintf(&b, " · %s", Bytes(e.Bytes))
-		if el > 0 {
+		if el >= 1 {
 			fmt.Fprintf(&b, " %s/s", Bytes(int64(float64(e.Bytes)/el)))
 		}
 	}

@@ -137,7 +137,8 @@ func harvestCommand() command {
 			}
 			return crawl.ExitNothing
 		}
-		return harvest(ctx, e, *db, cfg, *site, *asJSON)
+		code, _ := harvest(ctx, e, *db, cfg, *site, *asJSON)
+		return code
 	}
 	return c
 }
@@ -173,15 +174,16 @@ func bySeverity(fs []yusuan.Finding) map[string]int {
 }
 
 // harvest runs crawl, ingest (inside the crawl's sink) and check, and prints
-// the report. It returns the exit code.
-func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site string, asJSON bool) int {
+// the report, as JSON with asJSON. It returns the exit code and the
+// summary.
+func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site string, asJSON bool) (int, harvestJSON) {
 	out := harvestJSON{}
-	done := func(code int, err error) int {
+	done := func(code int, err error) (int, harvestJSON) {
+		out.ExitCode, out.Error = code, errString(err)
 		if asJSON {
-			out.ExitCode, out.Error = code, errString(err)
 			e.printJSON(out)
 		}
-		return code
+		return code, out
 	}
 	st, ok := createStore(ctx, e, "harvest", db)
 	if !ok {
@@ -238,7 +240,7 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	if notes := len(fresh) - len(serious); notes > 0 {
 		fmt.Fprintf(w, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
 	}
-	return code
+	return done(code, err)
 }
 
 // previousFindings are the findings of the latest saved check run.
@@ -325,12 +327,15 @@ func demo(ctx context.Context, e *env, dir string, departments int) int {
 	fmt.Fprintf(e.stderr, "yusuan demo: portal at %s serving %d PDFs (and the quirks of real portals); harvesting into %s\n", p.URL(), len(site.Files), db)
 	quiet := *e
 	quiet.log = e.log.With("demo", true)
-	code := harvest(ctx, &quiet, db, cfg, "", false)
+	code, sum := harvest(ctx, &quiet, db, cfg, "", false)
+	// What a cron wrapper or a monitor reads from `yusuan harvest --json`.
+	fmt.Fprintln(e.stdout, "\nthe same as JSON (yusuan harvest --json, for cron wrappers and monitoring):")
+	e.printJSON(sum)
 	fmt.Fprintf(e.stdout, "\nplanted in the synthetic documents: %d inconsistencies\n", len(site.Planted))
 	for _, d := range site.Planted {
 		fmt.Fprintf(e.stdout, "  %-22s %s %d: %s\n", d.Rule, d.Document.Entity, d.Document.Year, d.Detail)
 	}
-	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format csv --out %s\n", db, db, db, filepath.Join(dir, "dataset"))
+	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format xlsx --out %s --json\n", db, db, db, filepath.Join(dir, "dataset"))
 	if code == crawl.ExitPartial {
 		// The portal serves broken files and a slow page on purpose: those
 		// failures are the demonstration, not a demo failure.
