@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"math"
 	"slices"
 	"strings"
@@ -70,6 +71,10 @@ func ingestCommand() command {
 		// Paths are checked before a store is created for them.
 		files, err := ingest.Collect(fs.Args())
 		if err != nil {
+			var pe *iofs.PathError
+			if errors.As(err, &pe) {
+				err = pe // "stat x.pdf: no such file or directory", without the package's prefix
+			}
 			fmt.Fprintf(e.stderr, "yusuan ingest: %v\n", err)
 			return 1
 		}
