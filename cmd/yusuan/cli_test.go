@@ -301,6 +301,17 @@ func TestBinaryIngestJSON(t *testing.T) {
 // summary a cron wrapper would read.
 func TestBinaryHarvestJSON(t *testing.T) {
 	dir := t.TempDir()
+	// A bad configuration: exit 2, a summary saying so, nothing created.
+	for _, cmd := range []string{"harvest", "crawl"} {
+		r := exe(t, dir, cmd, "--json", "--config", "missing.toml", "--db", "h.db")
+		var bad struct {
+			ExitCode int    `json:"exit_code"`
+			Error    string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &bad); err != nil || r.code != 2 || bad.ExitCode != 2 || bad.Error == "" || len(entries(t, dir)) != 0 {
+			t.Fatalf("%s with a missing config: %v %+v", cmd, err, r)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p, err := portal.Start(ctx, portal.Options{ListPages: 2, SlowDelay: 1})

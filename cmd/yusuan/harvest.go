@@ -34,13 +34,19 @@ func crawlCommand() command {
 		if fs.NArg() > 0 {
 			return usageError(e, c, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 		}
+		nothing := func(why string) int {
+			if *asJSON {
+				e.printJSON(crawlJSON{ExitCode: crawl.ExitNothing, Error: why})
+			}
+			return crawl.ExitNothing
+		}
 		cfg, ok := loadConfig(e, c.name, *config)
 		if !ok {
-			return crawl.ExitNothing
+			return nothing("cannot read " + *config)
 		}
 		st, ok := createStore(ctx, e, c.name, *db)
 		if !ok {
-			return crawl.ExitNothing
+			return nothing("cannot open the store " + *db)
 		}
 		defer st.Close()
 		rep, err := crawlSites(ctx, e, st, cfg, *site)
@@ -112,7 +118,7 @@ func crawlProgress(fn progress.Func) func(crawl.Progress) {
 			failed++
 		}
 		bytes += p.Result.Size
-		fn(progress.Event{Stage: "crawl", Done: done, Failed: failed, Bytes: bytes, Current: p.URL})
+		fn(progress.Event{Stage: "crawl", Done: done, Failed: failed, Bytes: bytes, Current: p.Site + " " + p.URL})
 	}
 }
 
