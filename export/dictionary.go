@@ -335,7 +335,7 @@ upwards. To draw on an image rendered at ` + "`dpi`" + `, take ` + "`x * dpi/72`
 	p("\n")
 	p("## Column keys\n\n")
 	p("`col` names an amount column by what its printed header says, the same key in every template:\n\n")
-	p("| key | printed headers it comes from |\n|---|---|\n")
+	p("| key | name | printed headers it comes from |\n|---|---|---|\n")
 	var keys []string
 	words := map[string][]string{}
 	for _, w := range vocab.HeaderWords() {
@@ -345,7 +345,8 @@ upwards. To draw on an image rendered at ` + "`dpi`" + `, take ` + "`x * dpi/72`
 		words[w.Key] = append(words[w.Key], w.Word)
 	}
 	for _, k := range keys {
-		p("| `%s` | %s |\n", k, strings.Join(words[k], "、"))
+		name := vocab.ColumnNames[k]
+		p("| `%s` | %s | `%s` |\n", k, name, strings.Join(words[k], "`, `"))
 	}
 	p(`
 - The word that ends last in a column's stacked header wins: 一般公共预算 / 基本支出 is ` + "`basic`" + `,
