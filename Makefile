@@ -4,8 +4,11 @@ CORPUS ?= ../shared/corpus
 
 .PHONY: build test eval demo bench fixtures vet fuzz
 
+# The version `yusuan --version` prints: the nearest tag and commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
 build:
-	$(GO) build -o bin/yusuan ./cmd/yusuan
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/yusuan ./cmd/yusuan
 
 test:
 	$(GO) vet ./...

@@ -65,6 +65,7 @@ type TableRow struct {
 	Pages     string `parquet:"pages"` // JSON array
 	Empty     bool   `parquet:"empty"`
 	Columns   string `parquet:"columns"` // JSON array of column keys
+	Headers   string `parquet:"headers"` // JSON object: column key → printed header
 	Rows      int64  `parquet:"rows"`
 }
 
@@ -90,8 +91,10 @@ type RowRow struct {
 	Y1          *float64 `parquet:"y1,optional"`
 }
 
-// CellRow is one line of cells.csv: one amount, with enough of its row and
-// document to be used alone.
+// CellRow is one line of cells.csv: one amount of money as printed, with
+// enough of its row and document to be used alone. Every field is set:
+// printed cells that are not money (text, numbers in tables without a
+// unit, such as scores and counts) are in other_cells.
 type CellRow struct {
 	SHA256    string  `parquet:"sha256"`
 	Entity    string  `parquet:"entity"`
@@ -105,18 +108,35 @@ type CellRow struct {
 	Name      string  `parquet:"name"`
 	Column    string  `parquet:"col"`
 	// Amount is the exact decimal as printed, in Unit.
-	Amount *string `parquet:"amount,optional"`
-	Unit   string  `parquet:"unit"`
-	Places *int64  `parquet:"places,optional"`
-	Fen    *int64  `parquet:"fen,optional"`
+	Amount string `parquet:"amount"`
+	Unit   string `parquet:"unit"`
+	Places int64  `parquet:"places"`
+	Fen    int64  `parquet:"fen"`
 	// Yuan is Fen again, typed DECIMAL(18,2): exact yuan for DuckDB/pandas.
-	Yuan *int64   `parquet:"yuan,optional,decimal(2:18)"`
+	Yuan int64    `parquet:"yuan,decimal(2:18)"`
 	Raw  *string  `parquet:"raw,optional"`
 	Page int64    `parquet:"page"`
 	X0   *float64 `parquet:"x0,optional"`
 	Y0   *float64 `parquet:"y0,optional"`
 	X1   *float64 `parquet:"x1,optional"`
 	Y1   *float64 `parquet:"y1,optional"`
+}
+
+// OtherCellRow is one line of other_cells.csv: a printed table cell that
+// is not an amount of money.
+type OtherCellRow struct {
+	SHA256    string   `parquet:"sha256"`
+	TableSeq  int64    `parquet:"table_seq"`
+	TableKind string   `parquet:"table_kind"`
+	RowSeq    int64    `parquet:"row_seq"`
+	Column    string   `parquet:"col"`
+	Text      string   `parquet:"text"`
+	Number    *string  `parquet:"number,optional"`
+	Page      int64    `parquet:"page"`
+	X0        *float64 `parquet:"x0,optional"`
+	Y0        *float64 `parquet:"y0,optional"`
+	X1        *float64 `parquet:"x1,optional"`
+	Y1        *float64 `parquet:"y1,optional"`
 }
 
 // FactRow is one line of facts.csv: a figure stated in the narrative.
@@ -158,6 +178,10 @@ func copyFen(fen **int64, yuan **int64) {
 	}
 }
 
+// moneyCell is the condition for a cell in cells (an amount in a unit of
+// money, so its fen is known); the other printed cells go to other_cells.
+const moneyCell = `c.amount IS NOT NULL AND c.fen IS NOT NULL`
+
 var datasets = []dataset{
 	newDataset[DocumentRow]("documents", `SELECT d.sha256, d.file, d.size, d.pages, d.producer, d.text_layer, d.title,
 		d.entity, d.entity_id, e.code, d.scope, d.kind, d.year, d.status, d.error, d.warnings,
@@ -170,17 +194,22 @@ var datasets = []dataset{
 	newDataset[EntityRow]("entities", `SELECT e.id, e.name, e.scope, e.code, count(d.id), min(d.year), max(d.year)
 		FROM entities e LEFT JOIN documents d ON d.entity_id = e.id GROUP BY e.id ORDER BY e.id`, nil),
 	newDataset[TableRow]("tables", `SELECT d.sha256, d.entity, d.year, t.seq, t.kind, t.label, t.title, t.unit,
-		t.first_page, t.pages, t.empty, t.columns, (SELECT count(*) FROM rows r WHERE r.table_id = t.id)
+		t.first_page, t.pages, t.empty, t.columns, coalesce(t.headers, '{}'), (SELECT count(*) FROM rows r WHERE r.table_id = t.id)
 		FROM tables t JOIN documents d ON d.id = t.document_id ORDER BY d.id, t.seq`, nil),
 	newDataset[RowRow]("rows", `SELECT d.sha256, t.seq, t.kind, r.seq, r.side, r.code, r.level, r.name, r.name2,
 		r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.page, r.x0, r.y0, r.x1, r.y1
 		FROM rows r JOIN tables t ON t.id = r.table_id JOIN documents d ON d.id = t.document_id
 		ORDER BY d.id, t.seq, r.seq`, nil),
 	newDataset[CellRow]("cells", `SELECT d.sha256, d.entity, d.year, d.kind, t.seq, t.kind, r.seq, r.side, r.code,
-		r.name, c.col, c.amount, c.unit, c.places, c.fen, NULL, c.raw, r.page, c.x0, c.y0, c.x1, c.y1
+		r.name, c.col, c.amount, c.unit, c.places, c.fen, c.fen, c.raw, r.page, c.x0, c.y0, c.x1, c.y1
 		FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id
-		JOIN documents d ON d.id = t.document_id ORDER BY d.id, t.seq, r.seq, c.col`,
-		func(c *CellRow) { copyFen(&c.Fen, &c.Yuan) }),
+		JOIN documents d ON d.id = t.document_id WHERE `+moneyCell+` ORDER BY d.id, t.seq, r.seq, c.col`, nil),
+	newDataset[OtherCellRow]("other_cells", `SELECT d.sha256, t.seq, t.kind, r.seq, c.col, coalesce(c.raw, c.amount), c.amount,
+		r.page, c.x0, c.y0, c.x1, c.y1
+		FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id
+		JOIN documents d ON d.id = t.document_id
+		WHERE NOT (`+moneyCell+`) AND coalesce(c.raw, c.amount, '') <> ''
+		ORDER BY d.id, t.seq, r.seq, c.col`, nil),
 	newDataset[FactRow]("facts", `SELECT d.sha256, d.entity, d.year, f.key, f.amount, f.unit, f.places, f.fen, NULL,
 		f.page, f.sentence FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.key`,
 		func(f *FactRow) { copyFen(&f.Fen, &f.Yuan) }),

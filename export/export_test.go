@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -84,10 +85,11 @@ type cellKey struct {
 	col        string
 }
 
-// expectedCells lists every cell of every stored document from the
-// documents themselves.
-func expectedCells(t *testing.T, st *store.Store) map[cellKey]yusuan.Amount {
-	want := map[cellKey]yusuan.Amount{}
+// expectedCells lists every amount of money in every stored document (a
+// number in a table with a unit), from the documents themselves, and the
+// other printed cells (text, numbers without a unit) by their text.
+func expectedCells(t *testing.T, st *store.Store) (money map[cellKey]yusuan.Amount, other map[cellKey]string) {
+	money, other = map[cellKey]yusuan.Amount{}, map[cellKey]string{}
 	for doc, err := range st.AllDocuments(context.Background(), store.Filter{}) {
 		if err != nil {
 			t.Fatal(err)
@@ -95,12 +97,20 @@ func expectedCells(t *testing.T, st *store.Store) map[cellKey]yusuan.Amount {
 		for ti, tb := range doc.Tables {
 			for ri, r := range tb.Rows {
 				for col, a := range r.Values {
-					want[cellKey{doc.SHA256, ti, ri, col}] = a
+					k := cellKey{doc.SHA256, ti, ri, col}
+					switch {
+					case !a.IsNull() && tb.Unit != "":
+						money[k] = a
+					case r.Raw[col] != "":
+						other[k] = r.Raw[col]
+					case !a.IsNull():
+						other[k] = a.String()
+					}
 				}
 			}
 		}
 	}
-	return want
+	return money, other
 }
 
 // tableUnits maps document and table to the table's printed unit.
@@ -120,19 +130,30 @@ func tableUnits(t *testing.T, st *store.Store) map[cellKey]yusuan.Unit {
 func TestCSVCellsEqualDocumentsToTheFen(t *testing.T) {
 	st := fixture(t)
 	out := t.TempDir()
-	if err := export.Write(context.Background(), st, "csv", out); err != nil {
+	if _, err := export.Write(context.Background(), st, "csv", out); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"documents", "sources", "entities", "tables", "rows", "cells", "facts", "findings"} {
+	for _, name := range []string{"documents", "sources", "entities", "tables", "rows", "cells", "other_cells", "facts", "findings"} {
 		if _, err := os.Stat(filepath.Join(out, name+".csv")); err != nil {
 			t.Errorf("missing %s.csv", name)
 		}
 	}
-	want := expectedCells(t, st)
+	want, wantOther := expectedCells(t, st)
 	units := tableUnits(t, st)
 	cells := readCSV(t, filepath.Join(out, "cells.csv"))
-	if len(cells) != len(want) || len(cells) < 5*300 {
+	if len(cells) != len(want) || len(cells) < 5*250 {
 		t.Fatalf("%d cells exported, documents have %d", len(cells), len(want))
+	}
+	other := readCSV(t, filepath.Join(out, "other_cells.csv"))
+	if len(other) != len(wantOther) {
+		t.Fatalf("%d other cells exported, documents have %d", len(other), len(wantOther))
+	}
+	for _, c := range other {
+		ti, _ := strconv.Atoi(c["table_seq"])
+		ri, _ := strconv.Atoi(c["row_seq"])
+		if w, ok := wantOther[cellKey{c["sha256"], ti, ri, c["col"]}]; !ok || export.Neutralize(w) != c["text"] {
+			t.Fatalf("other cell %v: text %q, document %q", c, c["text"], w)
+		}
 	}
 	for _, c := range cells {
 		ti, _ := strconv.Atoi(c["table_seq"])
@@ -144,12 +165,6 @@ func TestCSVCellsEqualDocumentsToTheFen(t *testing.T) {
 		}
 		if c["amount"] != a.String() {
 			t.Fatalf("%v: amount %q, document %q", k, c["amount"], a)
-		}
-		if a.IsNull() {
-			if c["fen"] != "" || c["yuan"] != "" {
-				t.Fatalf("%v: null amount exported as fen %q yuan %q", k, c["fen"], c["yuan"])
-			}
-			continue
 		}
 		unit := yusuan.Unit(c["unit"])
 		if unit != units[cellKey{sha: k.sha, table: ti}] {
@@ -193,28 +208,25 @@ func TestCSVCellsEqualDocumentsToTheFen(t *testing.T) {
 func TestParquetRoundTrip(t *testing.T) {
 	st := fixture(t)
 	out := t.TempDir()
-	if err := export.Write(context.Background(), st, "parquet", out); err != nil {
+	if _, err := export.Write(context.Background(), st, "parquet", out); err != nil {
 		t.Fatal(err)
 	}
 	cells, err := parquet.ReadFile[export.CellRow](filepath.Join(out, "cells.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := expectedCells(t, st)
+	want, _ := expectedCells(t, st)
 	if len(cells) != len(want) {
 		t.Fatalf("%d cells in parquet, documents have %d", len(cells), len(want))
 	}
 	for _, c := range cells {
 		k := cellKey{c.SHA256, int(c.TableSeq), int(c.RowSeq), c.Column}
-		a := want[k]
-		if a.IsNull() != (c.Amount == nil) || (c.Amount != nil && *c.Amount != a.String()) {
+		a, ok := want[k]
+		if !ok || c.Amount != a.String() {
 			t.Fatalf("%v: amount %v, document %q", k, c.Amount, a)
 		}
-		if a.IsNull() {
-			continue
-		}
 		fen, _ := a.Fen(yusuan.Unit(c.Unit))
-		if c.Fen == nil || *c.Fen != fen || c.Yuan == nil || *c.Yuan != fen {
+		if c.Fen != fen || c.Yuan != fen {
 			t.Fatalf("%v: fen %v yuan %v, want %d", k, c.Fen, c.Yuan, fen)
 		}
 	}
@@ -240,7 +252,7 @@ func TestParquetRoundTrip(t *testing.T) {
 	if err != nil || len(docs) != 6 || docs[0].Tables != 13 || docs[5].Status != "failed" {
 		t.Fatalf("documents.parquet: %d rows, %v", len(docs), err)
 	}
-	for _, name := range []string{"sources", "entities", "tables", "rows", "facts", "findings"} {
+	for _, name := range []string{"sources", "entities", "tables", "rows", "other_cells", "facts", "findings"} {
 		if _, err := os.Stat(filepath.Join(out, name+".parquet")); err != nil {
 			t.Errorf("missing %s.parquet", name)
 		}
@@ -255,7 +267,7 @@ func TestJSONLIsTheExtractShapeWithProvenance(t *testing.T) {
 	st := fixture(t)
 	out := t.TempDir()
 	ctx := context.Background()
-	if err := export.Write(ctx, st, "jsonl", out); err != nil {
+	if _, err := export.Write(ctx, st, "jsonl", out); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(filepath.Join(out, "documents.jsonl"))
@@ -296,10 +308,15 @@ func TestJSONLIsTheExtractShapeWithProvenance(t *testing.T) {
 	}
 }
 
-func TestUnknownFormat(t *testing.T) {
+func TestUnknownFormatCreatesNothing(t *testing.T) {
 	st := fixture(t)
-	if err := export.Write(context.Background(), st, "xlsx", t.TempDir()); err == nil || !strings.Contains(err.Error(), "xlsx") {
+	out := filepath.Join(t.TempDir(), "out")
+	_, err := export.Write(context.Background(), st, "xlsm", out)
+	if !errors.Is(err, export.ErrUnknownFormat) || err.Error() != `unknown format "xlsm" (want one of csv, jsonl, parquet, xlsx)` {
 		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("the folder was created: %v", err)
 	}
 }
 

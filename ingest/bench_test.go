@@ -5,7 +5,6 @@ package ingest_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -42,7 +41,7 @@ func BenchmarkIngest(b *testing.B) {
 	cpu0 := cpuTime()
 	start := time.Now()
 	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in},
-		Workers: runtime.NumCPU(), Progress: io.Discard})
+		Workers: runtime.NumCPU()})
 	el := time.Since(start)
 	cpu := cpuTime() - cpu0
 	b.StopTimer()

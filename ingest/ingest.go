@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"yusuan"
+	"yusuan/progress"
 	"yusuan/store"
 )
 
@@ -289,11 +290,11 @@ type Options struct {
 	Paths []string
 	// Workers bounds concurrent extractions; default runtime.NumCPU().
 	Workers int
-	// Progress receives a progress bar when it is a terminal, log lines
-	// otherwise; nil for neither (failures still go to Logger).
-	Progress io.Writer
-	// Logger receives per-file log lines when Progress is not a terminal;
-	// default: a text logger on Progress, or slog.Default() if Progress is nil.
+	// Progress receives an event after every file (from one goroutine at
+	// a time); nil for none.
+	Progress progress.Func
+	// Logger receives the start and end lines, failures, and one debug
+	// line per file; default slog.Default().
 	Logger *slog.Logger
 	// FileTimeout bounds one file's extraction (0: none).
 	FileTimeout time.Duration

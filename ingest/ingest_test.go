@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,7 +79,7 @@ func TestIngestDirectoryTwice(t *testing.T) {
 	in := filepath.Join(dir, "in")
 	distinct := corpus(t, in, 12)
 	st := openStore(t, dir)
-	opt := ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}, Workers: 2, Progress: io.Discard}
+	opt := ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}, Workers: 2}
 
 	sum, err := ingest.Run(ctx, opt)
 	if err != nil {
@@ -178,7 +179,7 @@ func TestExplicitFilesAndPanics(t *testing.T) {
 	panicky := filepath.Join(dir, "panic.pdf")
 	write(t, panicky, []byte("%PDF-1.4\n"+fakepdf.PanicMarker+"\n%%EOF\n"))
 	st := openStore(t, dir)
-	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{named, panicky}, Progress: io.Discard})
+	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{named, panicky}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestUnreadableFileDoesNotStopRun(t *testing.T) {
 	write(t, filepath.Join(dir, "in", "b.pdf"), fakepdf.File(2))
 	os.Chmod(filepath.Join(dir, "in", "a.pdf"), 0)
 	st := openStore(t, dir)
-	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{filepath.Join(dir, "in")}, Progress: io.Discard})
+	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{filepath.Join(dir, "in")}})
 	if err != nil || sum.Unreadable != 1 || sum.New != 1 {
 		t.Fatalf("%+v %v", sum, err)
 	}
@@ -255,7 +256,7 @@ func TestReextract(t *testing.T) {
 	in := filepath.Join(dir, "in")
 	corpus(t, in, 6)
 	st := openStore(t, dir)
-	if _, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}, Progress: io.Discard}); err != nil {
+	if _, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}}); err != nil {
 		t.Fatal(err)
 	}
 	// The originals are gone: only the archive remains.
@@ -268,7 +269,7 @@ func TestReextract(t *testing.T) {
 	os.Remove(st.Archive().Path(lost.SHA256))
 
 	v2 := fakepdf.Extractor{Ver: "fake/2"}
-	sum, err := ingest.Reextract(ctx, st, v2, ingest.ReextractOptions{Progress: io.Discard})
+	sum, err := ingest.Reextract(ctx, st, v2, ingest.ReextractOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +286,7 @@ func TestReextract(t *testing.T) {
 	if len(stale) != 1 || stale[0].SHA256 != lost.SHA256 {
 		t.Fatalf("still stale: %+v", stale)
 	}
-	again, err := ingest.Reextract(ctx, st, v2, ingest.ReextractOptions{Progress: io.Discard})
+	again, err := ingest.Reextract(ctx, st, v2, ingest.ReextractOptions{})
 	if err != nil || again.Considered != 1 {
 		t.Fatalf("second reextract: %+v %v", again, err)
 	}
@@ -345,7 +346,7 @@ func TestKillMidIngest(t *testing.T) {
 		t.Fatalf("kill came at the wrong time: %d of %d documents stored", before, distinct)
 	}
 	t.Logf("killed after %d of %d documents were stored", before, distinct)
-	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}, Progress: io.Discard})
+	sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: fakepdf.Extractor{}, Paths: []string{in}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +370,9 @@ func childIngest(dir string) {
 		os.Exit(2)
 	}
 	_, err = ingest.Run(context.Background(), ingest.Options{Store: st, Extractor: fakepdf.Extractor{Delay: 30 * time.Millisecond},
-		Paths: []string{filepath.Join(dir, "in")}, Workers: 2, Progress: os.Stderr})
+		Paths: []string{filepath.Join(dir, "in")}, Workers: 2,
+		// One line per stored document tells the parent when to kill.
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	fmt.Fprintln(os.Stderr, "child finished", err)
 	os.Exit(3)
 }

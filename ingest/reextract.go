@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"runtime"
 	"sync"
 	"time"
 
+	"yusuan/progress"
 	"yusuan/store"
 )
 
 // ReextractOptions configure Reextract.
 type ReextractOptions struct {
-	Workers  int       // default runtime.NumCPU()
-	Progress io.Writer // as in Options
+	Workers  int           // default runtime.NumCPU()
+	Progress progress.Func // as in Options
 	Logger   *slog.Logger
 	// Filter narrows the documents considered (year, entity...); its
 	// NotExtractor field is set to the extractor's version.

@@ -87,7 +87,7 @@ func (f Filter) where() (string, []any) {
 		add("d.year = ?", f.Year)
 	}
 	if f.Entity != "" {
-		add("d.entity LIKE '%' || ? || '%'", f.Entity)
+		add(`d.entity LIKE '%' || ? || '%' ESCAPE '\'`, escapeLike(f.Entity))
 	}
 	if f.EntityID != 0 {
 		add("d.entity_id = ?", f.EntityID)
@@ -116,6 +116,12 @@ func (f Filter) where() (string, []any) {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
 	return q, args
+}
+
+// escapeLike makes s match itself literally inside a LIKE pattern with
+// ESCAPE '\': an entity name may contain % or _.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // Has reports whether a document with digest sha is stored.

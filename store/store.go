@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -43,7 +44,15 @@ type Options struct {
 	// ArchiveDir overrides the default archive directory
 	// (yusuan-archive/ beside the database file).
 	ArchiveDir string
+	// MustExist makes Open fail with ErrNoDatabase, creating nothing, when
+	// there is no database at the path: commands that only read or check
+	// must not leave an empty database behind a mistyped path.
+	MustExist bool
 }
+
+// ErrNoDatabase is returned by Open with MustExist when the database file
+// does not exist.
+var ErrNoDatabase = errors.New("no database")
 
 // Open opens (creating if needed) the database at path, applies any pending
 // migrations, and opens the archive beside it.
@@ -57,8 +66,19 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	if opt.MustExist {
+		if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: %s: %w", path, ErrNoDatabase)
+		}
+	}
 	s := &Store{path: abs}
-	s.wr, err = sql.Open("sqlite", dsn(abs, false))
+	w := dsn(abs, false)
+	if opt.MustExist {
+		// SQLite itself refuses to create the file, should it vanish
+		// between the check above and the open.
+		w += "&mode=rw"
+	}
+	s.wr, err = sql.Open("sqlite", w)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}

@@ -19,8 +19,7 @@ func extractCommand() command {
 			return st
 		}
 		if fs.NArg() == 0 {
-			fs.Usage()
-			return 2
+			return usageError(e, c, "no files given")
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"yusuan"
@@ -15,38 +16,61 @@ import (
 	"yusuan/fixtures/demosite"
 	"yusuan/fixtures/portal"
 	"yusuan/ingest"
+	"yusuan/progress"
 	"yusuan/store"
 )
 
 func crawlCommand() command {
-	c := command{name: "crawl", summary: "harvest the configured sites into the archive and the store (polite, incremental, resumable)", usage: "[--db yusuan.db] --config sites.toml [--site NAME]"}
+	c := command{name: "crawl", summary: "harvest the configured sites into the archive and the store (polite, incremental, resumable)", usage: "[--db yusuan.db] --config sites.toml [--site NAME] [--json]"}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlags(e, c)
 		db := dbFlag(fs)
 		config := fs.String("config", "sites.toml", "sites configuration (TOML)")
 		site := fs.String("site", "", "crawl only this site")
+		asJSON := fs.Bool("json", false, "print the report as one JSON object")
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
 		}
-		cfg, ok := loadConfig(e, c.name, *config)
-		if !ok {
+		if fs.NArg() > 0 {
+			return usageError(e, c, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		}
+		nothing := func(why string) int {
+			if *asJSON {
+				e.printJSON(crawlJSON{ExitCode: crawl.ExitNothing, Error: why})
+			}
 			return crawl.ExitNothing
 		}
-		st, ok := openStore(ctx, e, c.name, *db)
+		cfg, ok := loadConfig(e, c.name, *config)
 		if !ok {
-			return crawl.ExitNothing
+			return nothing("cannot read " + *config)
+		}
+		st, ok := createStore(ctx, e, c.name, *db)
+		if !ok {
+			return nothing("cannot open the store " + *db)
 		}
 		defer st.Close()
 		rep, err := crawlSites(ctx, e, st, cfg, *site)
-		if rep != nil {
+		code := crawl.ExitCode(rep, err)
+		if *asJSON {
+			e.printJSON(crawlJSON{Report: rep, DB: st.Path(), ExitCode: code, Error: errString(err)})
+		} else if rep != nil {
 			fmt.Fprint(e.stdout, rep.String())
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "yusuan crawl: %v\n", err)
 		}
-		return crawl.ExitCode(rep, err)
+		return code
 	}
 	return c
+}
+
+// crawlJSON is the --json summary of crawl: the crawl report's fields
+// (docs/cli.md) and the exit code.
+type crawlJSON struct {
+	*crawl.Report
+	DB       string `json:"db"`
+	ExitCode int    `json:"exit_code"`
+	Error    string `json:"error,omitempty"`
 }
 
 // loadConfig reads the sites configuration or reports why not (file, line
@@ -62,6 +86,8 @@ func loadConfig(e *env, name, path string) (*crawl.Config, bool) {
 
 func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config, site string) (*crawl.Report, error) {
 	sink := ingestsink.New(&ingest.Pipeline{Store: st, Extractor: extractor()})
+	report, stop := e.startProgress()
+	defer stop()
 	return crawl.Harvest(ctx, crawl.Options{
 		Config: cfg, Site: site,
 		Frontier:   crawl.NewStoreFrontier(st),
@@ -69,59 +95,142 @@ func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config,
 		ArchiveDir: st.Archive().Dir(),
 		LockPath:   st.Path() + ".lock",
 		Logger:     e.log,
+		Progress:   crawlProgress(report),
 	})
 }
 
+// crawlProgress counts the crawl's fetches into progress events: the
+// crawl does not know how many URLs lie ahead, so there is no total.
+func crawlProgress(fn progress.Func) func(crawl.Progress) {
+	if fn == nil {
+		return nil
+	}
+	var (
+		mu           sync.Mutex
+		done, failed int
+		bytes        int64
+	)
+	return func(p crawl.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if p.Result.State == crawl.StateFailed {
+			failed++
+		}
+		bytes += p.Result.Size
+		fn(progress.Event{Stage: "crawl", Done: done, Failed: failed, Bytes: bytes, Current: p.Site + " " + p.URL})
+	}
+}
+
 func harvestCommand() command {
-	c := command{name: "harvest", summary: "the nightly job: crawl + ingest + check + a summary report; exit 0 ok, 1 partial, 2 nothing done, 3 another run holds the lock", usage: "--config sites.toml [--db yusuan.db] [--site NAME]"}
+	c := command{name: "harvest", summary: "the nightly job: crawl + ingest + check + a summary report; exit 0 ok, 1 partial, 2 nothing done, 3 another run holds the lock", usage: "--config sites.toml [--db yusuan.db] [--site NAME] [--json]"}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlags(e, c)
 		db := dbFlag(fs)
 		config := fs.String("config", "sites.toml", "sites configuration (TOML)")
 		site := fs.String("site", "", "harvest only this site")
+		asJSON := fs.Bool("json", false, "print the summary as one JSON object (for cron wrappers and monitoring)")
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
 		}
+		if fs.NArg() > 0 {
+			return usageError(e, c, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		}
 		cfg, ok := loadConfig(e, c.name, *config)
 		if !ok {
+			if *asJSON {
+				e.printJSON(harvestJSON{ExitCode: crawl.ExitNothing, Error: "cannot read " + *config})
+			}
 			return crawl.ExitNothing
 		}
-		return harvest(ctx, e, *db, cfg, *site)
+		code, _ := harvest(ctx, e, *db, cfg, *site, *asJSON)
+		return code
 	}
 	return c
 }
 
+// harvestJSON is the --json summary of harvest (docs/cli.md).
+type harvestJSON struct {
+	Crawl     *crawl.Report  `json:"crawl"`
+	DB        string         `json:"db"`
+	Documents harvestDocs    `json:"documents"`
+	Check     *harvestChecks `json:"check"`
+	ExitCode  int            `json:"exit_code"`
+	Error     string         `json:"error,omitempty"`
+}
+
+type harvestDocs struct {
+	New    int `json:"new"`    // documents stored by this run
+	Failed int `json:"failed"` // of those, could not be extracted
+	Total  int `json:"total"`  // documents in the store after the run
+}
+
+type harvestChecks struct {
+	Documents int            `json:"documents"`
+	Findings  map[string]int `json:"findings"`     // by severity
+	New       map[string]int `json:"new_findings"` // not in the previous run, by severity
+}
+
+func bySeverity(fs []yusuan.Finding) map[string]int {
+	n := map[string]int{string(yusuan.SeverityError): 0, string(yusuan.SeverityWarning): 0, string(yusuan.SeverityInfo): 0}
+	for _, f := range fs {
+		n[string(f.Severity)]++
+	}
+	return n
+}
+
 // harvest runs crawl, ingest (inside the crawl's sink) and check, and prints
-// the report. It returns the exit code.
-func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site string) int {
-	st, ok := openStore(ctx, e, "harvest", db)
+// the report, as JSON with asJSON. It returns the exit code and the
+// summary.
+func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site string, asJSON bool) (int, harvestJSON) {
+	out := harvestJSON{}
+	done := func(code int, err error) (int, harvestJSON) {
+		out.ExitCode, out.Error = code, errString(err)
+		if asJSON {
+			e.printJSON(out)
+		}
+		return code, out
+	}
+	st, ok := createStore(ctx, e, "harvest", db)
 	if !ok {
-		return crawl.ExitNothing
+		return done(crawl.ExitNothing, errors.New("cannot open the store"))
 	}
 	defer st.Close()
+	out.DB = st.Path()
 	failedBefore, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsBefore, _ := st.Count(ctx, store.Filter{})
 	prev, _ := previousFindings(ctx, st)
 	rep, err := crawlSites(ctx, e, st, cfg, site)
+	out.Crawl = rep
 	code := crawl.ExitCode(rep, err)
 	if errors.Is(err, crawl.ErrLocked) {
 		fmt.Fprintln(e.stderr, "yusuan harvest: another harvest is running; nothing done")
-		return code
+		return done(code, err)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "yusuan harvest: %v\n", err)
 	}
 	if rep == nil {
-		return code
+		return done(code, err)
 	}
 	res, cerr := runChecks(ctx, st, check.Filter{})
 	if cerr != nil {
 		fmt.Fprintf(e.stderr, "yusuan harvest: check: %v\n", cerr)
 		code = max(code, crawl.ExitPartial)
+		if err == nil {
+			err = cerr
+		}
 	}
 	failedAfter, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsAfter, _ := st.Count(ctx, store.Filter{})
 	fresh := newFindings(prev, res.Findings)
+	out.Documents = harvestDocs{New: docsAfter - docsBefore, Failed: failedAfter - failedBefore, Total: docsAfter}
+	if cerr == nil {
+		out.Check = &harvestChecks{Documents: res.Documents, Findings: bySeverity(res.Findings), New: bySeverity(fresh)}
+	}
+	if asJSON {
+		return done(code, err)
+	}
 	w := e.stdout
 	fmt.Fprintf(w, "== harvest %s ==\n", time.Now().Format(time.DateTime))
 	fmt.Fprint(w, rep.String())
@@ -137,7 +246,7 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	if notes := len(fresh) - len(serious); notes > 0 {
 		fmt.Fprintf(w, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
 	}
-	return code
+	return done(code, err)
 }
 
 // previousFindings are the findings of the latest saved check run.
@@ -224,12 +333,15 @@ func demo(ctx context.Context, e *env, dir string, departments int) int {
 	fmt.Fprintf(e.stderr, "yusuan demo: portal at %s serving %d PDFs (and the quirks of real portals); harvesting into %s\n", p.URL(), len(site.Files), db)
 	quiet := *e
 	quiet.log = e.log.With("demo", true)
-	code := harvest(ctx, &quiet, db, cfg, "")
+	code, sum := harvest(ctx, &quiet, db, cfg, "", false)
+	// What a cron wrapper or a monitor reads from `yusuan harvest --json`.
+	fmt.Fprintln(e.stdout, "\nthe same as JSON (yusuan harvest --json, for cron wrappers and monitoring):")
+	e.printJSON(sum)
 	fmt.Fprintf(e.stdout, "\nplanted in the synthetic documents: %d inconsistencies\n", len(site.Planted))
 	for _, d := range site.Planted {
 		fmt.Fprintf(e.stdout, "  %-22s %s %d: %s\n", d.Rule, d.Document.Entity, d.Document.Year, d.Detail)
 	}
-	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format csv --out %s\n", db, db, db, filepath.Join(dir, "dataset"))
+	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format xlsx --out %s --json\n", db, db, db, filepath.Join(dir, "dataset"))
 	if code == crawl.ExitPartial {
 		// The portal serves broken files and a slow page on purpose: those
 		// failures are the demonstration, not a demo failure.

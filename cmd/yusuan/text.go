@@ -22,8 +22,7 @@ func textCommand() command {
 			return st
 		}
 		if fs.NArg() == 0 {
-			fs.Usage()
-			return 2
+			return usageError(e, c, "no files given")
 		}
 		status := 0
 		for _, path := range fs.Args() {
