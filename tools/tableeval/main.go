@@ -270,6 +270,7 @@ func evalSeed(ctx context.Context, dir string) error {
 			return err
 		}
 		tables := r.tables
+		fmt.Printf("seed meta: entity %q year %d scope %s kind %s title %q\n", r.meta.Entity, r.meta.Year, r.meta.Scope, r.meta.Kind, r.meta.Title)
 		total, matched := 0, 0
 		for i, want := range truth {
 			var got []string
