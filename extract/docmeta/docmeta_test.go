@@ -167,7 +167,7 @@ func TestDominantYear(t *testing.T) {
 	}{
 		{[]string{"2026年信息化", "2026年广州", "2025年信息", "2026年目标", "2029年"}, "2026"},
 		{[]string{"2026年", "2026年", "2025年", "2025年", "2026年"}, ""}, // 3 against 2: too close
-		{[]string{"2026年", "2026年"}, ""},                               // too few
+		{[]string{"2026年", "2026年"}, ""},                            // too few
 	} {
 		if got := dominantYear(c.texts); got != c.want {
 			t.Errorf("dominantYear(%q) = %q, want %q", c.texts, got, c.want)
