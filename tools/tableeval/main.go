@@ -1,6 +1,12 @@
-// Command tableeval measures table extraction on the shared corpus: per file
-// the tables found by kind and whether 收入总计 = 支出总计 in its 收支总表,
-// and for the seed PDF the share of amounts equal to the seed text.
+// Command tableeval measures table extraction on the shared corpus. Per real
+// file: the document's metadata; every table the document prints (label and
+// title, scanned from the text by rules of the tool's own) against the table
+// extracted for it, so that a missing, misnamed (other) or cut-short table
+// shows at once, marked !!; extracted tables no printed title accounts for
+// (a contents page or a sentence taken for a table); whether 收入总计 =
+// 支出总计 in its 收支总表 and 合计 = Σ类 in its coded tables. For the seed
+// PDF: the share of amounts equal to the seed text. It is run by `make
+// eval`; the tests never use it.
 package main
 
 import (
@@ -27,6 +33,7 @@ func main() {
 	corpus := flag.String("corpus", "../shared/corpus", "corpus folder (real/ and seed/)")
 	dump := flag.String("dump", "", "print the tables of this one PDF as JSON and exit")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the table step of -dump to this file")
+	saved := flag.String("saved", "", "folder of earlier -dump outputs (NAME.json for NAME.pdf): measure those tables and metadata instead of extracting, to compare versions")
 	flag.Parse()
 	ctx := context.Background()
 	if *dump != "" {
@@ -62,7 +69,7 @@ func main() {
 		enc.Encode(map[string]any{"meta": r.meta, "tables": r.tables, "warnings": r.warns})
 		return
 	}
-	if err := evalReal(ctx, filepath.Join(*corpus, "real")); err != nil {
+	if err := evalReal(ctx, filepath.Join(*corpus, "real"), *saved); err != nil {
 		slog.Error("real corpus", "err", err)
 	}
 	if err := evalSeed(ctx, filepath.Join(*corpus, "seed")); err != nil {
@@ -103,25 +110,51 @@ func run(ctx context.Context, path string) (result, error) {
 	return r, nil
 }
 
+// loadSaved replaces the tables and metadata of r by those of an earlier
+// -dump output.
+func loadSaved(r *result, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("saved extraction: %w", err)
+	}
+	var d struct {
+		Meta     yusuan.Meta    `json:"meta"`
+		Tables   []yusuan.Table `json:"tables"`
+		Warnings []string       `json:"warnings"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return fmt.Errorf("saved extraction %s: %w", path, err)
+	}
+	r.meta, r.tables, r.warns = d.Meta, d.Tables, d.Warnings
+	return nil
+}
+
 // evalReal reports, per file of the real corpus, the document's metadata,
 // each table it prints (label and title, scanned from the text) against the
 // table extracted for it, the extracted tables no printed title accounts
 // for, the balance of 收支总表 (收入总计 = 支出总计) and 合计 = Σ类 in coded
 // tables.
-func evalReal(ctx context.Context, dir string) error {
+func evalReal(ctx context.Context, dir, saved string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	if err != nil {
 		return fmt.Errorf("list %s: %w", dir, err)
 	}
+	if len(files) == 0 {
+		fmt.Printf("tableeval: no PDFs under %s, nothing to measure\n", dir)
+		return nil
+	}
 	var tText, tTable time.Duration
 	var sum struct {
-		files, withText, withMeta                int
-		printed, kinded, other, missing, extra   int
-		withSummary, balanced                    int
-		sumChecked, sumPassed, rowChecked, rowOK int
+		files, withText, withMeta                   int
+		printed, kinded, other, missing, extra, cut int
+		withSummary, balanced                       int
+		sumChecked, sumPassed, rowChecked, rowOK    int
 	}
 	for _, f := range files {
 		r, err := run(ctx, f)
+		if err == nil && saved != "" {
+			err = loadSaved(&r, filepath.Join(saved, strings.TrimSuffix(filepath.Base(f), ".pdf")+".json"))
+		}
 		if err != nil {
 			fmt.Printf("%s: error: %v\n", filepath.Base(f), err)
 			continue
@@ -166,6 +199,14 @@ func evalReal(ctx context.Context, dir string) error {
 					sum.kinded++
 				}
 				fmt.Printf("  %s %-9s %s p%d → %s %s, %d rows%s\n", mark, lab, p.title, p.page, t.Kind, pageSpan(t.Pages), len(t.Rows), emptyNote(t))
+				next := 0 // where the next printed table starts
+				if i+1 < len(pr) {
+					next = pr[i+1].page
+				}
+				if lost := tablePagesAfter(r.pages, t.Pages, next); len(lost) > 0 {
+					sum.cut++
+					fmt.Printf("  !! %s cut short? pages %v after it print rows of amounts\n", lab, lost)
+				}
 			}
 		}
 		for _, k := range extra {
@@ -203,8 +244,8 @@ func evalReal(ctx context.Context, dir string) error {
 		}
 	}
 	fmt.Printf("\nsummary: %d files, metadata complete in %d of %d with a text layer\n", sum.files, sum.withMeta, sum.withText)
-	fmt.Printf("printed tables %d: with their kind %d, other %d, missing %d; extracted tables without a printed title %d\n",
-		sum.printed, sum.kinded, sum.other, sum.missing, sum.extra)
+	fmt.Printf("printed tables %d: with their kind %d, other %d, missing %d, maybe cut short %d; extracted tables without a printed title %d\n",
+		sum.printed, sum.kinded, sum.other, sum.missing, sum.cut, sum.extra)
 	fmt.Printf("收支总表 found in %d files, balanced in %d; 合计 = Σ类 in %d/%d coded tables; row sums (total = parts) %d/%d\n",
 		sum.withSummary, sum.balanced, sum.sumPassed, sum.sumChecked, sum.rowOK, sum.rowChecked)
 	fmt.Printf("table time %.0fms = %.2f of text layer %.0fms\n", ms(tTable), float64(tTable)/float64(max(tText, 1)), ms(tText))
@@ -259,6 +300,9 @@ func totals(t yusuan.Table) (in, out yusuan.Amount) {
 // amounts in reading order.
 func evalSeed(ctx context.Context, dir string) error {
 	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(pdfs) == 0 {
+		fmt.Printf("tableeval: no seed PDF under %s\n", dir)
+	}
 	for _, pdf := range pdfs {
 		truthData, err := os.ReadFile(strings.TrimSuffix(pdf, ".pdf") + ".txt")
 		if err != nil {

@@ -26,10 +26,10 @@ var (
 	// titleEnd: 表, perhaps followed by a bracketed remark.
 	titleEnd = regexp.MustCompile(`表(?:[（(][^（）()]{0,24}[）)])?$`)
 	// budgetWord: a table title names one of these.
-	budgetWord = regexp.MustCompile(`预算|决算|收入|支出|收支|经费|资金|采购|绩效`)
+	budgetWord = regexp.MustCompile(`预算|决算|收入|支出|收支|经费|资金|采购|绩效|评价`)
 	// tableStart: what follows a title: a unit, a header word, an amount,
 	// a no-data note.
-	tableStart = regexp.MustCompile(`单位[：:]|万元|科目|项目|合计|总计|收入|支出|\d[\d,]*\.\d{2}|无数据|为空|本表无`)
+	tableStart = regexp.MustCompile(`单位[：:]|名称[：:]|指标|万元|科目|项目|合计|总计|收入|支出|\d[\d,]*\.\d{2}|无数据|为空|本表无`)
 	// notTitle: notes, sentences, sets of tables.
 	// ordinal: 一、 or 9. before a title.
 	ordinal  = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|\d{1,2}[.．、])`)
@@ -62,7 +62,7 @@ func printedTables(pages []layout.Page) []printed {
 				title = ""
 				for _, j := range []int{i + 1, i - 1, i + 2} {
 					if j >= 0 && j < len(texts) && looksLikeTitle(texts[j]) {
-						title = texts[j]
+						title, last = texts[j], max(i, j)
 						break
 					}
 				}
@@ -195,4 +195,37 @@ func pageSpan(pages []int) string {
 		return fmt.Sprintf("p%d", pages[0])
 	}
 	return fmt.Sprintf("p%d-%d", pages[0], pages[len(pages)-1])
+}
+
+// cellAmountRe is an amount standing alone between blanks, as in a table
+// cell (not 121,393.52万元 in a sentence).
+var cellAmountRe = regexp.MustCompile(`(?:^|\s)-?\d[\d,]*\.\d{2}(?:\s|$)`)
+
+// tablePagesAfter lists the pages after a table's last page, before the
+// next printed table (next, 0 when none), that look like the table going on:
+// three lines or more printing two amounts each as cells.
+func tablePagesAfter(pages []layout.Page, got []int, next int) []int {
+	if len(got) == 0 {
+		return nil
+	}
+	var out []int
+	for _, p := range pages {
+		if p.Number <= got[len(got)-1] || next > 0 && p.Number >= next {
+			continue
+		}
+		rows := 0
+		for _, l := range p.Lines {
+			// Blanks between amounts: the regexp's matches must not share
+			// them, so count on a line with each blank doubled.
+			t := strings.ReplaceAll(" "+l.Text()+" ", " ", "  ")
+			if len(cellAmountRe.FindAllString(t, 3)) >= 2 {
+				rows++
+			}
+		}
+		if rows < 3 {
+			break
+		}
+		out = append(out, p.Number)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -47,6 +48,10 @@ func categorySums(tables []yusuan.Table) (checked, passed int, fails []string) {
 	return checked, passed, fails
 }
 
+// grandTotalRe is the name of a table's grand total row (合计, 总计,
+// 本年支出合计), not a part's (人员经费合计).
+var grandTotalRe = regexp.MustCompile(`^(?:本年)?(?:支出|收入)?(?:合计|总计)$`)
+
 // totalAndCategories finds a coded table's first 合计/总计 row and its 类
 // rows: functional codes of 3 digits, or else economic ones.
 func totalAndCategories(t yusuan.Table) (*yusuan.Row, []yusuan.Row) {
@@ -57,7 +62,7 @@ func totalAndCategories(t yusuan.Table) (*yusuan.Row, []yusuan.Row) {
 	var fn, econ []yusuan.Row
 	for i, r := range t.Rows {
 		name := squeeze(r.Name)
-		if total == nil && r.Code == nil && r.EconCode == "" && r.Side == "" && (strings.Contains(name, "合计") || strings.Contains(name, "总计")) {
+		if total == nil && r.Code == nil && r.EconCode == "" && r.Side == "" && grandTotalRe.MatchString(name) {
 			total = &t.Rows[i]
 		}
 		switch {
