@@ -18,9 +18,9 @@ var (
 	// EntityLineRe is the 单位名称：…/部门：…/编制单位：… line printed under a
 	// title; what follows the colon is the entity.
 	EntityLineRe = regexp.MustCompile(`^(?:编制|预算|主管|填报)?(?:单位|部门)(?:[（(]单位[）)])?(?:名称)?[：:]`)
-	// NoDataRe says that a table is empty (注：本表无数据, 本单位无政府性基金
+	// noDataRe says that a table is empty (注：本表无数据, 本单位无政府性基金
 	// 预算收支, 此表无…).
-	NoDataRe = regexp.MustCompile(`本表无数据|无数据|本表为空|此表无|没有.*(数据|收支|支出|收入)|无.*(预算|收支|支出)(数据)?[。，]?$|本单位无|本部门无`)
+	noDataRe = regexp.MustCompile(`本表无数据|无数据|[本此]表为空|此表无|没有.*(数据|收支|支出|收入)|无.*(预算|收支|支出)(数据)?[。，]?$|本单位无|本部门无`)
 	// noteRe starts a note under a table (注：…, 注1. …, 备注：…, 说明：…, or a
 	// lone 备注): the table ends there. 注 alone begins words too
 	// (注量实现正增长 in a wrapped cell), so a mark must follow it.
@@ -52,6 +52,11 @@ func IsTitleRemark(t string) bool { return titleRemarkRe.MatchString(t) }
 // roundingWords explain rounding differences in a note (尾差, 四舍五入):
 // such a note is part of the table, not its end.
 var roundingWords = []string{"尾差", "四舍五入"}
+
+// SaysNoData reports whether squeezed text says that a table is empty.
+func SaysNoData(t string) bool {
+	return strings.ContainsAny(t, "无空没") && noDataRe.MatchString(t)
+}
 
 // IsNote reports whether squeezed line text starts a note under a table.
 func IsNote(t string) bool { return noteRe.MatchString(t) }

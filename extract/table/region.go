@@ -51,19 +51,19 @@ func titleOf(l tline) (vocab.Title, bool) {
 	return vocab.Title{}, false
 }
 
-// gridFollows reports whether a row of a grid (three cells or more)
-// follows line i on its page before any title or heading.
-func gridFollows(lines []tline, i int) bool {
-	for _, l := range lines[i+1:] {
-		t := l.squeezed()
-		if isTitle(l) || vocab.HeadingRe.MatchString(t) || vocab.PartRe.MatchString(t) {
-			return false
+// gridAfter tells, for each line of a page, whether a row of a grid (three
+// cells or more) follows it on the page before any title or heading.
+func gridAfter(lines []tline) []bool {
+	out := make([]bool, len(lines))
+	for i := len(lines) - 2; i >= 0; i-- {
+		next := lines[i+1]
+		t := next.squeezed()
+		if isTitle(next) || vocab.HeadingRe.MatchString(t) || vocab.PartRe.MatchString(t) {
+			continue
 		}
-		if len(l.cells) >= 3 {
-			return true
-		}
+		out[i] = len(next.cells) >= 3 || out[i+1]
 	}
-	return false
+	return out
 }
 
 // wrappedTitle joins a title printed over two lines: the first is no title
@@ -242,6 +242,13 @@ func findRegions(pages []layout.Page) []*region {
 	for k, p := range pages {
 		lines := all[k]
 		contents := false // on a table of contents, titles are entries
+		var grid []bool
+		gridBelow := func(i int) bool {
+			if grid == nil {
+				grid = gridAfter(lines)
+			}
+			return grid[i]
+		}
 		var pendingLabel string
 		for i := 0; i < len(lines); i++ {
 			l := lines[i]
@@ -304,7 +311,7 @@ func findRegions(pages []layout.Page) []*region {
 				continue
 			}
 			if vocab.IsNote(t) {
-				if vocab.NoDataRe.MatchString(t) {
+				if vocab.SaysNoData(t) {
 					cur.empty = true
 				}
 				if vocab.IsRoundingNote(t) {
@@ -313,7 +320,7 @@ func findRegions(pages []layout.Page) []*region {
 				cur = nil
 				continue
 			}
-			if len(l.cells) == 1 && strings.ContainsAny(t, "无空没") && vocab.NoDataRe.MatchString(t) && utf8.RuneCountInString(t) < 30 {
+			if len(l.cells) == 1 && vocab.SaysNoData(t) && utf8.RuneCountInString(t) < 30 {
 				cur.empty = true
 				continue
 			}
@@ -329,7 +336,7 @@ func findRegions(pages []layout.Page) []*region {
 			// A paragraph inside a performance-target form (整体绩效目标
 			// printed across the page above the 指标 grid) is a cell of
 			// it, not the narrative after it.
-			if atLeft && narrative(l, p, freeForm) && !(cur.title.Kind == yusuan.PerformanceTargets && gridFollows(lines, i)) {
+			if atLeft && narrative(l, p, freeForm) && !(cur.title.Kind == yusuan.PerformanceTargets && gridBelow(i)) {
 				cur = nil
 				continue
 			}
