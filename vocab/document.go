@@ -10,9 +10,13 @@ import (
 // tables. The table extractor reads these to tell where a table starts and
 // ends; the metadata reader reads the entity labels.
 
+// UnitWords are the units tables print amounts in, longest first (元 is in
+// the others).
+var UnitWords = []string{"万元", "千元", "元"}
+
 var (
 	// UnitRe finds a table's unit (单位：万元, 金额单位：元); group 1 is the unit.
-	UnitRe = regexp.MustCompile(`单位[：:]\s*(万元|千元|元)`)
+	UnitRe = regexp.MustCompile(`单位[：:]\s*(` + strings.Join(UnitWords, "|") + `)`)
 	// unitLineRe is a line that is only the unit (单位：万元 at the right).
 	unitLineRe = regexp.MustCompile(`^(?:金额单位|单位[：:])`)
 	// EntityLineRe is the 单位名称：…/部门：…/编制单位：… line printed under a

@@ -85,7 +85,7 @@ var (
 	titleEndRe = regexp.MustCompile(`表(?:[（(][^（）()]{1,16}[）)])?$`)
 	decoRe     = regexp.MustCompile(`[（(][^（）()]{0,16}[）)]`)
 	// setOfTablesRe ends the heading of a set of tables, not of one.
-	setOfTablesRe = regexp.MustCompile(`(?:预算|决算|公开)报表$`)
+	setOfTablesRe = regexp.MustCompile(`(?:预算|决算|公开)报表$|(?:预算|决算)公开表$`)
 )
 
 // LabelOnly reports whether the text is a bare label line (预算公开表1) and

@@ -114,6 +114,13 @@ func listEntry(all [][]tline, k, i int) bool {
 	return false
 }
 
+// isKindTitle reports whether a line is the title of a table of a known
+// kind (not a heading such as 2026年部门预算公开表 that names no table).
+func isKindTitle(l tline) bool {
+	t, ok := titleOf(l)
+	return ok && t.Kind != yusuan.Other
+}
+
 func hasLabel(l tline) bool {
 	label, _ := vocab.SplitLabel(l.text())
 	return label != ""
@@ -235,7 +242,7 @@ func findRegions(pages []layout.Page) []*region {
 		// no part of a table continuing on the page.
 		// A title repeated atop every page of a long table is a title all
 		// the same: the regions it starts are merged again.
-		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isTitle(l[0]) {
+		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) {
 			all[k] = l[1:]
 		}
 	}

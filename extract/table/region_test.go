@@ -2,6 +2,7 @@ package table
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"yusuan"
@@ -214,4 +215,37 @@ func TestContentsAreNoTables(t *testing.T) {
 		}
 		t.Errorf("%d regions, want the one on page 7", len(regions))
 	}
+}
+
+// Class "lost": a table whose title is printed atop each of its pages (the
+// only title of the file, 广州市生态环境局…绩效目标表 over 140 pages) is no
+// running head: it gives one table over all the pages. A running head that
+// names no table (2026年度部门预算公开表) is still dropped.
+func TestTitleOnEveryPage(t *testing.T) {
+	var pages []*pageBuilder
+	for n := 1; n <= 3; n++ {
+		b := newPage(n)
+		b.line(0, L("某某市生态环境局2026年项目支出绩效目标表（含转移支付项目）", 150))
+		b.line(0, L("部门名称：某某市生态环境局", 40), L("单位：万元", 480))
+		b.line(0, L("项目名称（资金使用单位）", 40), L("总计", 200), L("财政拨款", 260), L("绩效目标", 400))
+		b.line(0, L(fmt.Sprintf("环保监督检查员经费%d", n), 40), R("238.00", 230), R("238.00", 290), L("强化落实环境保护属地责任", 400))
+		pages = append(pages, b)
+	}
+	got := extractAll(t, pages...)
+	checkTables(t, got, []tableWant{{yusuan.PerformanceTargets, "", []int{1, 2, 3}, 3}})
+
+	pages = nil
+	for n := 5; n <= 7; n++ {
+		b := newPage(n)
+		b.line(0, L("2026年度部门预算公开表", 200))
+		if n == 5 {
+			b.line(0, L("收支总表", 200))
+			b.line(0, L("单位：万元", 480))
+			b.line(0, L("项目", 40), L("金额", 300))
+		}
+		b.line(0, L(fmt.Sprintf("收入项%d", n), 40), R("10.00", 330))
+		pages = append(pages, b)
+	}
+	got = extractAll(t, pages...)
+	checkTables(t, got, []tableWant{{yusuan.IncomeExpenditureSummary, "", []int{5, 6, 7}, 3}})
 }
