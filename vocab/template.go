@@ -244,7 +244,10 @@ func Normalize(title string) string {
 	return t
 }
 
-// squeeze removes all white space.
+// Squeeze removes all white space, ideographic spaces included: printed
+// text compares without the blanks that spread it over its width.
+func Squeeze(s string) string { return squeeze(s) }
+
 func squeeze(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '\u3000' {

@@ -165,20 +165,9 @@ func fromBody(m *yusuan.Meta, lines []Line, titles []string, labelScope yusuan.S
 		}, 2)
 	}
 	if m.Year == 0 {
-		y := mostOften(texts, func(t string) []string {
-			var out []string
-			for _, sm := range vocab.DocYearKindRe.FindAllStringSubmatch(t, -1) {
-				out = append(out, sm[1])
-			}
-			return out
-		}, 1)
+		y := mostOften(texts, firstGroups(vocab.DocYearKindRe), 1)
 		if y == "" {
-			y = mostOften(texts, func(t string) []string {
-				if sm := vocab.YearRemarkRe.FindStringSubmatch(t); sm != nil {
-					return sm[1:2]
-				}
-				return nil
-			}, 1)
+			y = mostOften(texts, firstGroups(vocab.YearRemarkRe), 1)
 		}
 		if y == "" {
 			y = dominantYear(texts)
@@ -186,14 +175,7 @@ func fromBody(m *yusuan.Meta, lines []Line, titles []string, labelScope yusuan.S
 		m.Year, _ = strconv.Atoi(y)
 	}
 	if m.Scope == yusuan.ScopeUnknown {
-		s := mostOften(texts, func(t string) []string {
-			var out []string
-			for _, sm := range vocab.DocScopeRe.FindAllStringSubmatch(t, -1) {
-				out = append(out, sm[1])
-			}
-			return out
-		}, 1)
-		m.Scope = scopeOf(s)
+		m.Scope = scopeOf(mostOften(texts, firstGroups(vocab.DocScopeRe), 1))
 	}
 	if m.Scope == yusuan.ScopeUnknown {
 		m.Scope = labelScope
@@ -259,6 +241,17 @@ func kindOfTables(titles []string) yusuan.DocKind {
 		return yusuan.KindBudget
 	}
 	return yusuan.KindUnknown
+}
+
+// firstGroups finds the first group of each match of re in a text.
+func firstGroups(re *regexp.Regexp) func(string) []string {
+	return func(t string) []string {
+		var out []string
+		for _, sm := range re.FindAllStringSubmatch(t, -1) {
+			out = append(out, sm[1])
+		}
+		return out
+	}
 }
 
 // mostOften returns the value find gives most often over the texts, "" when

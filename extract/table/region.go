@@ -333,8 +333,8 @@ func findRegions(pages []layout.Page) []*region {
 			}
 			// Prose ends the table; long text inside a column to the right
 			// of the table's left edge (绩效目标 cells) does not.
-			k := cur.title.Kind
-			freeForm := k == yusuan.PerformanceTargets || k == yusuan.PerformanceEvaluation || k == yusuan.Other
+			kind := cur.title.Kind
+			freeForm := kind == yusuan.PerformanceTargets || kind == yusuan.PerformanceEvaluation || kind == yusuan.Other
 			atLeft := cur.left == 0 || l.x0 < cur.left+4*l.size
 			if vocab.PartRe.MatchString(t) || atLeft && narrativeHeading(lines, i, p) {
 				cur = nil
@@ -343,7 +343,7 @@ func findRegions(pages []layout.Page) []*region {
 			// A paragraph inside a performance-target form (整体绩效目标
 			// printed across the page above the 指标 grid) is a cell of
 			// it, not the narrative after it.
-			if atLeft && narrative(l, p, freeForm) && !(cur.title.Kind == yusuan.PerformanceTargets && gridBelow(i)) {
+			if atLeft && narrative(l, p, freeForm) && !(kind == yusuan.PerformanceTargets && gridBelow(i)) {
 				cur = nil
 				continue
 			}

@@ -3,6 +3,7 @@ package table
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"yusuan"
@@ -38,23 +39,11 @@ func checkTables(t *testing.T, got []yusuan.Table, want []tableWant) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Kind != w.kind || g.Label != w.label || len(g.Rows) != w.rows || !equalInts(g.Pages, w.pages) {
+		if g.Kind != w.kind || g.Label != w.label || len(g.Rows) != w.rows || !slices.Equal(g.Pages, w.pages) {
 			t.Errorf("table %d: %s %q pages %v rows %d; want %s %q pages %v rows %d",
 				i, g.Kind, g.Label, g.Pages, len(g.Rows), w.kind, w.label, w.pages, w.rows)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // projectPage prints one page of a project table whose 绩效目标 column

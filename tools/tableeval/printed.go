@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"yusuan"
@@ -43,7 +42,7 @@ func printedTables(pages []layout.Page) []printed {
 	for k, p := range pages {
 		texts := make([]string, len(p.Lines))
 		for i, l := range p.Lines {
-			texts[i] = squeeze(l.Text())
+			texts[i] = vocab.Squeeze(l.Text())
 		}
 		if contentsPage(texts) {
 			continue
@@ -117,7 +116,7 @@ func followedByTable(pages []layout.Page, k, i int) bool {
 	seen := 0
 	for ; k < len(pages) && seen < 8; k, i = k+1, -1 {
 		for j := i + 1; j < len(pages[k].Lines) && seen < 8; j++ {
-			t := squeeze(pages[k].Lines[j].Text())
+			t := vocab.Squeeze(pages[k].Lines[j].Text())
 			if t == "" || vocab.PageNumberRe.MatchString(t) || isLabelLine(t) {
 				continue
 			}
@@ -142,15 +141,6 @@ func contentsPage(texts []string) bool {
 	return false
 }
 
-func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u3000' {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // match pairs each printed table with the extracted table that holds its
 // first page and whose title matches; the rest of the extracted tables are
 // extra.
@@ -163,7 +153,7 @@ func match(pr []printed, tables []yusuan.Table) (found []int, extra []int) {
 			if used[k] || !containsPage(t.Pages, p.page) && !containsPage(t.Pages, p.page+1) {
 				continue
 			}
-			tt := squeeze(t.Title)
+			tt := vocab.Squeeze(t.Title)
 			if tt != "" && (strings.Contains(p.title, tt) || strings.Contains(tt, p.title)) || t.Label != "" && t.Label == p.label {
 				found[i], used[k] = k, true
 				break

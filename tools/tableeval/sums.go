@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // categorySums checks, in every coded table, that the 合计 row equals the
@@ -61,7 +62,7 @@ func totalAndCategories(t yusuan.Table) (*yusuan.Row, []yusuan.Row) {
 	var total *yusuan.Row
 	var fn, econ []yusuan.Row
 	for i, r := range t.Rows {
-		name := squeeze(r.Name)
+		name := vocab.Squeeze(r.Name)
 		if total == nil && r.Code == nil && r.EconCode == "" && r.Side == "" && grandTotalRe.MatchString(name) {
 			total = &t.Rows[i]
 		}
