@@ -24,11 +24,19 @@ const (
 	// GeneralBudgetByEconomic is 一般公共预算支出表（按经济分类）: economic
 	// classification rows spanning basic and project spending.
 	GeneralBudgetByEconomic TableKind = "general_budget_by_economic"
+	// GeneralBudgetProjectByEconomic is 一般公共预算项目支出情况表（按经济分类科目）:
+	// project spending by economic classification, the counterpart of
+	// general_budget_basic_by_economic (Guangzhou's template prints both).
+	GeneralBudgetProjectByEconomic TableKind = "general_budget_project_by_economic"
 	// FiscalExpenditure is 财政拨款支出表（功能科目）: every fiscal source's
 	// spending by functional category.
 	FiscalExpenditure  TableKind = "fiscal_expenditure"
 	PerformanceTargets TableKind = "performance_targets"
-	Other              TableKind = "other"
+	// PerformanceEvaluation is a 项目支出绩效自评表 or a table of a
+	// performance evaluation (绩效评价: 绩效指标表, 评价得分表): what was
+	// achieved, where performance_targets says what is aimed at.
+	PerformanceEvaluation TableKind = "performance_evaluation"
+	Other                 TableKind = "other"
 )
 
 // Final-account template kinds.

@@ -97,18 +97,11 @@ func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 		doc.Warnings = append(doc.Warnings, warns...)
 	})
 	contain(doc, "document metadata", func() {
-		var first []docmeta.Line
-		for _, l := range lines {
-			if l.Page > 3 {
-				break
-			}
-			first = append(first, l)
-		}
 		titles := make([]string, 0, len(doc.Tables))
 		for _, tb := range doc.Tables {
 			titles = append(titles, tb.Title)
 		}
-		doc.Meta = docmeta.Detect(first, titles)
+		doc.Meta = docmeta.Detect(lines, titles)
 	})
 }
 

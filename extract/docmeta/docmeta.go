@@ -1,6 +1,9 @@
 // Package docmeta reads what a disclosure is from its cover and titles:
 // the entity that publishes it, whether it covers one unit or a whole
-// department, budget or final account, and the year.
+// department, budget or final account, and the year. When the cover does
+// not say (a cover printed as an image, a file of tables only), the rest of
+// the document does: labels naming the entity above its tables, the year
+// and kind in its headings, the kinds of its tables.
 package docmeta
 
 import (
@@ -12,58 +15,30 @@ import (
 
 	"yusuan"
 	"yusuan/extract/narrative"
+	"yusuan/vocab"
 )
 
 // Line is a line of text as the text layer gives it.
 type Line = narrative.Line
 
-// yearRe is a printed year, "2026" or "2026 年度".
-const yearRe = `(?P<year>(?:19|20)\d{2})年度?`
+// coverPages is how many first pages count as the cover.
+const coverPages = 3
 
-// entityRe is an organisation name: Han characters with an optional
-// parenthesised qualifier such as （本级）.
-const entityRe = `(?P<entity>[\p{Han}（）()]{2,40}?)`
-
-// docRe is what follows the year: level, scope and kind.
-const docRe = `(?:(?:省|市|区|县|中央)级)?(?P<scope>部门|单位)?(?:综合)?(?P<kind>预算|决算)`
-
-// titlePatterns, tried in order over the cover text joined into one
-// string, then over each title.
-var titlePatterns = []*regexp.Regexp{
-	// 2026年北京市司法局部门预算, 2026年度福州市仓山生态环境局单位预算
-	regexp.MustCompile(`^` + yearRe + entityRe + docRe),
-	// 国家信访局2024年度部门决算, 苏州市自然资源和规划局（本级）2026年度单位预算公开
-	regexp.MustCompile(entityRe + yearRe + docRe),
-}
-
-// labelPatterns name the entity outright on a cover or table header; the
-// first ones outrank a title that names only a region
-// (上海市普陀区2026年区级部门预算 / 预算主管部门：上海市普陀区司法局).
-var labelPatterns = []struct {
-	re       *regexp.Regexp
-	override bool
-}{
-	{regexp.MustCompile(`(?:预算)?主管部门(?:及代码)?[：:]\s*(?:\d+[-_])?(?P<entity>[\p{Han}（）()]{2,40})`), true},
-	{regexp.MustCompile(`预算单位[：:]\s*(?P<entity>[\p{Han}（）()]{2,40})`), true},
-	{regexp.MustCompile(`(?:部门|单位)(?:名称)?[：:]\s*(?:\d+[-_])?(?P<entity>[\p{Han}（）()]{2,40}?)(?:\s|单位[：:]|金额单位|$)`), false},
-	{regexp.MustCompile(`编制(?:单位|部门)[：:]\s*(?P<entity>[\p{Han}（）()]{2,40}?)(?:\s|单位[：:]|$)`), false},
-}
-
-// regionOnly matches a name that is a place, not an organisation.
-var regionOnly = regexp.MustCompile(`^[\p{Han}]{1,12}?(?:省|市|区|县|自治区|自治州|盟|旗)$`)
-
-// stopLine ends the cover: a contents list or the first heading.
-var stopLine = regexp.MustCompile(`^(?:目录|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|表[一二三四五六七八九十\d]+$|预算\d+表|公开\d+表)`)
-
-// anyYear finds a year anywhere, as a last resort.
+// anyYear finds a year anywhere.
 var anyYear = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
 
-// Detect reads the document's metadata from the lines of its first pages
-// and from the titles of its tables (the caller may add other titles, such
-// as a link text or file name, last). Whatever cannot be told stays empty,
-// 0 or unknown.
-func Detect(firstPages []Line, titles []string) yusuan.Meta {
+// Detect reads the document's metadata from its lines (all of them, in
+// order; the first pages are the cover) and from the titles of its tables
+// (the caller may add other titles, such as a link text or file name,
+// last). Whatever cannot be told stays empty, 0 or unknown.
+func Detect(lines []Line, titles []string) yusuan.Meta {
 	m := yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}
+	var firstPages []Line
+	for _, l := range lines {
+		if l.Page <= coverPages {
+			firstPages = append(firstPages, l)
+		}
+	}
 	cover := coverText(firstPages)
 	candidates := append([]string{cover}, coverLines(firstPages)...)
 	for _, t := range titles {
@@ -74,7 +49,7 @@ func Detect(firstPages []Line, titles []string) yusuan.Meta {
 		if c == "" {
 			continue
 		}
-		for _, re := range titlePatterns {
+		for i, re := range vocab.DocTitles {
 			sm := re.FindStringSubmatch(c)
 			if sm == nil {
 				continue
@@ -83,7 +58,7 @@ func Detect(firstPages []Line, titles []string) yusuan.Meta {
 			if cleanEntity(g["entity"]) == "" {
 				continue
 			}
-			m.Title = titleOf(c, re)
+			m.Title = titleOf(c, re, i > 0)
 			m.Entity = cleanEntity(g["entity"])
 			m.Year, _ = strconv.Atoi(g["year"])
 			m.Scope = scopeOf(g["scope"])
@@ -98,20 +73,17 @@ func Detect(firstPages []Line, titles []string) yusuan.Meta {
 
 	// Labelled entity: on the cover it outranks a title naming a region;
 	// in table headers it fills in when nothing else did.
+	labelScope := yusuan.ScopeUnknown
 	for _, l := range firstPages {
-		t := strings.TrimSpace(l.Text)
-		for _, lp := range labelPatterns {
-			sm := lp.re.FindStringSubmatch(t)
-			if sm == nil {
-				continue
-			}
-			e := cleanEntity(groups(lp.re, sm)["entity"])
-			if e == "" {
-				continue
-			}
-			if m.Entity == "" || lp.override && (regionOnly.MatchString(m.Entity) || !found) {
-				m.Entity = e
-			}
+		e, sc, override := labelledEntity(l.Text)
+		if e == "" {
+			continue
+		}
+		if m.Entity == "" || override && (vocab.RegionOnlyRe.MatchString(m.Entity) || !found) {
+			m.Entity = e
+		}
+		if labelScope == yusuan.ScopeUnknown {
+			labelScope = sc
 		}
 	}
 
@@ -155,7 +127,180 @@ func Detect(firstPages []Line, titles []string) yusuan.Meta {
 	if m.Title == "" && coverTitle(cover) && (m.Year != 0 || m.Kind != yusuan.KindUnknown) {
 		m.Title = cover
 	}
+	fromBody(&m, lines, titles, labelScope)
 	return m
+}
+
+// fromBody fills what the cover and titles left unknown from the whole
+// document: the entity labelled above a table or named before a year in
+// the text, the year, scope and kind its headings and sentences print most
+// often, and the kind its tables' titles tell.
+func fromBody(m *yusuan.Meta, lines []Line, titles []string, labelScope yusuan.Scope) {
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = squeeze(l.Text)
+	}
+	if m.Entity == "" {
+		for _, l := range lines {
+			e, sc, _ := labelledEntity(l.Text)
+			if e == "" {
+				continue
+			}
+			m.Entity = e
+			if labelScope == yusuan.ScopeUnknown {
+				labelScope = sc
+			}
+			break
+		}
+	}
+	if m.Entity == "" {
+		m.Entity = mostOften(texts, func(t string) []string {
+			var out []string
+			for _, sm := range vocab.EntityYearRe.FindAllStringSubmatch(t, -1) {
+				if e := cleanEntity(sm[1]); e != "" && vocab.EndsLikeOrg(e) {
+					out = append(out, e)
+				}
+			}
+			return out
+		}, 2)
+	}
+	if m.Year == 0 {
+		y := mostOften(texts, firstGroups(vocab.DocYearKindRe), 1)
+		if y == "" {
+			y = mostOften(texts, firstGroups(vocab.YearRemarkRe), 1)
+		}
+		if y == "" {
+			y = dominantYear(texts)
+		}
+		m.Year, _ = strconv.Atoi(y)
+	}
+	if m.Scope == yusuan.ScopeUnknown {
+		m.Scope = scopeOf(mostOften(texts, firstGroups(vocab.DocScopeRe), 1))
+	}
+	if m.Scope == yusuan.ScopeUnknown {
+		m.Scope = labelScope
+	}
+	if m.Kind == yusuan.KindUnknown {
+		m.Kind = kindOfTables(titles)
+	}
+	if m.Kind == yusuan.KindUnknown {
+		for _, t := range texts {
+			if vocab.FinalAccountRe.MatchString(t) {
+				m.Kind = yusuan.KindFinalAccount
+				break
+			}
+		}
+	}
+	if m.Kind == yusuan.KindUnknown {
+		for _, t := range texts {
+			if strings.Contains(t, "预算") {
+				m.Kind = yusuan.KindBudget
+				break
+			}
+		}
+	}
+}
+
+// labelledEntity reads an entity named by a label on a line (部门名称：…,
+// 预算主管部门：…, or 部门名称 in the cell before the name), with the scope
+// the label's word tells.
+func labelledEntity(text string) (entity string, scope yusuan.Scope, override bool) {
+	t := strings.TrimSpace(text)
+	for _, lp := range vocab.EntityLabels {
+		sm := lp.Re.FindStringSubmatch(t)
+		if sm == nil {
+			continue
+		}
+		g := groups(lp.Re, sm)
+		if e := cleanEntity(g["entity"]); e != "" {
+			return e, scopeOf(g["scope"]), lp.Override
+		}
+	}
+	if sm := vocab.EntityCellRe.FindStringSubmatch(t); sm != nil {
+		g := groups(vocab.EntityCellRe, sm)
+		if e := cleanEntity(g["entity"]); e != "" && vocab.EndsLikeOrg(e) {
+			return e, scopeOf(g["scope"]), false
+		}
+	}
+	return "", yusuan.ScopeUnknown, false
+}
+
+// kindOfTables tells budget or final account from table titles: a title
+// naming 决算, or one of a budget table.
+func kindOfTables(titles []string) yusuan.DocKind {
+	budget := false
+	for _, t := range titles {
+		if strings.Contains(t, "决算") {
+			return yusuan.KindFinalAccount
+		}
+		if k, ok := vocab.Classify(t); ok && k != yusuan.Other {
+			budget = true
+		}
+	}
+	if budget {
+		return yusuan.KindBudget
+	}
+	return yusuan.KindUnknown
+}
+
+// firstGroups finds the first group of each match of re in a text.
+func firstGroups(re *regexp.Regexp) func(string) []string {
+	return func(t string) []string {
+		var out []string
+		for _, sm := range re.FindAllStringSubmatch(t, -1) {
+			out = append(out, sm[1])
+		}
+		return out
+	}
+}
+
+// mostOften returns the value find gives most often over the texts, "" when
+// none is found at least min times or two tie.
+func mostOften(texts []string, find func(string) []string, min int) string {
+	counts := map[string]int{}
+	for _, t := range texts {
+		for _, v := range find(t) {
+			counts[v]++
+		}
+	}
+	best, n, tie := "", 0, false
+	for v, c := range counts {
+		switch {
+		case c > n:
+			best, n, tie = v, c, false
+		case c == n:
+			tie = true
+		}
+	}
+	if n < min || tie {
+		return ""
+	}
+	return best
+}
+
+// dominantYear is the year printed most often in the text, when it is
+// printed at least three times and half again as often as any other
+// (a budget's text speaks of its own year most).
+func dominantYear(texts []string) string {
+	counts := map[string]int{}
+	for _, t := range texts {
+		for _, sm := range anyYear.FindAllStringSubmatch(t, -1) {
+			counts[sm[1]]++
+		}
+	}
+	best, first, second := "", 0, 0
+	for y, c := range counts {
+		switch {
+		case c > first:
+			best, first, second = y, c, first
+		case c > second:
+			second = c
+		}
+	}
+	if first < 3 || 2*first <= 3*second {
+		return ""
+	}
+	return best
 }
 
 // coverTitle reports whether cover text can stand as a title: short and
@@ -172,24 +317,35 @@ const maxTitle = 60
 var coverFigure = regexp.MustCompile(`\d[\d,]*\.\d+|单位[：:]`)
 
 // coverLines are the squeezed lines of the cover, before the contents
-// list or the first heading, from the first page that has text.
+// list or the first heading, from the first page that has text; page
+// numbers are no part of it.
 func coverLines(lines []Line) []string {
 	var out []string
 	page := -1
 	for _, l := range lines {
 		t := squeeze(l.Text)
-		if t == "" {
+		if t == "" || vocab.PageNumberRe.MatchString(t) {
 			continue
 		}
 		if page < 0 {
 			page = l.Page
 		}
-		if l.Page != page || stopLine.MatchString(t) || len(out) >= 6 {
+		if l.Page != page || coverEnds(t) || len(out) >= 6 {
 			break
 		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// coverEnds reports whether a line ends the cover: a contents list, a
+// heading or a table's label.
+func coverEnds(t string) bool {
+	if vocab.IsContentsHeading(t) || vocab.PartRe.MatchString(t) || vocab.HeadingRe.MatchString(t) {
+		return true
+	}
+	label, _ := vocab.SplitLabel(t)
+	return label != ""
 }
 
 // coverText joins the cover lines: covers print the name and the title
@@ -201,17 +357,18 @@ func coverText(lines []Line) string {
 
 // titleOf cuts a matched candidate down to the title proper: up to the end
 // of the line-joined phrase (…预算公开, …部门决算, …预算信息公开).
-func titleOf(c string, re *regexp.Regexp) string {
+// entityFirst: the title starts with the entity, not at the match.
+func titleOf(c string, re *regexp.Regexp, entityFirst bool) string {
 	loc := re.FindStringIndex(c)
 	end := loc[1]
-	for _, suffix := range []string{"信息公开", "公开", "情况说明"} {
+	for _, suffix := range vocab.DocTitleSuffixes {
 		if strings.HasPrefix(c[end:], suffix) {
 			end += len(suffix)
 			break
 		}
 	}
 	start := 0
-	if re == titlePatterns[1] {
+	if entityFirst {
 		start = loc[0]
 	}
 	return c[start:end]
@@ -227,10 +384,6 @@ func groups(re *regexp.Regexp, sm []string) map[string]string {
 	return g
 }
 
-// notEntity rules out names that are budget vocabulary or units rather
-// than organisations ("2017年政府采购预算表" names no entity).
-var notEntity = regexp.MustCompile(`预算|决算|支出|收入|采购|经费|拨款|基金|项目|公开|^(?:万元|千元|元|人|个)$`)
-
 // cleanEntity trims leftovers around a name: a year or 年度 before it, a
 // leading 关于, an unbalanced closing parenthesis; it returns "" for a
 // name that is no organisation.
@@ -242,12 +395,10 @@ func cleanEntity(e string) string {
 	for strings.HasSuffix(e, ")") && strings.Count(e, "(") < strings.Count(e, ")") {
 		e = strings.TrimSuffix(e, ")")
 	}
-	if notEntity.MatchString(e) {
+	if vocab.NotEntityRe.MatchString(e) {
 		return ""
 	}
-	e = strings.TrimPrefix(e, "年度")
-	e = strings.TrimPrefix(e, "年")
-	for _, p := range []string{"关于", "附件"} {
+	for _, p := range vocab.EntityPrefixes {
 		e = strings.TrimPrefix(e, p)
 	}
 	if len([]rune(e)) < 2 {
@@ -276,10 +427,8 @@ func kindOf(s string) yusuan.DocKind {
 	return yusuan.KindUnknown
 }
 
-var scopeText = regexp.MustCompile(`(部门|单位)(?:综合)?(?:预算|决算)`)
-
 func scopeFromText(s string) yusuan.Scope {
-	if sm := scopeText.FindStringSubmatch(s); sm != nil {
+	if sm := vocab.DocScopeRe.FindStringSubmatch(s); sm != nil {
 		return scopeOf(sm[1])
 	}
 	return yusuan.ScopeUnknown

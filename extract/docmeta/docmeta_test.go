@@ -76,6 +76,17 @@ func lines(ss ...string) []Line {
 	return out
 }
 
+// paged gives each list of texts a page of its own.
+func paged(pages ...[]string) []Line {
+	var out []Line
+	for i, p := range pages {
+		for _, s := range p {
+			out = append(out, Line{Page: i + 1, Text: s})
+		}
+	}
+	return out
+}
+
 func TestDetect(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -97,9 +108,30 @@ func TestDetect(t *testing.T) {
 			yusuan.Meta{Title: "2026年度某某市某某局部门预算", Entity: "某某市某某局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2026}},
 		{"title only from tables", nil, []string{"2026年预算收支总表"},
 			yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindBudget, Year: 2026}},
-		// 24_guangzhou opens on a table: its header is no title.
+		// 24_guangzhou opens on a table: its header is no title; the
+		// label 部门名称 tells a department.
 		{"table header is no title", lines("项目支出绩效目标表（含转移支付项目）", "部门名称：广州市政务服务和数据管理局 单位：万元", "项目名称 总计 财政拨款 绩效目标", "合计 86,246.64 86,246.64"), nil,
-			yusuan.Meta{Entity: "广州市政务服务和数据管理局", Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}},
+			yusuan.Meta{Entity: "广州市政务服务和数据管理局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindUnknown}},
+		// 58_jiangsu_2019: the cover is an image; the page number is no
+		// title; the body names the entity before the year, and the part
+		// heading gives year, scope and kind.
+		{"cover printed as an image", paged(
+			[]string{"- 1 -", "目    录", "第一部分   部门概况"},
+			[]string{"第二部分     2019 年度部门预算表", "2019 年度部门预算公开表附后。"},
+			[]string{"本表（公开 01 表）反映部门年度总体收支预算情况。", "江苏省政协办公厅 2019 年度收入、", "支出预算总计 13,377.11"},
+			[]string{"江苏省政协办公厅 2019 年度财政拨款收、支预算 13,297.11", "主要原因是江苏省政协办公厅2019年度项目增加"}), nil,
+			yusuan.Meta{Entity: "江苏省政协办公厅", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2019}},
+		// 15_beijing: tables only; the entity is in the cell after 部门名称
+		// on the last table, the year under its title.
+		{"tables only, entity in a cell", paged(
+			[]string{"预算01表 收支总表", "金额单位：万元"},
+			[]string{"预算13表 部门整体支出绩效目标表", "（2026年度）", "部门名称          北京市司法局", "2026年市司法局坚持以习近平新时代中国特色社会主义思想为指导"}),
+			[]string{"收支总表", "部门整体支出绩效目标表"},
+			yusuan.Meta{Entity: "北京市司法局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2026}},
+		// 45_guangzhou: a performance-target table is a budget's.
+		{"kind from the tables", lines("广州市生态环境局2026年项目支出绩效目标表（含转移支付项目）", "部门名称：广州市生态环境局", "单位：万元"),
+			[]string{"广州市生态环境局2026年项目支出绩效目标表（含转移支付项目）"},
+			yusuan.Meta{Entity: "广州市生态环境局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2026}},
 		{"nothing", nil, nil, yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}},
 	}
 	for _, c := range cases {
@@ -124,4 +156,21 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("empty scope or kind: %+v", m)
 		}
 	})
+}
+
+// The year printed most often stands for the document's year only when it
+// clearly dominates.
+func TestDominantYear(t *testing.T) {
+	for _, c := range []struct {
+		texts []string
+		want  string
+	}{
+		{[]string{"2026年信息化", "2026年广州", "2025年信息", "2026年目标", "2029年"}, "2026"},
+		{[]string{"2026年", "2026年", "2025年", "2025年", "2026年"}, ""}, // 3 against 2: too close
+		{[]string{"2026年", "2026年"}, ""},                            // too few
+	} {
+		if got := dominantYear(c.texts); got != c.want {
+			t.Errorf("dominantYear(%q) = %q, want %q", c.texts, got, c.want)
+		}
+	}
 }

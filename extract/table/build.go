@@ -518,7 +518,7 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		switch {
 		case hr == vocab.RoleLineNo:
 			c.role = hr
-		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets:
+		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && !vocab.IsFreeForm(kind):
 			c.role = vocab.RoleLineNo // a group heading (收入, 支出) over nothing
 		case n == 0:
 			if key == "" && hr != vocab.RoleNone {
@@ -626,7 +626,7 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
-	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
+	freeForm := vocab.IsFreeForm(kind)
 	// Performance targets keep their text columns (实施单位, 年度绩效目标 …)
 	// as printed text beside the amounts, keyed by their leaf heading
 	// (年度资金总额 under 项目资金) when the leaves are unique.

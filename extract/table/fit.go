@@ -11,7 +11,7 @@ import (
 // stretch of the table with other column widths).
 func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) bool {
 	seen := map[int]bool{}
-	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
+	freeForm := vocab.IsFreeForm(kind)
 	for _, c := range l.cells {
 		k := assign(c, cols)
 		if k < 0 {

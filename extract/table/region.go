@@ -31,19 +31,13 @@ type part struct {
 	lines []tline
 }
 
-var (
-	unitRe      = regexp.MustCompile(`单位[：:]\s*(万元|千元|元)`)
-	entityRe    = regexp.MustCompile(`^(?:编制|预算|主管|填报)?(?:单位|部门)(?:[（(]单位[）)])?(?:名称)?[：:]`)
-	noDataRe    = regexp.MustCompile(`本表无数据|无数据|本表为空|此表无|没有.*(数据|收支|支出|收入)|无.*(预算|收支|支出)(数据)?[。，]?$|本单位无|本部门无`)
-	partRe      = regexp.MustCompile(`^第[一二三四五六七八九十]+部分`)
-	pageNumRe   = regexp.MustCompile(`^(?:[-－—]?\s*\d{1,3}\s*[-－—]?|第\d+页(共\d+页)?|\d+/\d+)$`)
-	sentenceEnd = regexp.MustCompile(`[。；]$`)
-)
+// sentenceEnd ends a sentence.
+var sentenceEnd = regexp.MustCompile(`[。；]$`)
 
 // titleOf recognises a table title among a line's cells (the title may share
 // its line with a label or a unit).
 func titleOf(l tline) (vocab.Title, bool) {
-	if !strings.Contains(l.squeezed(), "表") || partRe.MatchString(l.squeezed()) {
+	if !strings.Contains(l.squeezed(), "表") || vocab.PartRe.MatchString(l.squeezed()) {
 		return vocab.Title{}, false // 第二部分 2026年单位预算报表
 	}
 	if t, ok := vocab.MatchTitle(l.text()); ok {
@@ -57,13 +51,93 @@ func titleOf(l tline) (vocab.Title, bool) {
 	return vocab.Title{}, false
 }
 
+// gridAfter tells, for each line of a page, whether a row of a grid (three
+// cells or more) follows it on the page before any title or heading.
+func gridAfter(lines []tline) []bool {
+	out := make([]bool, len(lines))
+	for i := len(lines) - 2; i >= 0; i-- {
+		next := lines[i+1]
+		t := next.squeezed()
+		if isTitle(next) || vocab.HeadingRe.MatchString(t) || vocab.PartRe.MatchString(t) {
+			continue
+		}
+		out[i] = len(next.cells) >= 3 || out[i+1]
+	}
+	return out
+}
+
+// wrappedTitle joins a title printed over two lines: the first is no title
+// by itself, the second is a short piece ending in 表 (算表, 支出预算表).
+func wrappedTitle(l, next tline) (vocab.Title, bool) {
+	t, n := l.squeezed(), next.squeezed()
+	if len(next.cells) != 1 || hasAmount(next) || utf8.RuneCountInString(n) > 8 || !strings.HasSuffix(n, "表") {
+		return vocab.Title{}, false
+	}
+	if strings.HasSuffix(t, "表") || hasAmount(l) && !hasLabel(l) || l.y0-next.y1 > 1.5*l.size {
+		return vocab.Title{}, false
+	}
+	// A title of its own (支出预算总表 under a table's last row) is no
+	// title's end.
+	if own, ok := titleOf(next); ok && own.Kind != yusuan.Other {
+		return vocab.Title{}, false
+	}
+	return vocab.MatchTitle(l.text() + next.text())
+}
+
+// listEntry reports whether the title on line i of page k is an entry of
+// a list of titles: the next line, on this page or atop the next, is
+// another title, a part heading or a short narrative heading, not a
+// table's unit, header or rows.
+func listEntry(all [][]tline, k, i int) bool {
+	for k < len(all) {
+		lines := all[k]
+		for i++; i < len(lines); i++ {
+			l := lines[i]
+			t := l.squeezed()
+			if vocab.PageNumberRe.MatchString(t) {
+				continue
+			}
+			if _, ok := vocab.LabelOnly(t); ok {
+				continue
+			}
+			if vocab.PartRe.MatchString(t) || isTitle(l) {
+				return true
+			}
+			if vocab.HeadingRe.MatchString(t) && !hasAmount(l) && !strings.ContainsAny(t, "，。；：:") && utf8.RuneCountInString(t) <= 30 {
+				// A wrapped entry (十一、…支 / 出预算表) is an entry too.
+				return true
+			}
+			return false
+		}
+		k, i = k+1, -1
+	}
+	return false
+}
+
+// isKindTitle reports whether a line is the title of a table of a known
+// kind (not a heading such as 2026年部门预算公开表 that names no table).
+func isKindTitle(l tline) bool {
+	t, ok := titleOf(l)
+	return ok && t.Kind != yusuan.Other
+}
+
+func hasLabel(l tline) bool {
+	label, _ := vocab.SplitLabel(l.text())
+	return label != ""
+}
+
+func isTitle(l tline) bool {
+	_, ok := titleOf(l)
+	return ok
+}
+
 // narrative reports whether a line is prose, which ends a table region.
 // Free-form tables (绩效目标) print sentences in adjacent cells: for them
 // only a single piece of text counts.
 func narrative(l tline, p layout.Page, freeForm bool) bool {
 	t := l.squeezed()
 	pageWidth := p.Width
-	if partRe.MatchString(t) {
+	if vocab.PartRe.MatchString(t) {
 		return true
 	}
 	if !freeForm && prose(l, pageWidth) && !ruledAcross(l, p) {
@@ -76,7 +150,7 @@ func narrative(l tline, p layout.Page, freeForm bool) bool {
 	if n >= 30 && (strings.ContainsAny(t, "，。；") || l.x1-l.x0 > 0.6*pageWidth) {
 		return true
 	}
-	return n >= 12 && sentenceEnd.MatchString(t) && !strings.HasPrefix(t, "注")
+	return n >= 12 && sentenceEnd.MatchString(t) && !vocab.IsNote(t)
 }
 
 // prose reports whether a line is running text: continuous (no column gaps
@@ -128,14 +202,11 @@ func ruledAcross(l tline, p layout.Page) bool {
 	return false
 }
 
-// headingRe is a narrative heading: 一、…, （一）… or 第X部分.
-var headingRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)`)
-
 // narrativeHeading reports whether line i is the heading of a stretch of
 // narrative: a lone ordinal heading without amounts followed by prose.
 func narrativeHeading(lines []tline, i int, p layout.Page) bool {
 	l := lines[i]
-	if !headingRe.MatchString(l.squeezed()) {
+	if !vocab.HeadingRe.MatchString(l.squeezed()) {
 		return false
 	}
 	for _, c := range l.cells {
@@ -147,7 +218,7 @@ func narrativeHeading(lines []tline, i int, p layout.Page) bool {
 		if (prose(lines[k], p.Width) || sentence(lines[k])) && !ruledAcross(lines[k], p) {
 			return true
 		}
-		if !headingRe.MatchString(lines[k].squeezed()) {
+		if !vocab.HeadingRe.MatchString(lines[k].squeezed()) {
 			return false
 		}
 	}
@@ -166,35 +237,66 @@ func findRegions(pages []layout.Page) []*region {
 			heads[all[k][0].squeezed()]++
 		}
 	}
-	for k, p := range pages {
-		lines := all[k]
+	for k := range pages {
 		// A running head (苏州市…2026年度单位预算公开 atop every page) is
 		// no part of a table continuing on the page.
-		if len(lines) > 1 && heads[lines[0].squeezed()] >= 3 && !hasAmount(lines[0]) {
-			lines = lines[1:]
+		// A title repeated atop every page of a long table is a title all
+		// the same: the regions it starts are merged again.
+		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) {
+			all[k] = l[1:]
+		}
+	}
+	for k, p := range pages {
+		lines := all[k]
+		contents := false // on a table of contents, titles are entries
+		var grid []bool
+		gridBelow := func(i int) bool {
+			if grid == nil {
+				grid = gridAfter(lines)
+			}
+			return grid[i]
 		}
 		var pendingLabel string
 		for i := 0; i < len(lines); i++ {
 			l := lines[i]
+			if vocab.IsContentsHeading(l.squeezed()) {
+				contents, cur = true, nil
+				continue
+			}
 			title, ok := titleOf(l)
-			// A title wrapped before its last character (…支出预算 / 表).
-			if !ok && i+1 < len(lines) && lines[i+1].squeezed() == "表" && !strings.HasSuffix(l.squeezed(), "表") {
-				if wt, wok := vocab.MatchTitle(l.text() + "表"); wok {
+			// A title wrapped over two lines (…培训费支出预 / 算表): the
+			// second line is short and ends the title.
+			if !ok && i+1 < len(lines) {
+				if wt, wok := wrappedTitle(l, lines[i+1]); wok {
 					title, ok = wt, true
 					i++
 				}
+			}
+			// A bracketed remark on the line below that tells the kind
+			// (（按经济分类）) is part of the title.
+			if ok && i+1 < len(lines) && vocab.IsTitleRemark(lines[i+1].squeezed()) {
+				if wt, wok := vocab.MatchTitle(l.text() + lines[i+1].text()); wok && wt.Kind != title.Kind {
+					title = wt
+					i++
+				}
+			}
+			if ok && (contents || listEntry(all, k, i)) {
+				// A list of table titles (contents, or titles followed by
+				// nothing but more titles and headings) holds no table.
+				cur = nil
+				continue
 			}
 			if t := title; ok {
 				if t.Label == "" {
 					t.Label = labelNear(lines, i, pendingLabel)
 				}
 				cur = &region{title: t, titleY: l.y0, page: p.Number}
-				if u := unitRe.FindStringSubmatch(l.squeezed()); u != nil {
+				if u := vocab.UnitRe.FindStringSubmatch(l.squeezed()); u != nil {
 					cur.unit = u[1]
 				}
 				// A unit above the title (some templates print it there).
 				for k := i - 1; k >= 0 && k >= i-3 && cur.unit == ""; k-- {
-					if u := unitRe.FindStringSubmatch(lines[k].squeezed()); u != nil {
+					if u := vocab.UnitRe.FindStringSubmatch(lines[k].squeezed()); u != nil {
 						cur.unit = u[1]
 					}
 				}
@@ -212,42 +314,50 @@ func findRegions(pages []layout.Page) []*region {
 				continue
 			}
 			t := l.squeezed()
-			if pageNumRe.MatchString(t) {
+			if vocab.PageNumberRe.MatchString(t) {
 				continue
 			}
-			if strings.HasPrefix(t, "注") || strings.HasPrefix(t, "说明：") || strings.HasPrefix(t, "备注") {
-				if noDataRe.MatchString(t) {
+			if vocab.IsNote(t) {
+				if vocab.SaysNoData(t) {
 					cur.empty = true
 				}
-				if strings.Contains(t, "尾差") || strings.Contains(t, "四舍五入") {
+				if vocab.IsRoundingNote(t) {
 					continue
 				}
 				cur = nil
 				continue
 			}
-			if len(l.cells) == 1 && strings.ContainsAny(t, "无空没") && noDataRe.MatchString(t) && utf8.RuneCountInString(t) < 30 {
+			if len(l.cells) == 1 && vocab.SaysNoData(t) && utf8.RuneCountInString(t) < 30 {
 				cur.empty = true
 				continue
 			}
 			// Prose ends the table; long text inside a column to the right
 			// of the table's left edge (绩效目标 cells) does not.
-			freeForm := cur.title.Kind == yusuan.PerformanceTargets || cur.title.Kind == yusuan.Other
+			kind := cur.title.Kind
+			freeForm := kind == yusuan.PerformanceTargets || kind == yusuan.PerformanceEvaluation || kind == yusuan.Other
 			atLeft := cur.left == 0 || l.x0 < cur.left+4*l.size
-			if partRe.MatchString(t) || atLeft && (narrativeHeading(lines, i, p) || narrative(l, p, freeForm)) {
+			if vocab.PartRe.MatchString(t) || atLeft && narrativeHeading(lines, i, p) {
 				cur = nil
 				continue
 			}
-			if u := unitRe.FindStringSubmatch(t); u != nil {
+			// A paragraph inside a performance-target form (整体绩效目标
+			// printed across the page above the 指标 grid) is a cell of
+			// it, not the narrative after it.
+			if atLeft && narrative(l, p, freeForm) && !(kind == yusuan.PerformanceTargets && gridBelow(i)) {
+				cur = nil
+				continue
+			}
+			if u := vocab.UnitRe.FindStringSubmatch(t); u != nil {
 				if cur.unit == "" {
 					cur.unit = u[1]
 				}
-				if strings.HasPrefix(t, "单位：") || strings.HasPrefix(t, "单位:") || strings.HasPrefix(t, "金额单位") {
+				if vocab.IsUnitLine(t) {
 					continue
 				}
 			}
-			if entityRe.MatchString(t) {
+			if vocab.EntityLineRe.MatchString(t) {
 				if cur.entity == "" {
-					cur.entity = entityRe.ReplaceAllString(unitRe.ReplaceAllString(t, ""), "")
+					cur.entity = vocab.EntityLineRe.ReplaceAllString(vocab.UnitRe.ReplaceAllString(t, ""), "")
 				}
 				continue
 			}

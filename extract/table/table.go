@@ -342,13 +342,10 @@ func anyValue(rows []yusuan.Row) bool {
 // (金额（万元）).
 func guessUnit(t yusuan.Table) string {
 	for _, h := range t.Headers {
-		switch {
-		case strings.Contains(h, "万元"):
-			return "万元"
-		case strings.Contains(h, "千元"):
-			return "千元"
-		case strings.Contains(h, "元"):
-			return "元"
+		for _, u := range vocab.UnitWords {
+			if strings.Contains(h, u) {
+				return u
+			}
 		}
 	}
 	return ""

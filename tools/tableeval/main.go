@@ -1,6 +1,12 @@
-// Command tableeval measures table extraction on the shared corpus: per file
-// the tables found by kind and whether 收入总计 = 支出总计 in its 收支总表,
-// and for the seed PDF the share of amounts equal to the seed text.
+// Command tableeval measures table extraction on the shared corpus. Per real
+// file: the document's metadata; every table the document prints (label and
+// title, scanned from the text by rules of the tool's own) against the table
+// extracted for it, so that a missing, misnamed (other) or cut-short table
+// shows at once, marked !!; extracted tables no printed title accounts for
+// (a contents page or a sentence taken for a table); whether 收入总计 =
+// 支出总计 in its 收支总表 and 合计 = Σ类 in its coded tables. For the seed
+// PDF: the share of amounts equal to the seed text. It is run by `make
+// eval`; the tests never use it.
 package main
 
 import (
@@ -12,7 +18,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,6 +25,7 @@ import (
 
 	"yusuan"
 	"yusuan/extract"
+	"yusuan/extract/layout"
 	"yusuan/extract/table"
 )
 
@@ -27,6 +33,7 @@ func main() {
 	corpus := flag.String("corpus", "../shared/corpus", "corpus folder (real/ and seed/)")
 	dump := flag.String("dump", "", "print the tables of this one PDF as JSON and exit")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the table step of -dump to this file")
+	saved := flag.String("saved", "", "folder of earlier -dump outputs (NAME.json for NAME.pdf): measure those tables and metadata instead of extracting, to compare versions")
 	flag.Parse()
 	ctx := context.Background()
 	if *dump != "" {
@@ -52,17 +59,17 @@ func main() {
 			pprof.StopCPUProfile()
 			f.Close()
 		}
-		tables, warns, _, err := run(ctx, *dump)
+		r, err := run(ctx, *dump)
 		if err != nil {
 			slog.Error("dump", "err", err)
 			os.Exit(1)
 		}
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", " ")
-		enc.Encode(map[string]any{"tables": tables, "warnings": warns})
+		enc.Encode(map[string]any{"meta": r.meta, "tables": r.tables, "warnings": r.warns})
 		return
 	}
-	if err := evalReal(ctx, filepath.Join(*corpus, "real")); err != nil {
+	if err := evalReal(ctx, filepath.Join(*corpus, "real"), *saved); err != nil {
 		slog.Error("real corpus", "err", err)
 	}
 	if err := evalSeed(ctx, filepath.Join(*corpus, "seed")); err != nil {
@@ -70,86 +77,186 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, path string) ([]yusuan.Table, []string, [2]time.Duration, error) {
-	var d [2]time.Duration
+// result is what one file gives: its tables, the lines they were read
+// from, and the document's metadata.
+type result struct {
+	tables []yusuan.Table
+	warns  []string
+	pages  []layout.Page
+	meta   yusuan.Meta
+	text   bool
+	// text layer and table step times
+	tText, tTable time.Duration
+}
+
+func run(ctx context.Context, path string) (result, error) {
+	var r result
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, d, fmt.Errorf("read %s: %w", path, err)
+		return r, fmt.Errorf("read %s: %w", path, err)
 	}
 	t0 := time.Now()
 	txt, err := extract.ReadText(ctx, data, extract.Options{})
 	if txt == nil {
-		return nil, nil, d, fmt.Errorf("text layer of %s: %w", path, err)
+		return r, fmt.Errorf("text layer of %s: %w", path, err)
 	}
-	d[0] = time.Since(t0)
+	r.tText = time.Since(t0)
 	t1 := time.Now()
-	tables, _, warns := table.Extract(ctx, txt.Pages)
-	d[1] = time.Since(t1)
-	return tables, warns, d, nil
+	r.tables, _, r.warns = table.Extract(ctx, txt.Pages)
+	r.tTable = time.Since(t1)
+	r.pages, r.text = txt.Pages, txt.TextLayer
+	// The metadata comes from the whole pipeline, as a harvest reads it.
+	r.meta = extract.Extract(ctx, data, filepath.Base(path), extract.Options{}).Meta
+	return r, nil
 }
 
-// evalReal reports, per file of the real corpus, the tables found by kind
-// and the balance of 收支总表 (收入总计 = 支出总计).
-func evalReal(ctx context.Context, dir string) error {
+// loadSaved replaces the tables and metadata of r by those of an earlier
+// -dump output.
+func loadSaved(r *result, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("saved extraction: %w", err)
+	}
+	var d struct {
+		Meta     yusuan.Meta    `json:"meta"`
+		Tables   []yusuan.Table `json:"tables"`
+		Warnings []string       `json:"warnings"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return fmt.Errorf("saved extraction %s: %w", path, err)
+	}
+	r.meta, r.tables, r.warns = d.Meta, d.Tables, d.Warnings
+	return nil
+}
+
+// evalReal reports, per file of the real corpus, the document's metadata,
+// each table it prints (label and title, scanned from the text) against the
+// table extracted for it, the extracted tables no printed title accounts
+// for, the balance of 收支总表 (收入总计 = 支出总计) and 合计 = Σ类 in coded
+// tables.
+func evalReal(ctx context.Context, dir, saved string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	if err != nil {
 		return fmt.Errorf("list %s: %w", dir, err)
 	}
+	if len(files) == 0 {
+		fmt.Printf("tableeval: no PDFs under %s, nothing to measure\n", dir)
+		return nil
+	}
 	var tText, tTable time.Duration
-	withSummary, balanced := 0, 0
-	sumChecked, sumPassed := 0, 0
+	var sum struct {
+		files, withText, withMeta                   int
+		printed, kinded, other, missing, extra, cut int
+		withSummary, balanced                       int
+		sumChecked, sumPassed, rowChecked, rowOK    int
+	}
 	for _, f := range files {
-		tables, warns, d, err := run(ctx, f)
+		r, err := run(ctx, f)
+		if err == nil && saved != "" {
+			err = loadSaved(&r, filepath.Join(saved, strings.TrimSuffix(filepath.Base(f), ".pdf")+".json"))
+		}
 		if err != nil {
 			fmt.Printf("%s: error: %v\n", filepath.Base(f), err)
 			continue
 		}
-		tText += d[0]
-		tTable += d[1]
-		kinds := map[string]int{}
-		cells := 0
-		for _, t := range tables {
-			kinds[string(t.Kind)]++
-			for _, r := range t.Rows {
-				for _, v := range r.Values {
-					if !v.IsNull() {
-						cells++
-					}
+		sum.files++
+		tText += r.tText
+		tTable += r.tTable
+		m := r.meta
+		metaOK := m.Entity != "" && m.Year != 0 && m.Scope != yusuan.ScopeUnknown && m.Kind != yusuan.KindUnknown
+		if r.text {
+			sum.withText++
+			if metaOK {
+				sum.withMeta++
+			}
+		}
+		flag := ""
+		if r.text && !metaOK {
+			flag = "  !! metadata incomplete"
+		}
+		fmt.Printf("%s  (%d pages, text %.0fms, tables %.0fms)\n  meta: entity %q year %d scope %s kind %s title %q%s\n",
+			filepath.Base(f), len(r.pages), ms(r.tText), ms(r.tTable), m.Entity, m.Year, m.Scope, m.Kind, m.Title, flag)
+		pr := printedTables(r.pages)
+		found, extra := match(pr, r.tables)
+		for i, p := range pr {
+			lab := p.label
+			if lab == "" {
+				lab = "-"
+			}
+			sum.printed++
+			k := found[i]
+			switch {
+			case k < 0:
+				sum.missing++
+				fmt.Printf("  !! %-9s %s p%d → MISSING\n", lab, p.title, p.page)
+			default:
+				t := r.tables[k]
+				mark := "  "
+				if t.Kind == yusuan.Other {
+					mark = "!!"
+					sum.other++
+				} else {
+					sum.kinded++
+				}
+				fmt.Printf("  %s %-9s %s p%d → %s %s, %d rows%s\n", mark, lab, p.title, p.page, t.Kind, pageSpan(t.Pages), len(t.Rows), emptyNote(t))
+				next := 0 // where the next printed table starts
+				if i+1 < len(pr) {
+					next = pr[i+1].page
+				}
+				if lost := tablePagesAfter(r.pages, t.Pages, next); len(lost) > 0 {
+					sum.cut++
+					fmt.Printf("  !! %s cut short? pages %v after it print rows of amounts\n", lab, lost)
 				}
 			}
 		}
-		var ks []string
-		for k, n := range kinds {
-			ks = append(ks, fmt.Sprintf("%s:%d", k, n))
+		for _, k := range extra {
+			t := r.tables[k]
+			sum.extra++
+			fmt.Printf("  !! extra: %s %q %s, %d rows (no printed title found for it)\n", t.Kind, t.Title, pageSpan(t.Pages), len(t.Rows))
 		}
-		sort.Strings(ks)
 		bal := "no 收支总表"
-		for _, t := range tables {
+		for _, t := range r.tables {
 			if t.Kind != yusuan.IncomeExpenditureSummary && t.Kind != yusuan.FAIncomeExpenditureSummary {
 				continue
 			}
-			withSummary++
+			sum.withSummary++
 			in, out := totals(t)
 			switch {
 			case in.IsNull() || out.IsNull():
-				bal = fmt.Sprintf("totals not found (收入总计 %q, 支出总计 %q)", in, out)
+				bal = fmt.Sprintf("!! totals not found (收入总计 %q, 支出总计 %q)", in, out)
 			case in.Equal(out):
 				bal = "balanced " + in.String()
-				balanced++
+				sum.balanced++
 			default:
-				bal = fmt.Sprintf("UNBALANCED 收入总计 %s ≠ 支出总计 %s", in, out)
+				bal = fmt.Sprintf("!! UNBALANCED 收入总计 %s ≠ 支出总计 %s", in, out)
 			}
 			break
 		}
-		checked, passed := rowSums(tables)
-		fmt.Printf("%-55s tables %3d cells %5d warnings %3d text %6.0fms tables %5.0fms  %s; row sums %d/%d\n  kinds: %s\n",
-			filepath.Base(f), len(tables), cells, len(warns), ms(d[0]), ms(d[1]), bal, passed, checked, strings.Join(ks, " "))
-		sumChecked += checked
-		sumPassed += passed
+		checked, passed, fails := categorySums(r.tables)
+		sum.sumChecked += checked
+		sum.sumPassed += passed
+		rc, rp := rowSums(r.tables)
+		sum.rowChecked += rc
+		sum.rowOK += rp
+		fmt.Printf("  balance: %s; 合计 = Σ类 %d/%d tables; row sums %d/%d\n", bal, passed, checked, rp, rc)
+		for _, f := range fails {
+			fmt.Printf("  !! 合计 ≠ Σ类: %s\n", f)
+		}
 	}
-	fmt.Printf("summary tables found in %d files, balanced in %d; row sums (total = parts) %d/%d; table time %.0fms = %.2f of text layer %.0fms\n",
-		withSummary, balanced, sumPassed, sumChecked, ms(tTable), float64(tTable)/float64(max(tText, 1)), ms(tText))
+	fmt.Printf("\nsummary: %d files, metadata complete in %d of %d with a text layer\n", sum.files, sum.withMeta, sum.withText)
+	fmt.Printf("printed tables %d: with their kind %d, other %d, missing %d, maybe cut short %d; extracted tables without a printed title %d\n",
+		sum.printed, sum.kinded, sum.other, sum.missing, sum.cut, sum.extra)
+	fmt.Printf("收支总表 found in %d files, balanced in %d; 合计 = Σ类 in %d/%d coded tables; row sums (total = parts) %d/%d\n",
+		sum.withSummary, sum.balanced, sum.sumPassed, sum.sumChecked, sum.rowOK, sum.rowChecked)
+	fmt.Printf("table time %.0fms = %.2f of text layer %.0fms\n", ms(tTable), float64(tTable)/float64(max(tText, 1)), ms(tText))
 	return nil
+}
+
+func emptyNote(t yusuan.Table) string {
+	if t.Empty {
+		return " (empty)"
+	}
+	return ""
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -193,16 +300,21 @@ func totals(t yusuan.Table) (in, out yusuan.Amount) {
 // amounts in reading order.
 func evalSeed(ctx context.Context, dir string) error {
 	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(pdfs) == 0 {
+		fmt.Printf("tableeval: no seed PDF under %s\n", dir)
+	}
 	for _, pdf := range pdfs {
 		truthData, err := os.ReadFile(strings.TrimSuffix(pdf, ".pdf") + ".txt")
 		if err != nil {
 			return fmt.Errorf("seed text: %w", err)
 		}
 		truth := seedTables(string(truthData))
-		tables, _, _, err := run(ctx, pdf)
+		r, err := run(ctx, pdf)
 		if err != nil {
 			return err
 		}
+		tables := r.tables
+		fmt.Printf("seed meta: entity %q year %d scope %s kind %s title %q\n", r.meta.Entity, r.meta.Year, r.meta.Scope, r.meta.Kind, r.meta.Title)
 		total, matched := 0, 0
 		for i, want := range truth {
 			var got []string
