@@ -60,6 +60,10 @@ type Page struct {
 	Fonts         []string
 	Images        int
 	Warnings      []string
+
+	// Folded counts the radicals and compatibility ideographs read as
+	// unified ideographs (fold.go).
+	Folded int
 }
 
 // Document is the text layer of a whole file.
@@ -422,7 +426,9 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
 			advPage = g.Advance * size
 		}
 		if g.Text != "" {
-			w.page.Glyphs = append(w.page.Glyphs, Glyph{Text: g.Text, X: x, Y: y, Adv: advPage, Size: size, Dir: dir, Font: idx, Render: uint8(gs.render)})
+			text, n := fold(g.Text)
+			w.page.Folded += n
+			w.page.Glyphs = append(w.page.Glyphs, Glyph{Text: text, X: x, Y: y, Adv: advPage, Size: size, Dir: dir, Font: idx, Render: uint8(gs.render)})
 		}
 		spacing := gs.charSpace
 		if g.Space {
