@@ -2,7 +2,7 @@
 GO ?= go
 CORPUS ?= ../shared/corpus
 
-.PHONY: build test eval demo bench fixtures vet fuzz
+.PHONY: build test eval demo bench fixtures producer-fixtures vet fuzz
 
 build:
 	$(GO) build -o bin/yusuan ./cmd/yusuan
@@ -30,6 +30,11 @@ bench:
 
 fixtures:
 	$(GO) run ./fixtures/cmd/genpdf -out fixtures/testdata/pdf
+
+# PDFs printed by real producers (chromium, soffice, gs, qpdf and
+# fonts-noto-cjk needed); the tests read the committed output.
+producer-fixtures:
+	$(GO) run ./fixtures/producers/cmd/genproducers -out fixtures/producers/testdata
 
 vet:
 	$(GO) vet ./...

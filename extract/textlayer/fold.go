@@ -56,3 +56,15 @@ func fold(s string) (string, int) {
 	}
 	return b.String(), n
 }
+
+// foldGlyphs folds the text of every glyph and returns how many characters
+// it replaced.
+func foldGlyphs(gs []Glyph) int {
+	n := 0
+	for i := range gs {
+		var k int
+		gs[i].Text, k = fold(gs[i].Text)
+		n += k
+	}
+	return n
+}

@@ -62,8 +62,9 @@ type Page struct {
 	Warnings      []string
 
 	// Folded counts the radicals and compatibility ideographs read as
-	// unified ideographs (fold.go).
-	Folded int
+	// unified ideographs (fold.go); ActualText the glyphs whose text a
+	// marked-content /ActualText gave (actualtext.go).
+	Folded, ActualText int
 }
 
 // Document is the text layer of a whole file.
@@ -194,6 +195,7 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	if err := w.run(data, p.Resources, gs, nil); err != nil {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
 	}
+	out.Folded = foldGlyphs(out.Glyphs)
 	w.page = nil
 	return out
 }
@@ -210,6 +212,8 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	var tm, tlm matrix
 	var path pathBuilder
 	resFonts := map[string]*fontEntry{}
+	var mc markedContent
+	defer mc.close(w)
 	return content.Parse(data, func(op []byte, args []content.Operand) error {
 		w.ops++
 		if w.ops&4095 == 0 && w.ctx.Err() != nil {
@@ -348,6 +352,10 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			path.reset()
 		case "n":
 			path.reset()
+		case "BMC", "BDC":
+			mc.begin(w, res, string(op), args)
+		case "EMC":
+			mc.end(w)
 		case "Do":
 			if len(args) >= 1 && args[0].Kind == content.Name {
 				w.doXObject(res, string(args[0].Bytes), gs, forms)
@@ -426,9 +434,7 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
 			advPage = g.Advance * size
 		}
 		if g.Text != "" {
-			text, n := fold(g.Text)
-			w.page.Folded += n
-			w.page.Glyphs = append(w.page.Glyphs, Glyph{Text: text, X: x, Y: y, Adv: advPage, Size: size, Dir: dir, Font: idx, Render: uint8(gs.render)})
+			w.page.Glyphs = append(w.page.Glyphs, Glyph{Text: g.Text, X: x, Y: y, Adv: advPage, Size: size, Dir: dir, Font: idx, Render: uint8(gs.render)})
 		}
 		spacing := gs.charSpace
 		if g.Space {
