@@ -5,11 +5,13 @@ import "strings"
 // Some producers map glyphs to look-alike code points: Chromium (Skia)
 // print-to-PDF writes ToUnicode entries to Kangxi Radicals (⼀ U+2F00 for
 // 一, ⽀ U+2F40 for 支) and to the CJK Radicals Supplement (⻅ for 见),
-// because its fonts draw both with one glyph; other fonts carry CJK
-// Compatibility Ideographs. Read as they are, titles and names no longer
-// match (收⽀总表). poppler gets the right text there only through the
-// /ActualText Chromium adds; the fold gets it from the characters
-// themselves, so files without ActualText read the same.
+// because its fonts draw both with one glyph; WPS shows such code points
+// through UniGB-UCS2-H; other fonts carry CJK Compatibility Ideographs.
+// Read as they are, titles and names no longer match (收⽀总表). Where
+// Chromium adds /ActualText, that gives the text (actualtext.go); the fold
+// reads everything else as poppler does through Adobe-GB1: by Unicode's
+// Equivalent_Unified_Ideograph, so ⼾ U+2F3E gives 戶 even where the
+// source had 户.
 //
 //go:generate go run ./internal/gen -o fold_table.go
 
