@@ -23,6 +23,14 @@ type markedContent struct {
 	stack  []int
 	texts  []string
 	active int // depth of the span with actual text; 0 when none
+	// named caches the actual text of property lists named in the
+	// resources, looked up once per stream.
+	named map[string]namedText
+}
+
+type namedText struct {
+	text string
+	ok   bool
 }
 
 const maxMarkedDepth = 256
@@ -35,7 +43,19 @@ func (mc *markedContent) begin(w *walker, res pdf.Value, op string, args []conte
 	}
 	text, ok := "", false
 	if op == "BDC" && mc.active == 0 && len(args) >= 2 {
-		text, ok = actualText(res, args[1])
+		if p := args[1]; p.Kind == content.Name {
+			nt, seen := mc.named[string(p.Bytes)]
+			if !seen {
+				nt.text, nt.ok = actualText(res, p)
+				if mc.named == nil {
+					mc.named = map[string]namedText{}
+				}
+				mc.named[string(p.Bytes)] = nt
+			}
+			text, ok = nt.text, nt.ok
+		} else {
+			text, ok = actualText(res, p)
+		}
 	}
 	if !ok {
 		mc.stack = append(mc.stack, -1)

@@ -2,6 +2,7 @@ package textlayer
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,4 +61,47 @@ func TestTextString(t *testing.T) {
 			t.Errorf("textString(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestActualTextNamed: BDC's property list named in the page's
+// /Properties, as Acrobat writes it.
+func TestActualTextNamed(t *testing.T) {
+	data := onePage(`BT /F1 12 Tf 72 700 Td /Span /MC0 BDC (ab) Tj EMC /Span /MC1 BDC (c) Tj EMC /Span /MC0 BDC (de) Tj EMC ET`,
+		`/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> /Properties << /MC0 << /ActualText <FEFF9884> >> /MC1 << /MCID 4 >> >>`)
+	doc, err := Read(context.Background(), data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, g := range doc.Pages[0].Glyphs {
+		texts = append(texts, g.Text)
+	}
+	if got := strings.Join(texts, "|"); got != "预|c|预" {
+		t.Errorf("glyphs %q, want 预|c|预", got)
+	}
+}
+
+// onePage writes a one-page PDF with the given content stream and page
+// resources.
+func onePage(content, resources string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << " + resources + " >> /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content),
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offs := make([]int, len(objs))
+	for i, o := range objs {
+		offs[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return []byte(b.String())
 }
