@@ -58,7 +58,7 @@ type fileResult struct {
 	pages          int
 	hanY, hanP     int
 	diff           []pageDiff
-	folded         int
+	folded, actual int // characters folded, glyphs read from /ActualText
 	offpage, warns int
 	note           string
 	// CPU: yusuan text and yusuan extract as processes, the whole
@@ -87,7 +87,7 @@ func measure(f, bin string, runs int, cpu bool) fileResult {
 	r := fileResult{name: filepath.Base(f)}
 	yOut, yErr, yCPU, yRunErr := runCPU(bin, "text", f)
 	pOut, _, _, pErr := runCPU("pdftotext", "-layout", f, "-")
-	iCPU, folded := inProcess(f)
+	iCPU, folded, actual := inProcess(f)
 	if !cpu {
 		runs = 0
 	}
@@ -100,10 +100,11 @@ func measure(f, bin string, runs int, cpu bool) fileResult {
 		_, _, y, _ := runCPU(bin, "text", f)
 		_, _, p, _ := runCPU("pdftotext", "-bbox-layout", f, "-")
 		_, _, e, _ := runCPU(bin, "extract", f)
-		in, _ := inProcess(f)
+		in, _, _ := inProcess(f)
 		yCPU, pCPU, eCPU, iCPU = min(yCPU, y), min(pCPU, p), min(eCPU, e), min(iCPU, in)
 	}
-	r.cpuText, r.cpuPoppler, r.cpuExtract, r.cpuInProc, r.folded = yCPU, pCPU, eCPU, iCPU, folded
+	r.cpuText, r.cpuPoppler, r.cpuExtract, r.cpuInProc = yCPU, pCPU, eCPU, iCPU
+	r.folded, r.actual = folded, actual
 	yPages, pPages := splitPages(yOut), splitPages(pOut)
 	r.pages = len(yPages)
 	for i := range max(len(yPages), len(pPages)) {
@@ -146,25 +147,25 @@ func measure(f, bin string, runs int, cpu bool) fileResult {
 }
 
 // inProcess extracts the file in this process (text layer, tables,
-// narrative, metadata) and returns the CPU it took and the characters the
-// text layer folded.
-func inProcess(path string) (time.Duration, int) {
+// narrative, metadata) and returns the CPU it took, the characters the
+// text layer folded and the glyphs it read from /ActualText.
+func inProcess(path string) (cpu time.Duration, folded, actual int) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	ctx := context.Background()
 	runtime.GC() // the previous file's garbage is not this file's work
 	t0 := cpuNow()
 	extract.Extract(ctx, data, filepath.Base(path), extract.Options{})
-	cpu := cpuNow() - t0
-	folded := 0
+	cpu = cpuNow() - t0
 	if t, _ := extract.ReadText(ctx, data, extract.Options{}); t != nil {
 		for _, p := range t.Doc.Pages {
 			folded += p.Folded
+			actual += p.ActualText
 		}
 	}
-	return cpu, folded
+	return cpu, folded, actual
 }
 
 // cpuNow is the CPU time this process has used (all threads, GC included).
@@ -220,7 +221,7 @@ func minus(a, b map[rune]int) map[rune]int {
 func printCharacters(rs []fileResult) {
 	fmt.Println("Characters: Han characters and digits per page, yusuan text against pdftotext -layout")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\tpages\than yusuan\than pdftotext\tratio\tpages differing\tmore\tless\tfolded\toff-page\twarnings\tnote\t")
+	fmt.Fprintln(tw, "file\tpages\than yusuan\than pdftotext\tratio\tpages differing\tmore\tless\tfolded\tactual text\toff-page\twarnings\tnote\t")
 	var totMore, totLess, totFold, same int
 	for _, r := range rs {
 		more, less := 0, 0
@@ -236,7 +237,7 @@ func printCharacters(rs []fileResult) {
 		if r.hanP > 0 {
 			ratio = fmt.Sprintf("%.4f", float64(r.hanY)/float64(r.hanP))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.name, r.pages, r.hanY, r.hanP, ratio, len(r.diff), more, less, r.folded, r.offpage, r.warns, r.note)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.name, r.pages, r.hanY, r.hanP, ratio, len(r.diff), more, less, r.folded, r.actual, r.offpage, r.warns, r.note)
 	}
 	tw.Flush()
 	fmt.Printf("\nfiles with the same characters on every page: %d of %d; characters yusuan has more: %d, less: %d; folded: %d\n\n", same, len(rs), totMore, totLess, totFold)
