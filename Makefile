@@ -2,7 +2,7 @@
 GO ?= go
 CORPUS ?= ../shared/corpus
 
-.PHONY: build test eval demo bench fixtures vet fuzz
+.PHONY: build test eval demo bench fixtures producer-fixtures vet fuzz
 
 # The version `yusuan --version` prints: the nearest tag and commit.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -33,6 +33,11 @@ bench:
 
 fixtures:
 	$(GO) run ./fixtures/cmd/genpdf -out fixtures/testdata/pdf
+
+# PDFs printed by real producers (chromium, soffice, gs, qpdf and
+# fonts-noto-cjk needed); the tests read the committed output.
+producer-fixtures:
+	$(GO) run ./fixtures/producers/cmd/genproducers -out fixtures/producers/testdata
 
 vet:
 	$(GO) vet ./...

@@ -226,7 +226,10 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 			texts[d.Code] = s
 		} else {
 			texts[d.Code] = ""
-			if tu == nil || tu.lookup(uint32(d.Code), 1) == "" && tu.lookup(uint32(d.Code), 2) == "" {
+			// .notdef carries no text: Chromium (Skia, naming glyphs
+			// g<id>) fills every unused code with glyph 0, g0.
+			notdef := d.Name == ".notdef" || d.Name == "g0"
+			if !notdef && (tu == nil || tu.lookup(uint32(d.Code), 1) == "" && tu.lookup(uint32(d.Code), 2) == "") {
 				unknown = append(unknown, d.Name)
 			}
 		}

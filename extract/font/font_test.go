@@ -385,6 +385,25 @@ func TestSimpleFonts(t *testing.T) {
 			want: []want{g("A", 0.5), g("B", 0.75), g(replacement, 0)},
 		},
 		{
+			// Chromium (Skia): unused codes carry the .notdef glyph g0
+			// and no ToUnicode entry; they draw nothing, so no warning.
+			name: "Type3 from Chromium: g0 fillers",
+			spec: Spec{Subtype: "Type3", FontMatrix: []float64{0.001, 0, 0, -0.001, 0, 0},
+				Differences: []Difference{{0, "g0"}, {1, "g0"}, {2, "g4DC4"}}, FirstChar: 0, Widths: []float64{1000, 0, 1000},
+				ToUnicode: toUni("<00> <FF>", "1 beginbfchar <02> <2F00> endbfchar")},
+			in:     "\x02",
+			want:   []want{g("\u2F00", 1)},
+			method: "ToUnicode",
+		},
+		{
+			name:   "Type3 glyph drawn without Unicode",
+			spec:   Spec{Subtype: "Type3", FontMatrix: []float64{0.001, 0, 0, 0.001, 0, 0}, Differences: []Difference{{0, "g0"}, {1, "g17"}, {2, "A"}}, FirstChar: 0, Widths: []float64{0, 500, 500}},
+			in:     "\x01\x02",
+			want:   []want{g(replacement, 0.5), g("A", 0.5)},
+			method: "+Differences",
+			warn:   `1 glyph names without Unicode (e.g. g17)`,
+		},
+		{
 			name:   "Type3 without names",
 			spec:   Spec{Subtype: "Type3", BaseFont: "T3", FirstChar: 65, Widths: []float64{500}, FontMatrix: []float64{0.001, 0, 0, 0.001, 0, 0}},
 			in:     "A",

@@ -139,20 +139,24 @@ func frame(d textlayer.Dir, x, y float64) (u, v float64) {
 	return x, y
 }
 
-// offPage is true when the glyph lies wholly outside the visible area, as
-// poppler judges it.
+// offPage is true when poppler would drop the glyph (TextPage::addChar):
+// its origin lies outside the page across the baseline, or it begins past
+// the page's end or ends before its start along the baseline. A title
+// whose baseline sits under the bottom edge is off the page even when the
+// tops of its characters show.
 func offPage(g textlayer.Glyph, w, h float64) bool {
-	x0, x1 := g.X, g.X+g.Adv
-	y0, y1 := g.Y-descent*g.Size, g.Y+ascent*g.Size
+	ax, ay := g.Adv, 0.0 // the advance in display space
 	switch g.Dir {
 	case textlayer.BottomToTop:
-		x0, x1, y0, y1 = g.X-ascent*g.Size, g.X+descent*g.Size, g.Y, g.Y+g.Adv
+		ax, ay = 0, g.Adv
 	case textlayer.TopToBottom:
-		x0, x1, y0, y1 = g.X-descent*g.Size, g.X+ascent*g.Size, g.Y-g.Adv, g.Y
+		ax, ay = 0, -g.Adv
 	case textlayer.RightToLeft:
-		x0, x1 = g.X-g.Adv, g.X
+		ax = -g.Adv
 	}
-	return x1 < 0 || x0 > w || y1 < 0 || y0 > h
+	// poppler's test in its device space (y down) is x+ax < 0 || x > w ||
+	// y'+ay' < 0 || y' > h with y' = h-y, ay' = -ay.
+	return g.X+ax < 0 || g.X > w || g.Y+ay > h || g.Y < 0
 }
 
 func sortReading(ls []Line) {

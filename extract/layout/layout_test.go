@@ -65,3 +65,27 @@ func TestColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestOffPage follows poppler: a glyph is off the page when its origin is
+// outside across the baseline, whatever part of it shows.
+func TestOffPage(t *testing.T) {
+	const w, h = 595.0, 842.0
+	for _, tc := range []struct {
+		name string
+		g    textlayer.Glyph
+		off  bool
+	}{
+		{"title under the bottom edge, tops showing", textlayer.Glyph{X: 207, Y: -20.9, Adv: 26, Size: 26}, true},
+		{"baseline on the page, descender below", textlayer.Glyph{X: 207, Y: 0.5, Adv: 9, Size: 9}, false},
+		{"baseline over the top edge", textlayer.Glyph{X: 52, Y: 842.5, Adv: 5, Size: 5}, true},
+		{"starts left of the page, ends on it", textlayer.Glyph{X: -3, Y: 400, Adv: 9, Size: 9}, false},
+		{"ends left of the page", textlayer.Glyph{X: -10, Y: 400, Adv: 9, Size: 9}, true},
+		{"starts past the right edge", textlayer.Glyph{X: 596, Y: 400, Adv: 9, Size: 9}, true},
+		{"rotated, running up from under the bottom", textlayer.Glyph{X: 30, Y: -5, Adv: 9, Size: 9, Dir: textlayer.BottomToTop}, true},
+		{"rotated, running up off the top", textlayer.Glyph{X: 30, Y: 838, Adv: 9, Size: 9, Dir: textlayer.BottomToTop}, true},
+	} {
+		if got := offPage(tc.g, w, h); got != tc.off {
+			t.Errorf("%s: offPage = %v, want %v", tc.name, got, tc.off)
+		}
+	}
+}

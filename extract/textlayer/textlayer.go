@@ -60,6 +60,11 @@ type Page struct {
 	Fonts         []string
 	Images        int
 	Warnings      []string
+
+	// Folded counts the radicals and compatibility ideographs read as
+	// unified ideographs (fold.go); ActualText the glyphs whose text a
+	// marked-content /ActualText gave (actualtext.go).
+	Folded, ActualText int
 }
 
 // Document is the text layer of a whole file.
@@ -190,6 +195,7 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	if err := w.run(data, p.Resources, gs, nil); err != nil {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
 	}
+	out.Folded = foldGlyphs(out.Glyphs)
 	w.page = nil
 	return out
 }
@@ -206,6 +212,8 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	var tm, tlm matrix
 	var path pathBuilder
 	resFonts := map[string]*fontEntry{}
+	var mc markedContent
+	defer mc.close(w)
 	return content.Parse(data, func(op []byte, args []content.Operand) error {
 		w.ops++
 		if w.ops&4095 == 0 && w.ctx.Err() != nil {
@@ -344,6 +352,10 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			path.reset()
 		case "n":
 			path.reset()
+		case "BMC", "BDC":
+			mc.begin(w, res, string(op), args)
+		case "EMC":
+			mc.end(w)
 		case "Do":
 			if len(args) >= 1 && args[0].Kind == content.Name {
 				w.doXObject(res, string(args[0].Bytes), gs, forms)
