@@ -537,12 +537,7 @@ func (c *crawler) apiCall(ctx context.Context, st *APIStep, scope map[string]any
 		raw, err = io.ReadAll(resp.Body)
 		x := &exchange{URL: resp.Request.URL.String(), Method: method, ReqHeader: req.Header, ReqBody: body,
 			Status: resp.StatusCode, Proto: resp.Proto, RespHeader: resp.Header, Date: started}
-		switch {
-		case errors.Is(err, ErrTooLarge):
-			x.Truncated = "length" // refused: not kept
-		case errors.Is(err, ErrTimeout):
-			x.Truncated = "time"
-		default:
+		if x.Truncated = truncation(err); err == nil {
 			x.Body, x.BodyLen = bytes.NewReader(raw), int64(len(raw))
 		}
 		c.archive(x)

@@ -52,8 +52,7 @@ type fetchCtx struct {
 	fileServed func(*http.Response) bool
 
 	mu        sync.Mutex
-	truncated bool   // a Truncate body was cut
-	encoding  string // Content-Encoding that was decoded
+	truncated bool // a Truncate body was cut
 }
 
 type fetchCtxKey struct{}
@@ -70,10 +69,10 @@ func fetchFrom(ctx context.Context) *fetchCtx {
 	return &fetchCtx{policy: bodyPolicy{Max: errorBodyMax, Truncate: true}, headerTimeout: DefaultHeaderTimeout}
 }
 
-func (f *fetchCtx) wasTruncated() (bool, string) {
+func (f *fetchCtx) wasTruncated() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.truncated, f.encoding
+	return f.truncated
 }
 
 // errServedFile ends colly's request for a response that is a file
@@ -93,13 +92,15 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	timer.Stop()
 	if err != nil {
 		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
-			// No headers came: whichever limit fired first, it is a
-			// wait for headers (retried), not a slow body.
+			// The request ended because a limit fired (http.Client adds
+			// the method and URL). No headers came: whichever limit
+			// fired first, it is a wait for headers (retried), not a
+			// slow body.
 			var te *TimeoutError
 			if errors.As(cause, &te) && te.Phase == "request" {
 				cause = &TimeoutError{Phase: "headers", Limit: te.Limit}
 			}
-			err = fmt.Errorf("%w (%v)", cause, err)
+			err = cause
 		}
 		cancel(nil)
 		return nil, err
@@ -143,11 +144,6 @@ func newCappedBody(ctx context.Context, cancel context.CancelCauseFunc, resp *ht
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" && e != "identity" {
 			b.encs = append(b.encs, e)
 		}
-	}
-	if len(b.encs) > 0 {
-		f.mu.Lock()
-		f.encoding = strings.Join(b.encs, ", ")
-		f.mu.Unlock()
 	}
 	return b
 }
@@ -225,9 +221,11 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-// overflow is the body going past the limit.
+// overflow is the body going past the limit. A compressed body that does
+// is a decompression bomb even where a plain one is cut and kept: its
+// prefix is worthless and nobody should parse it.
 func (b *cappedBody) overflow() error {
-	if b.pol.Truncate {
+	if b.pol.Truncate && len(b.encs) == 0 {
 		b.f.mu.Lock()
 		b.f.truncated = true
 		b.f.mu.Unlock()
@@ -249,7 +247,7 @@ func (b *cappedBody) readErr(err error) error {
 	}
 	if b.ctx.Err() != nil {
 		if cause := context.Cause(b.ctx); cause != nil {
-			return fmt.Errorf("%w (%v)", cause, err)
+			return cause
 		}
 	}
 	var ce flate.CorruptInputError

@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +53,8 @@ type crawler struct {
 	known     map[string]bool
 	finals    map[string]*finalFile // file bodies fetched in this run, by final URL
 
-	enqMu sync.Mutex // one enqueue at a time keeps the caps exact
+	enqMu    sync.Mutex    // one enqueue at a time keeps the caps exact
+	bigParse chan struct{} // one page over bigPage parsed at a time
 }
 
 func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warcWriter, spool string, log *slog.Logger, rep *Report, now func() time.Time, track *tracker) *crawler {
@@ -61,7 +63,7 @@ func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warc
 	}
 	c := &crawler{site: site, fr: fr, sink: sink, warc: ww, spool: spool, log: log.With("site", site.Name), rep: rep, now: now,
 		runCtx: ctx, track: track, scheduled: map[Kind]int{}, capped: map[Kind]int{}, known: map[string]bool{},
-		finals: map[string]*finalFile{}}
+		finals: map[string]*finalFile{}, bigParse: make(chan struct{}, 1)}
 	c.gate = newHostGate(site.Concurrency, site.Delay)
 	c.robots = newRobotsCache(c)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -137,6 +139,7 @@ type pageResult struct {
 	title    string
 	links    []link
 	err      error
+	bigParse bool // holds the crawler's big-page parse slot
 	// Set by archivePage.
 	truncated   bool
 	sha, sha1   string
@@ -161,12 +164,25 @@ func (c *crawler) collect(ctx context.Context, it Item, p *pageResult) error {
 	col.WithTransport(c.transport)
 	col.SetCookieJar(c.jar)
 	col.SetRedirectHandler(c.checkRedirect)
-	col.OnResponse(func(r *colly.Response) {
+	// Headers first: when the body then fails (a bomb, a timeout), the
+	// exchange is still archived.
+	col.OnResponseHeaders(func(r *colly.Response) {
 		p.status = r.StatusCode
 		p.header = r.Headers.Clone()
 		p.reqH = r.Request.Headers.Clone()
 		p.finalURL = r.Request.URL.String()
-		p.raw = append([]byte(nil), r.Body...)
+	})
+	col.OnResponse(func(r *colly.Response) {
+		p.raw = r.Body // as received; r.Body may be replaced below, never changed in place
+		if len(r.Body) > bigPage {
+			// Parsing costs about ten times the page: one big page at a
+			// time (released when collect returns).
+			select {
+			case c.bigParse <- struct{}{}:
+				p.bigParse = true
+			case <-ctx.Done():
+			}
+		}
 		ct := r.Headers.Get("Content-Type")
 		if ct == "" || strings.Contains(strings.ToLower(ct), "html") {
 			r.Body = toUTF8(r.Body, ct)
@@ -203,11 +219,17 @@ func (c *crawler) collect(ctx context.Context, it Item, p *pageResult) error {
 	hdr := http.Header{}
 	c.setHeaders(hdr, it.Referrer)
 	err := col.Request(http.MethodGet, it.URL, nil, nil, hdr)
+	if p.bigParse {
+		<-c.bigParse
+	}
 	if err == nil {
 		err = p.err
 	}
 	return err
 }
+
+// bigPage is the size past which a page waits for its turn to be parsed.
+const bigPage = 2 << 20
 
 // checkRedirect follows up to 10 redirects to URLs the site allows and
 // robots.txt permits, recording each redirect response in the WARC. For
@@ -481,6 +503,20 @@ func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(con
 	}
 }
 
+// truncation is the WARC-Truncated reason for a body that failed with
+// err: refused past its limit ("length"), or cut by a deadline ("time").
+func truncation(err error) string {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return "length"
+	case errors.Is(err, ErrTimeout):
+		return "time"
+	case err != nil:
+		return "unspecified"
+	}
+	return ""
+}
+
 func hostOf(u string) string {
 	pu, err := url.Parse(u)
 	if err != nil {
@@ -520,10 +556,16 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 			return nil
 		}
 		if p.status == 0 {
+			return err // no response
+		}
+		if err != nil {
+			// Headers came, the body failed: a bomb, a timeout, a reset.
+			x := &exchange{URL: p.finalURL, Method: http.MethodGet, ReqHeader: p.reqH, Status: p.status,
+				RespHeader: p.header, Date: p.started, Truncated: truncation(err)}
+			c.archive(x)
 			return err
 		}
-		truncated, encoding := f.wasTruncated()
-		return c.archivePage(it, prev, p, truncated, encoding)
+		return c.archivePage(prev, p, f.wasTruncated())
 	})
 	if ctx.Err() != nil {
 		return Result{}
@@ -561,17 +603,11 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 }
 
 // archivePage writes a page exchange (a revisit when the body equals the
-// last one archived for the URL) and says whether it failed: a body cut at
-// max_page_size is kept and marked; a compressed body that expanded past
-// it is a decompression bomb and is not kept.
-func (c *crawler) archivePage(it Item, prev Record, p *pageResult, truncated bool, encoding string) error {
+// last one archived for the URL) and says whether the page failed: a body
+// cut at max_page_size is kept and marked WARC-Truncated: length.
+func (c *crawler) archivePage(prev Record, p *pageResult, truncated bool) error {
 	x := &exchange{URL: p.finalURL, Method: http.MethodGet, ReqHeader: p.reqH, Status: p.status, RespHeader: p.header,
 		Date: p.started}
-	if truncated && encoding != "" {
-		x.Truncated = "length"
-		c.archive(x)
-		return &LimitError{Limit: c.site.MaxPageSize, Encoding: encoding}
-	}
 	p.truncated = truncated
 	p.sha, p.sha1 = digests(p.raw)
 	if p.status/100 == 2 && !truncated && prev.SHA256 == p.sha && prev.SHA1 == p.sha1 && !prev.PayloadDate.IsZero() {
@@ -579,7 +615,7 @@ func (c *crawler) archivePage(it Item, prev Record, p *pageResult, truncated boo
 		p.payloadDate = prev.PayloadDate
 		c.count(func(r *Report) { r.PagesUnchanged++ })
 	} else {
-		x.Body, x.BodyLen = strings.NewReader(string(p.raw)), int64(len(p.raw))
+		x.Body, x.BodyLen = bytes.NewReader(p.raw), int64(len(p.raw))
 		if truncated {
 			x.Truncated = "length"
 		}

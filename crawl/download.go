@@ -305,13 +305,11 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 			SHA1: v.SHA1, Size: v.Size, PayloadDate: v.PayloadDate, Fetched: c.now()}
 	}
 	if err != nil {
-		switch {
-		case errors.Is(err, ErrTooLarge):
-			x.Truncated = "length" // refused: no body is kept
-		case errors.Is(err, ErrTimeout):
-			x.Truncated = "time"
-		case d.errBody != nil:
+		var se *StatusError
+		if errors.As(err, &se) {
 			x.Body, x.BodyLen = bytes.NewReader(d.errBody), int64(len(d.errBody))
+		} else {
+			x.Truncated = truncation(err) // the body is not kept
 		}
 		c.archive(x)
 		return c.failErr(it, d.status, err)

@@ -1,12 +1,13 @@
 package crawl
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -82,7 +83,6 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 		status    int
 		body      []byte
 		truncated bool
-		encoding  string
 	)
 	spec := attemptSpec{url: ru, timeout: c.site.Timeout, policy: bodyPolicy{Max: robotsMax, Truncate: true}, ungated: !gated}
 	err := c.attempts(c.runCtx, spec, func(actx context.Context, f *fetchCtx) error {
@@ -99,14 +99,14 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 		defer resp.Body.Close()
 		body, err = io.ReadAll(resp.Body)
 		status = resp.StatusCode
-		truncated, encoding = f.wasTruncated()
+		truncated = f.wasTruncated()
 		x := &exchange{URL: resp.Request.URL.String(), Method: http.MethodGet, ReqHeader: req.Header, Status: status,
-			Proto: resp.Proto, RespHeader: resp.Header, Date: started}
+			Proto: resp.Proto, RespHeader: resp.Header, Date: started, Truncated: truncation(err)}
+		if err == nil {
+			x.Body, x.BodyLen = bytes.NewReader(body), int64(len(body))
+		}
 		if truncated {
 			x.Truncated = "length"
-		}
-		if encoding == "" || !truncated {
-			x.Body, x.BodyLen = strings.NewReader(string(body)), int64(len(body))
 		}
 		c.archive(x)
 		if err != nil {
@@ -118,8 +118,12 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 		return nil
 	})
 	var data *robotstxt.RobotsData
-	if err == nil {
+	switch {
+	case err == nil:
 		data, err = robotstxt.FromStatusAndBytes(status, body)
+	case errors.Is(err, ErrTooLarge):
+		// A decompression bomb: reported, and read as no robots.txt.
+		c.failErr(Item{URL: ru}, status, fmt.Errorf("robots.txt: %w", err))
 	}
 	if err != nil {
 		// Unreachable, 5xx or unparseable: the site's pages will fail
@@ -128,11 +132,7 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 		data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	}
 	if truncated {
-		var cut error = fmt.Errorf("robots.txt over %d bytes; the first %d were used: %w", robotsMax, robotsMax, ErrTruncated)
-		if encoding != "" {
-			cut = fmt.Errorf("robots.txt: %w; the first %d bytes were used", &LimitError{Limit: robotsMax, Encoding: encoding}, robotsMax)
-		}
-		c.failErr(Item{URL: ru}, status, cut)
+		c.failErr(Item{URL: ru}, status, fmt.Errorf("robots.txt over %d bytes; the first %d were used: %w", robotsMax, robotsMax, ErrTruncated))
 	}
 	g := data.FindGroup(c.site.UserAgent)
 	if d := g.CrawlDelay; d > 0 {
