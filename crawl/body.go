@@ -252,7 +252,10 @@ func (b *cappedBody) readErr(err error) error {
 	}
 	var ce flate.CorruptInputError
 	if errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, zlib.ErrHeader) ||
-		errors.Is(err, zlib.ErrChecksum) || errors.As(err, &ce) {
+		errors.Is(err, zlib.ErrChecksum) || errors.As(err, &ce) ||
+		// The whole body came and the decoder wanted more: the
+		// stream itself is cut, not the connection.
+		(errors.Is(err, io.ErrUnexpectedEOF) && len(b.encs) > 0 && b.wire.eof) {
 		return fmt.Errorf("%w: %v", ErrBadEncoding, err)
 	}
 	return err
@@ -268,12 +271,16 @@ func (b *cappedBody) Close() error {
 type countReader struct {
 	r       io.Reader
 	n       int64
+	eof     bool // the body ended normally
 	onBytes func(int64)
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
 	k, err := c.r.Read(p)
 	c.n += int64(k)
+	if err == io.EOF {
+		c.eof = true
+	}
 	if k > 0 && c.onBytes != nil {
 		c.onBytes(int64(k))
 	}

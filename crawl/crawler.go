@@ -442,6 +442,14 @@ func (c *crawler) process(ctx context.Context, it Item) {
 	if err := c.fr.Finish(ctx, c.run, it.URL, r); err != nil {
 		c.log.Error("frontier finish", "url", it.URL, "err", err)
 	}
+	if it.Kind == KindPage && r.Kind == KindFile {
+		// A page link that served a file counts as a file from now on.
+		c.mu.Lock()
+		c.scheduled[KindPage]--
+		c.scheduled[KindFile]++
+		c.mu.Unlock()
+		c.track.addTotal(1)
+	}
 	if it.Kind == KindFile || r.Kind == KindFile {
 		c.track.fileDone(r.State == StateFailed)
 	}

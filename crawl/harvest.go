@@ -57,16 +57,14 @@ type tracker struct {
 // downloads.
 const progressEvery = 1 << 20
 
+// update changes the totals and reports them when f says so. Events are
+// reported under the lock, so a receiver sees them in order.
 func (t *tracker) update(f func(*progress.Event) bool) {
 	t.mu.Lock()
-	report := f(&t.ev)
-	e := t.ev
-	if report {
-		t.lastBytes = e.Bytes
-	}
-	t.mu.Unlock()
-	if report {
-		t.fn.Report(e)
+	defer t.mu.Unlock()
+	if f(&t.ev) {
+		t.lastBytes = t.ev.Bytes
+		t.fn.Report(t.ev)
 	}
 }
 

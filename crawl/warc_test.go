@@ -35,7 +35,7 @@ type warcRec struct {
 	truncated            string
 	concurrentTo         string
 	refersURI, refersDay string
-	block                string // warcinfo content
+	block                string // warcinfo or request content
 }
 
 // readWARCs reads every record back with gowarc, failing on any digest
@@ -92,7 +92,7 @@ func readRecord(t *testing.T, file string, rec gowarc.Record) warcRec {
 		}
 	case gowarc.Revisit:
 		x.status, _ = httpHead(wr)
-	case gowarc.Warcinfo:
+	case gowarc.Warcinfo, gowarc.Request:
 		raw, err := wr.Block().RawBytes()
 		if err != nil {
 			t.Fatal(err)
