@@ -412,7 +412,13 @@ func TestHarvestSizeCap(t *testing.T) {
 func TestHarvestPerHostConcurrency(t *testing.T) {
 	for _, conc := range []int{1, 3} {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
-			p := startPortal(t, portal.Options{ListPages: 12, Latency: 15 * time.Millisecond, CrawlDelay: time.Millisecond})
+			opts := portal.Options{ListPages: 12, Latency: 15 * time.Millisecond, CrawlDelay: time.Millisecond}
+			if conc > 1 {
+				// Each request waits for a second one: overlap does not
+				// depend on the machine's speed.
+				opts.Pair = time.Second
+			}
+			p := startPortal(t, opts)
 			cfg := mustConfig(t, siteTOML(p.URL(), fmt.Sprintf("concurrency = %d\n%s", conc, noSlow)))
 			harvest(t, cfg, NewMemFrontier(), nil, t.TempDir())
 			for host, n := range p.MaxInFlight() {
