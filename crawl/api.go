@@ -451,14 +451,16 @@ func fillJSON(v any, scope map[string]any) (any, error) {
 
 // walkAPI runs the site's steps breadth first and schedules one file per
 // item of the last step. A failed request is recorded and its branch
-// skipped; the others go on.
-func (c *crawler) walkAPI(ctx context.Context) {
+// skipped; the others go on. It fails only when no request got an answer
+// (a dead platform).
+func (c *crawler) walkAPI(ctx context.Context) error {
 	scopes := []map[string]any{{}}
+	answered := 0
 	for _, st := range c.site.Steps {
 		var next []map[string]any
 		for _, sc := range scopes {
 			if ctx.Err() != nil {
-				return
+				return ctx.Err()
 			}
 			if !c.takeAPIRequest() {
 				break
@@ -468,6 +470,7 @@ func (c *crawler) walkAPI(ctx context.Context) {
 				c.failErr(Item{URL: u}, 0, fmt.Errorf("step %s: %w", st.Name, err))
 				continue
 			}
+			answered++
 			for _, it := range st.Items.items(answer) {
 				n := make(map[string]any, len(sc)+1)
 				for k, v := range sc {
@@ -498,7 +501,10 @@ func (c *crawler) walkAPI(ctx context.Context) {
 		files = append(files, Item{URL: u, Kind: KindFile, Depth: len(c.site.Steps), Referrer: c.site.Referer,
 			LinkText: strings.TrimSpace(text), PageTitle: strings.TrimSpace(title)})
 	}
-	c.enqueue(ctx, files)
+	if answered == 0 {
+		return errors.New("no API request was answered")
+	}
+	return c.enqueue(ctx, files)
 }
 
 // apiCall makes one step's request for scope and decodes the answer.
@@ -508,8 +514,9 @@ func (c *crawler) apiCall(ctx context.Context, st *APIStep, scope map[string]any
 		return nil, st.URL.prefix(), err
 	}
 	u = c.site.fetchURL(u)
+	c.track.current(c.site.Name + " " + st.Name + " " + u)
 	if !c.site.Allowed(u) {
-		return nil, u, fmt.Errorf("%s: %w", u, &RedirectError{To: u, Reason: "outside the site's allow rules"})
+		return nil, u, fmt.Errorf("%w: %s is outside the site's allow rules", ErrAPIAnswer, u)
 	}
 	if err := c.robots.check(ctx, u); err != nil {
 		return nil, u, err

@@ -221,17 +221,18 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-// overflow is the body going past the limit. A compressed body that does
-// is a decompression bomb even where a plain one is cut and kept: its
-// prefix is worthless and nobody should parse it.
+// overflow is the body going past the limit. A decompression bomb fails
+// even where a long body is cut and kept: its prefix is worthless and
+// nobody should parse it.
 func (b *cappedBody) overflow() error {
-	if b.pol.Truncate && len(b.encs) == 0 {
+	le := &LimitError{Limit: b.pol.Max, Encoding: strings.Join(b.encs, ", "), Wire: b.wire.n}
+	if b.pol.Truncate && !le.bomb() {
 		b.f.mu.Lock()
 		b.f.truncated = true
 		b.f.mu.Unlock()
 		return io.EOF
 	}
-	return &LimitError{Limit: b.pol.Max, Encoding: strings.Join(b.encs, ", "), Wire: b.wire.n}
+	return le
 }
 
 // readErr names what ended a read: the end, a limit, a deadline (with

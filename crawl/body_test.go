@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -52,6 +53,11 @@ func rawDeflate(b []byte) []byte {
 func TestCappedBody(t *testing.T) {
 	small := []byte(strings.Repeat("预算", 100)) // 600 bytes
 	big := bytes.Repeat([]byte("x"), 5000)
+	noise := make([]byte, 5000) // incompressible: gzip makes it no smaller
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
 	tests := []struct {
 		name     string
 		encoding string
@@ -70,6 +76,10 @@ func TestCappedBody(t *testing.T) {
 		{"x-gzip bomb, cut mode", "x-gzip", gz(big), 0, bodyPolicy{Max: 1000, Truncate: true}, nil, ErrDecompressionBomb, false},
 		{"gzip bomb, refuse mode", "gzip", gz(big), 0, bodyPolicy{Max: 1000}, nil, ErrDecompressionBomb, false},
 		{"gzip twice", "gzip, gzip", gz(gz(small)), 0, bodyPolicy{Max: 1000}, small, nil, false},
+		// Compressed but not a bomb (less than 10:1): a long page is cut,
+		// a big file too large.
+		{"gzip long page", "gzip", gz(noise), 0, bodyPolicy{Max: 1000, Truncate: true}, noise[:1000], nil, true},
+		{"gzip big file", "gzip", gz(noise), 0, bodyPolicy{Max: 1000}, nil, ErrTooLarge, false},
 		{"deflate (zlib)", "deflate", zl(small), 0, bodyPolicy{Max: 1000}, small, nil, false},
 		{"deflate (raw)", "deflate", rawDeflate(small), 0, bodyPolicy{Max: 1000}, small, nil, false},
 		{"gzip that is not", "gzip", small, 0, bodyPolicy{Max: 1000}, nil, ErrBadEncoding, false},
@@ -90,6 +100,9 @@ func TestCappedBody(t *testing.T) {
 			got, f, err := fetchThrough(t, srv.URL, tt.pol)
 			if tt.err == nil && err != nil || tt.err != nil && !errors.Is(err, tt.err) {
 				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if tt.err == ErrTooLarge && errors.Is(err, ErrDecompressionBomb) {
+				t.Errorf("err = %v: a bomb", err)
 			}
 			if tt.err == nil && !bytes.Equal(got, tt.want) {
 				t.Errorf("read %d bytes, want %d", len(got), len(tt.want))

@@ -51,7 +51,8 @@ type crawler struct {
 	scheduled map[Kind]int // URLs scheduled in this run, by kind
 	capped    map[Kind]int // links not scheduled because of max_pages / max_files
 	known     map[string]bool
-	finals    map[string]*finalFile // file bodies fetched in this run, by final URL
+	finals    map[string]*finalFile // URLs file fetches of this run request
+	names     map[string]string     // file names (Content-Disposition) by final URL, for sightings
 
 	enqMu    sync.Mutex    // one enqueue at a time keeps the caps exact
 	bigParse chan struct{} // one page over bigPage parsed at a time
@@ -63,7 +64,7 @@ func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warc
 	}
 	c := &crawler{site: site, fr: fr, sink: sink, warc: ww, spool: spool, log: log.With("site", site.Name), rep: rep, now: now,
 		runCtx: ctx, track: track, scheduled: map[Kind]int{}, capped: map[Kind]int{}, known: map[string]bool{},
-		finals: map[string]*finalFile{}, bigParse: make(chan struct{}, 1)}
+		finals: map[string]*finalFile{}, names: map[string]string{}, bigParse: make(chan struct{}, 1)}
 	c.gate = newHostGate(site.Concurrency, site.Delay)
 	c.robots = newRobotsCache(c)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -362,7 +363,9 @@ func (c *crawler) crawl(ctx context.Context) error {
 		return fmt.Errorf("enqueue start URLs: %w", err)
 	}
 	if c.site.Kind == SiteAPI {
-		c.walkAPI(ctx)
+		if err := c.walkAPI(ctx); err != nil {
+			return err
+		}
 	}
 	workers := max(4, 4*c.site.Concurrency)
 	work := make(chan Item)

@@ -289,6 +289,11 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 	if d.finalURL != it.URL {
 		final = d.finalURL
 	}
+	if d.status == http.StatusNotModified && ff.validator.SHA256 == "" {
+		// Not modified since… nothing was asked: a broken server.
+		c.archive(x)
+		return c.failErr(it, d.status, fmt.Errorf("%w to a request without validators", &StatusError{Code: d.status}))
+	}
 	if d.status == http.StatusNotModified {
 		v := ff.validator
 		ref := c.payloadRecord(ctx, v.SHA256, Version{URL: v.bodyURL(), SHA256: v.SHA256, SHA1: v.SHA1, Seen: v.PayloadDate})
@@ -355,6 +360,9 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 	if name == "" {
 		name = urlFileName(d.finalURL)
 	}
+	c.mu.Lock()
+	c.names[d.finalURL] = name
+	c.mu.Unlock()
 	ff2 := FetchedFile{
 		Site: c.site.Name, URL: it.URL, FinalURL: d.finalURL, Path: d.path, Size: d.size, SHA256: d.sha,
 		ContentType: d.respH.Get("Content-Type"), LinkText: it.LinkText, PageTitle: it.PageTitle, Referrer: it.Referrer,
@@ -427,8 +435,14 @@ func (c *crawler) aliasOf(ctx context.Context, it Item, final string, e *finalFi
 	if s, ok := c.sink.(Sighter); ok {
 		prev, _, _ := c.fr.Lookup(ctx, it.URL)
 		if prev.SHA256 != r.SHA256 {
+			c.mu.Lock()
+			name := c.names[final]
+			c.mu.Unlock()
+			if name == "" {
+				name = urlFileName(final)
+			}
 			f := FetchedFile{Site: c.site.Name, URL: it.URL, FinalURL: final, Size: r.Size, SHA256: r.SHA256,
-				LinkText: it.LinkText, PageTitle: it.PageTitle, Referrer: it.Referrer, FileName: urlFileName(final),
+				LinkText: it.LinkText, PageTitle: it.PageTitle, Referrer: it.Referrer, FileName: name,
 				ETag: r.ETag, LastModified: r.LastModified, Fetched: r.Fetched}
 			if err := s.Sighted(ctx, f); err != nil {
 				return c.failErr(it, r.HTTPStatus, fmt.Errorf("%w: %w", errSink, err))

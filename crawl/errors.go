@@ -74,14 +74,23 @@ func (e *LimitError) Error() string {
 	switch {
 	case e.Declared:
 		return fmt.Sprintf("Content-Length over the %d-byte limit; not downloaded", e.Limit)
-	case e.Encoding != "":
+	case e.bomb():
 		return fmt.Sprintf("decompression bomb: Content-Encoding %s expands past the %d-byte limit after %d bytes on the wire", e.Encoding, e.Limit, e.Wire)
+	case e.Encoding != "":
+		return fmt.Sprintf("body over the %d-byte limit (Content-Encoding %s)", e.Limit, e.Encoding)
 	}
 	return fmt.Sprintf("body over the %d-byte limit", e.Limit)
 }
 
+// bomb: a compressed body that passed its limit while more than ten
+// times smaller on the wire; a big file merely sent compressed is only
+// too large.
+func (e *LimitError) bomb() bool { return e.Encoding != "" && e.Wire*bombRatio < e.Limit }
+
+const bombRatio = 10
+
 func (e *LimitError) Is(target error) bool {
-	return target == ErrTooLarge || (target == ErrDecompressionBomb && e.Encoding != "")
+	return target == ErrTooLarge || (target == ErrDecompressionBomb && e.bomb())
 }
 
 // StatusError is an HTTP status other than 2xx or 304.
