@@ -131,7 +131,6 @@ type link struct{ url, text string }
 
 type pageResult struct {
 	status   int
-	proto    string
 	header   http.Header
 	reqH     http.Header
 	finalURL string

@@ -35,9 +35,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Progress receives "crawl" events (from several goroutines at once):
-	// files done of files scheduled, failed files, bytes read, the site
-	// and URL being fetched.
+	// Progress receives "crawl" events: files done of files scheduled,
+	// failed files, bytes read, the site and URL being fetched. They come
+	// in order, one at a time (under a lock): the Func must be cheap.
 	Progress progress.Func
 	// Software names the harvester in each WARC file's warcinfo record,
 	// e.g. "yusuan 1.4.0"; "" uses the module's build information.
