@@ -38,6 +38,25 @@ retry_backoff = "10ms"
 `, strings.Join(starts, ", "), strings.ReplaceAll(p.URL(), ".", `\.`), extra)
 }
 
+// hostileSiteTOML adds to hostileTOML a second site starting at paths
+// with the short limits in extra, so only the hostile URLs are subject to
+// them: a normal page answering slowly on a loaded machine cannot fail.
+func hostileSiteTOML(p *portal.Portal, extra string, start ...string) string {
+	var starts []string
+	for _, s := range start {
+		starts = append(starts, `"`+p.URL()+s+`"`)
+	}
+	return hostileTOML(p, "") + fmt.Sprintf(`
+[[site]]
+name = "short-limits"
+start = [%s]
+allow = ['^%s/']
+delay = "0s"
+retry_backoff = "10ms"
+%s
+`, strings.Join(starts, ", "), strings.ReplaceAll(p.URL(), ".", `\.`), extra)
+}
+
 type hostileRun struct {
 	rep   *Report
 	fr    Frontier
@@ -167,7 +186,7 @@ func TestHostileRobots(t *testing.T) {
 // as configured, then a typed timeout.
 func TestHostileNoHeaders(t *testing.T) {
 	p := startPortal(t, portal.Options{})
-	h := runHostile(t, hostileTOML(p, "header_timeout = \"300ms\"\nretries = 2", portal.Hang))
+	h := runHostile(t, hostileSiteTOML(p, "header_timeout = \"300ms\"\nretries = 2", portal.Hang))
 	if n := p.Count(portal.Hang); n != 3 {
 		t.Errorf("hanging page requested %d times, want 1 + 2 retries", n)
 	}
@@ -184,7 +203,7 @@ func TestHostileNoHeaders(t *testing.T) {
 // most 4 attempts, however slow the machine.
 func TestHostileURLBudget(t *testing.T) {
 	p := startPortal(t, portal.Options{})
-	h := runHostile(t, hostileTOML(p, "header_timeout = \"300ms\"\nretries = 20\nurl_budget = \"1s\"", portal.Hang))
+	h := runHostile(t, hostileSiteTOML(p, "header_timeout = \"300ms\"\nretries = 20\nurl_budget = \"1s\"", portal.Hang))
 	if n := p.Count(portal.Hang); n < 1 || n > 4 {
 		t.Errorf("hanging page requested %d times within a 1s budget of 300ms attempts", n)
 	}
@@ -198,7 +217,7 @@ func TestHostileURLBudget(t *testing.T) {
 // answers, slowly), archived as WARC-Truncated: time.
 func TestHostileTrickle(t *testing.T) {
 	p := startPortal(t, portal.Options{})
-	h := runHostile(t, hostileTOML(p, `file_timeout = "500ms"`, portal.Trickle))
+	h := runHostile(t, hostileSiteTOML(p, `file_timeout = "500ms"`, portal.Trickle))
 	if n := p.Count(portal.Trickle); n != 1 {
 		t.Errorf("trickling file requested %d times, want 1", n)
 	}
