@@ -42,6 +42,9 @@ type warcRec struct {
 // that does not match its block or payload.
 func readWARCs(t *testing.T, files []string) []warcRec {
 	t.Helper()
+	// gowarc's readers write a package-level flag too (see gowarcMu).
+	gowarcMu.Lock()
+	defer gowarcMu.Unlock()
 	var out []warcRec
 	for _, f := range files {
 		r, err := gowarc.NewWarcFileReader(f, 0, gowarc.WithBlockErrorPolicy(gowarc.ErrFail))
@@ -258,17 +261,21 @@ func checkCDXJ(t *testing.T, warcFile string) {
 			t.Errorf("CDXJ line %q", l)
 		}
 		off, _ := strconv.ParseInt(e.Offset, 10, 64)
+		gowarcMu.Lock()
 		r, err := gowarc.NewWarcFileReader(warcFile, off)
 		if err != nil {
+			gowarcMu.Unlock()
 			t.Fatal(err)
 		}
 		rec, err := r.Next()
 		if err != nil {
+			gowarcMu.Unlock()
 			t.Fatalf("CDXJ offset %d: %v", off, err)
 		}
 		got := readRecord(t, warcFile, rec)
 		rec.WarcRecord.Close()
 		r.Close()
+		gowarcMu.Unlock()
 		if got.uri != e.URL || got.payloadDigest != e.Digest || strconv.FormatInt(rec.Size, 10) != e.Length ||
 			!strings.HasPrefix(strings.NewReplacer("-", "", ":", "", "T", "").Replace(got.date), fields[1]) {
 			t.Errorf("CDXJ line %q points at %s %s %s (%d bytes)", l, got.uri, got.date, got.payloadDigest, rec.Size)
