@@ -52,3 +52,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCMap -fuzztime 30s ./extract/font
 	$(GO) test -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./crawl
 	$(GO) test -run '^$$' -fuzz FuzzLinkHeuristics -fuzztime 30s ./crawl
+	$(GO) test -run '^$$' -fuzz FuzzDispositionFilename -fuzztime 30s ./crawl
+	$(GO) test -run '^$$' -fuzz FuzzCappedBody -fuzztime 30s ./crawl
+	$(GO) test -run '^$$' -fuzz FuzzAPIAnswer -fuzztime 30s ./crawl

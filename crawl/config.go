@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,32 +19,55 @@ import (
 )
 
 // Defaults for a [[site]] entry that leaves a key out. They are chosen so an
-// entry with only name, start and allow harvests a whole portal politely.
+// entry with only name, start and allow harvests a whole portal politely,
+// and so no URL can hold a nightly harvest for long.
 const (
-	DefaultDelay        = time.Second
-	DefaultConcurrency  = 2
-	DefaultMaxDepth     = 5
-	DefaultUserAgent    = "yusuan-bot/0.1 (+https://github.com/yusuan; budget disclosure archiver)"
-	DefaultMaxFileSize  = 200 << 20
-	DefaultTimeout      = 30 * time.Second
-	DefaultFileTimeout  = 10 * time.Minute
-	DefaultRetries      = 3
-	DefaultRetryBackoff = 2 * time.Second
-	DefaultMaxPages     = 20000
+	DefaultDelay         = time.Second
+	DefaultConcurrency   = 2
+	DefaultMaxDepth      = 5
+	DefaultUserAgent     = "yusuan-bot/0.1 (+https://github.com/yusuan; budget disclosure archiver)"
+	DefaultMaxFileSize   = 200 << 20
+	DefaultMaxPageSize   = 20 << 20
+	DefaultTimeout       = 30 * time.Second
+	DefaultFileTimeout   = 10 * time.Minute
+	DefaultHeaderTimeout = 30 * time.Second
+	DefaultURLBudget     = 15 * time.Minute
+	DefaultRetries       = 3
+	DefaultRetryBackoff  = 2 * time.Second
+	DefaultMaxPages      = 20000
+	DefaultMaxFiles      = 20000
+)
+
+// SiteKind says how a site lists its files.
+type SiteKind string
+
+const (
+	// SiteHTML: list pages and articles linking the files (the default).
+	SiteHTML SiteKind = "html"
+	// SiteAPI: a JSON API walked step by step (Jiangsu's platform:
+	// departments → templates → files → download), described in the
+	// site's [[site.step]] and [site.download] tables.
+	SiteAPI SiteKind = "api"
 )
 
 // Config is a parsed sites.toml.
 type Config struct {
 	Sites []Site
+	// WARCMaxSize (top-level warc_max_size) rotates WARC files; 0 means
+	// DefaultWARCMaxSize.
+	WARCMaxSize int64
 }
 
 // Site is one [[site]] entry with defaults applied and regexes compiled.
 type Site struct {
-	Name  string
+	Name string
+	Kind SiteKind
+	// Start URLs are fetched as pages (html sites); for api sites they
+	// are optional and only widen the default allow rule.
 	Start []string
 	// Allow and Deny are URL regexes; a URL is followed when it matches
-	// some Allow (or, when Allow is empty, shares a host with a start URL)
-	// and no Deny.
+	// some Allow (or, when Allow is empty, shares a host with a start URL
+	// or an API step) and no Deny.
 	Allow []*regexp.Regexp
 	Deny  []*regexp.Regexp
 	// Delay is the minimum gap between request starts on one host; a
@@ -54,36 +80,75 @@ type Site struct {
 	// attachments are fetched from any page that was fetched.
 	MaxDepth  int
 	UserAgent string
+	// Referer is sent with requests that have no linking page (start
+	// URLs, API steps and their downloads); links send their page.
+	Referer string
+	// HTTPOnly fetches every https:// URL of the site over http://: for
+	// portals whose TLS is broken.
+	HTTPOnly bool
 	// MaxFileSize caps one attachment; a larger one is a recorded
 	// "too-large" failure and its body is not kept.
-	MaxFileSize  int64
-	Timeout      time.Duration // one HTML page, body included
-	FileTimeout  time.Duration // one attachment, body included
-	Retries      int           // extra attempts after a timeout or 5xx
+	MaxFileSize int64
+	// MaxPageSize caps one page (or API answer); a longer page is cut,
+	// archived with WARC-Truncated: length and recorded as "truncated".
+	MaxPageSize   int64
+	Timeout       time.Duration // one page attempt, body included
+	FileTimeout   time.Duration // one attachment attempt, body included
+	HeaderTimeout time.Duration // wait for response headers, per attempt
+	// URLBudget bounds the time one URL takes in a run: its attempts and
+	// the backoff between them.
+	URLBudget    time.Duration
+	Retries      int           // extra attempts after a 5xx, a network error or no headers in time
 	RetryBackoff time.Duration // first backoff, doubled per attempt
-	MaxPages     int           // safety cap on pages per run
+	// MaxPages and MaxFiles cap what one run schedules; links past a cap
+	// are left for a later run and are not failures.
+	MaxPages int
+	MaxFiles int
+	// Steps and Download describe an api site.
+	Steps    []APIStep
+	Download APIDownload
 }
 
 // rawSite mirrors the TOML; pointers tell "absent" from zero.
 type rawSite struct {
-	Name         string    `toml:"name"`
-	Start        []string  `toml:"start"`
-	Allow        []string  `toml:"allow"`
-	Deny         []string  `toml:"deny"`
-	Delay        *duration `toml:"delay"`
-	Concurrency  *int      `toml:"concurrency"`
-	MaxDepth     *int      `toml:"max_depth"`
-	UserAgent    string    `toml:"user_agent"`
-	MaxFileSize  *byteSize `toml:"max_file_size"`
-	Timeout      *duration `toml:"timeout"`
-	FileTimeout  *duration `toml:"file_timeout"`
-	Retries      *int      `toml:"retries"`
-	RetryBackoff *duration `toml:"retry_backoff"`
-	MaxPages     *int      `toml:"max_pages"`
+	Name          string       `toml:"name"`
+	Kind          string       `toml:"kind"`
+	Start         []string     `toml:"start"`
+	Allow         []string     `toml:"allow"`
+	Deny          []string     `toml:"deny"`
+	Delay         *duration    `toml:"delay"`
+	Concurrency   *int         `toml:"concurrency"`
+	MaxDepth      *int         `toml:"max_depth"`
+	UserAgent     string       `toml:"user_agent"`
+	Referer       string       `toml:"referer"`
+	HTTPOnly      bool         `toml:"http_only"`
+	MaxFileSize   *byteSize    `toml:"max_file_size"`
+	MaxPageSize   *byteSize    `toml:"max_page_size"`
+	Timeout       *duration    `toml:"timeout"`
+	FileTimeout   *duration    `toml:"file_timeout"`
+	HeaderTimeout *duration    `toml:"header_timeout"`
+	URLBudget     *duration    `toml:"url_budget"`
+	Retries       *int         `toml:"retries"`
+	RetryBackoff  *duration    `toml:"retry_backoff"`
+	MaxPages      *int         `toml:"max_pages"`
+	MaxFiles      *int         `toml:"max_files"`
+	Step          []rawStep    `toml:"step"`
+	Download      *rawDownload `toml:"download"`
 }
 
-type rawConfig struct {
-	Site []rawSite `toml:"site"`
+type rawStep struct {
+	Name   string            `toml:"name"`
+	Method string            `toml:"method"`
+	URL    string            `toml:"url"`
+	Form   map[string]string `toml:"form"`
+	JSON   map[string]any    `toml:"json"`
+	Items  string            `toml:"items"`
+}
+
+type rawDownload struct {
+	URL       string `toml:"url"`
+	LinkText  string `toml:"link_text"`
+	PageTitle string `toml:"page_title"`
 }
 
 // duration accepts "1.5s", "500ms" or a bare number of seconds.
@@ -182,43 +247,73 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, b)
 }
 
+// siteFields maps each [[site]] key to its field in rawSite, so every key
+// is decoded on its own and a type error names its key and line.
+var siteFields = func() map[string]int {
+	m := map[string]int{}
+	t := reflect.TypeOf(rawSite{})
+	for i := range t.NumField() {
+		m[t.Field(i).Tag.Get("toml")] = i
+	}
+	return m
+}()
+
 // ParseConfig parses sites TOML; name is used in error messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
-	var raw rawConfig
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw)
+	var top struct {
+		WARCMaxSize *byteSize                   `toml:"warc_max_size"`
+		Site        []map[string]toml.Primitive `toml:"site"`
+	}
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&top)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, &ConfigError{File: name, Line: pe.Position.Line, Key: pe.LastKey, Err: errors.New(pe.Message)}
 		}
-		// Type mismatches come as plain errors that name line and key.
-		ce := &ConfigError{File: name, Err: err}
-		if m := tomlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			ce.Line, _ = strconv.Atoi(m[1])
-			ce.Key = m[2]
-			ce.Err = errors.New(strings.TrimSpace(m[3]))
-		}
-		return nil, ce
+		return nil, &ConfigError{File: name, Err: err}
 	}
 	idx := indexLines(data)
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		key := k.String()
-		line := 0
-		if len(k) >= 2 && k[0] == "site" {
-			// The key is inside some [[site]]; find its first occurrence.
-			line = idx.firstKeyLine(k[len(k)-1])
-		} else {
-			line = idx.firstKeyLine(k[0])
+	raws := make([]rawSite, len(top.Site))
+	for i, keys := range top.Site {
+		// Decode in line order so the first problem reported is the
+		// first in the file.
+		names := make([]string, 0, len(keys))
+		for k := range keys {
+			names = append(names, k)
 		}
-		return nil, &ConfigError{File: name, Line: line, Key: key, Err: errors.New("unknown key")}
+		sort.Slice(names, func(a, b int) bool { return idx.siteKeyLine(i, names[a]) < idx.siteKeyLine(i, names[b]) })
+		rv := reflect.ValueOf(&raws[i]).Elem()
+		for _, k := range names {
+			f, ok := siteFields[k]
+			if !ok {
+				return nil, &ConfigError{File: name, Line: idx.siteKeyLine(i, k), Key: "site." + k, Err: errors.New("unknown key")}
+			}
+			if err := md.PrimitiveDecode(keys[k], rv.Field(f).Addr().Interface()); err != nil {
+				var pe toml.ParseError
+				if errors.As(err, &pe) {
+					err = errors.New(pe.Message)
+				}
+				return nil, &ConfigError{File: name, Line: idx.siteKeyLine(i, k), Key: k, Err: err}
+			}
+		}
 	}
-	if len(raw.Site) == 0 {
+	if und := md.Undecoded(); len(und) > 0 {
+		// Unknown keys inside [[site.step]] or [site.download].
+		k := und[0]
+		return nil, &ConfigError{File: name, Line: idx.firstKeyLine(k[len(k)-1]), Key: k.String(), Err: errors.New("unknown key")}
+	}
+	if len(raws) == 0 {
 		return nil, &ConfigError{File: name, Err: errors.New("no [[site]] entries")}
 	}
 	cfg := &Config{}
+	if top.WARCMaxSize != nil {
+		if *top.WARCMaxSize < 1<<20 {
+			return nil, &ConfigError{File: name, Line: idx.firstKeyLine("warc_max_size"), Key: "warc_max_size", Err: errors.New("must be at least 1MiB")}
+		}
+		cfg.WARCMaxSize = int64(*top.WARCMaxSize)
+	}
 	seen := map[string]bool{}
-	for i, rs := range raw.Site {
+	for i, rs := range raws {
 		fail := func(key string, err error) error {
 			return &ConfigError{File: name, Line: idx.siteKeyLine(i, key), Site: rs.Name, Key: key, Err: err}
 		}
@@ -238,30 +333,42 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 // buildSite applies defaults and validates; on error it names the key.
 func buildSite(rs rawSite) (Site, string, error) {
 	s := Site{
-		Name:         strings.TrimSpace(rs.Name),
-		Delay:        DefaultDelay,
-		Concurrency:  DefaultConcurrency,
-		MaxDepth:     DefaultMaxDepth,
-		UserAgent:    DefaultUserAgent,
-		MaxFileSize:  DefaultMaxFileSize,
-		Timeout:      DefaultTimeout,
-		FileTimeout:  DefaultFileTimeout,
-		Retries:      DefaultRetries,
-		RetryBackoff: DefaultRetryBackoff,
-		MaxPages:     DefaultMaxPages,
+		Name:          strings.TrimSpace(rs.Name),
+		Kind:          SiteHTML,
+		Delay:         DefaultDelay,
+		Concurrency:   DefaultConcurrency,
+		MaxDepth:      DefaultMaxDepth,
+		UserAgent:     DefaultUserAgent,
+		MaxFileSize:   DefaultMaxFileSize,
+		MaxPageSize:   DefaultMaxPageSize,
+		Timeout:       DefaultTimeout,
+		FileTimeout:   DefaultFileTimeout,
+		HeaderTimeout: DefaultHeaderTimeout,
+		URLBudget:     DefaultURLBudget,
+		Retries:       DefaultRetries,
+		RetryBackoff:  DefaultRetryBackoff,
+		MaxPages:      DefaultMaxPages,
+		MaxFiles:      DefaultMaxFiles,
+		HTTPOnly:      rs.HTTPOnly,
 	}
 	if s.Name == "" {
 		return s, "name", errors.New("missing or empty")
 	}
-	if len(rs.Start) == 0 {
+	switch SiteKind(rs.Kind) {
+	case "", SiteHTML:
+	case SiteAPI:
+		s.Kind = SiteAPI
+	default:
+		return s, "kind", fmt.Errorf("must be %q or %q, got %q", SiteHTML, SiteAPI, rs.Kind)
+	}
+	if len(rs.Start) == 0 && s.Kind == SiteHTML {
 		return s, "start", errors.New("at least one start URL is required")
 	}
 	for _, st := range rs.Start {
-		u, err := url.Parse(st)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if !isAbsHTTP(st) {
 			return s, "start", fmt.Errorf("not an absolute http(s) URL: %q", st)
 		}
-		s.Start = append(s.Start, u.String())
+		s.Start = append(s.Start, s.fetchURL(st))
 	}
 	for _, pat := range rs.Allow {
 		re, err := regexp.Compile(pat)
@@ -292,29 +399,50 @@ func buildSite(rs rawSite) (Site, string, error) {
 		}
 		s.MaxDepth = *rs.MaxDepth
 	}
-	if ua := strings.TrimSpace(rs.UserAgent); ua != "" {
-		if strings.ContainsAny(ua, "\r\n") {
-			return s, "user_agent", errors.New("must be one line")
+	for key, v := range map[string]*string{"user_agent": &rs.UserAgent, "referer": &rs.Referer} {
+		if strings.ContainsAny(*v, "\r\n") {
+			return s, key, errors.New("must be one line")
 		}
+	}
+	if ua := strings.TrimSpace(rs.UserAgent); ua != "" {
 		s.UserAgent = ua
 	}
-	if rs.MaxFileSize != nil {
-		if *rs.MaxFileSize <= 0 {
-			return s, "max_file_size", errors.New("must be positive")
+	if ref := strings.TrimSpace(rs.Referer); ref != "" {
+		if !isAbsHTTP(ref) {
+			return s, "referer", fmt.Errorf("not an absolute http(s) URL: %q", ref)
 		}
-		s.MaxFileSize = int64(*rs.MaxFileSize)
+		s.Referer = ref
 	}
-	if rs.Timeout != nil {
-		if *rs.Timeout <= 0 {
-			return s, "timeout", errors.New("must be positive")
+	sizes := []struct {
+		key string
+		v   *byteSize
+		dst *int64
+	}{{"max_file_size", rs.MaxFileSize, &s.MaxFileSize}, {"max_page_size", rs.MaxPageSize, &s.MaxPageSize}}
+	for _, sz := range sizes {
+		if sz.v == nil {
+			continue
 		}
-		s.Timeout = time.Duration(*rs.Timeout)
+		if *sz.v <= 0 {
+			return s, sz.key, errors.New("must be positive")
+		}
+		*sz.dst = int64(*sz.v)
 	}
-	if rs.FileTimeout != nil {
-		if *rs.FileTimeout <= 0 {
-			return s, "file_timeout", errors.New("must be positive")
+	durations := []struct {
+		key string
+		v   *duration
+		dst *time.Duration
+	}{
+		{"timeout", rs.Timeout, &s.Timeout}, {"file_timeout", rs.FileTimeout, &s.FileTimeout},
+		{"header_timeout", rs.HeaderTimeout, &s.HeaderTimeout}, {"url_budget", rs.URLBudget, &s.URLBudget},
+	}
+	for _, d := range durations {
+		if d.v == nil {
+			continue
 		}
-		s.FileTimeout = time.Duration(*rs.FileTimeout)
+		if *d.v <= 0 {
+			return s, d.key, errors.New("must be positive")
+		}
+		*d.dst = time.Duration(*d.v)
 	}
 	if rs.Retries != nil {
 		if *rs.Retries < 0 || *rs.Retries > 20 {
@@ -325,13 +453,44 @@ func buildSite(rs rawSite) (Site, string, error) {
 	if rs.RetryBackoff != nil {
 		s.RetryBackoff = time.Duration(*rs.RetryBackoff)
 	}
-	if rs.MaxPages != nil {
-		if *rs.MaxPages < 1 {
-			return s, "max_pages", errors.New("must be positive")
+	for _, c := range []struct {
+		key string
+		v   *int
+		dst *int
+	}{{"max_pages", rs.MaxPages, &s.MaxPages}, {"max_files", rs.MaxFiles, &s.MaxFiles}} {
+		if c.v == nil {
+			continue
 		}
-		s.MaxPages = *rs.MaxPages
+		if *c.v < 1 {
+			return s, c.key, errors.New("must be positive")
+		}
+		*c.dst = *c.v
+	}
+	if s.Kind == SiteAPI {
+		steps, dl, key, err := buildAPI(rs.Step, rs.Download)
+		if err != nil {
+			return s, key, err
+		}
+		s.Steps, s.Download = steps, dl
+	} else if len(rs.Step) > 0 || rs.Download != nil {
+		return s, "step", errors.New(`[[site.step]] and [site.download] need kind = "api"`)
 	}
 	return s, "", nil
+}
+
+func isAbsHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// fetchURL is u as the site fetches it: over http:// for an http_only
+// site, the fragment dropped.
+func (s *Site) fetchURL(u string) string {
+	u = normalizeURL(u)
+	if s.HTTPOnly && strings.HasPrefix(strings.ToLower(u), "https://") {
+		u = "http://" + u[len("https://"):]
+	}
+	return u
 }
 
 // Site returns the site named name.
@@ -356,12 +515,7 @@ func (s *Site) Allowed(u string) bool {
 		if err != nil {
 			return false
 		}
-		for _, st := range s.Start {
-			if su, err := url.Parse(st); err == nil && su.Host == pu.Host {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(s.hosts(), pu.Host)
 	}
 	for _, re := range s.Allow {
 		if re.MatchString(u) {
@@ -371,6 +525,26 @@ func (s *Site) Allowed(u string) bool {
 	return false
 }
 
+// hosts are the hosts the site names: its start URLs and API requests.
+func (s *Site) hosts() []string {
+	var out []string
+	add := func(u string) {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			out = append(out, pu.Host)
+		}
+	}
+	for _, st := range s.Start {
+		add(st)
+	}
+	for _, st := range s.Steps {
+		add(st.URL.prefix())
+	}
+	if s.Kind == SiteAPI {
+		add(s.Download.URL.prefix())
+	}
+	return out
+}
+
 // lineIndex locates keys in the TOML text for error messages; the decoder
 // does not expose key positions.
 type lineIndex struct {
@@ -378,9 +552,10 @@ type lineIndex struct {
 	siteStart []int // 0-based line index of each [[site]] header
 }
 
-var tomlLineRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\):(.*)$`)
-
-var keyLineRE = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_\-]+)("?)\s*=`)
+var (
+	siteHeaderRE = regexp.MustCompile(`^\s*\[\[\s*site\s*\]\]`)
+	keyLineRE    = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_\-]+)("?)\s*=`)
+)
 
 func indexLines(data []byte) lineIndex {
 	var idx lineIndex
@@ -388,7 +563,7 @@ func indexLines(data []byte) lineIndex {
 	sc.Buffer(make([]byte, 64*1024), len(data)+1)
 	for sc.Scan() {
 		l := sc.Text()
-		if strings.HasPrefix(strings.TrimSpace(l), "[[") && strings.Contains(l, "site") {
+		if siteHeaderRE.MatchString(l) {
 			idx.siteStart = append(idx.siteStart, len(idx.lines))
 		}
 		idx.lines = append(idx.lines, l)
@@ -427,6 +602,45 @@ func (idx lineIndex) siteKeyLine(n int, key string) int {
 		if idx.keyAt(i) == key {
 			return i + 1
 		}
+		if t := strings.TrimSpace(idx.lines[i]); i > idx.siteStart[n] && strings.HasPrefix(t, "[") {
+			break // a sub-table ([[site.step]]) begins: its keys are not the site's
+		}
+	}
+	if l := idx.subKeyLine(n, end, key); l > 0 {
+		return l
 	}
 	return idx.siteStart[n] + 1
+}
+
+var subKeyRE = regexp.MustCompile(`^(step|download)(?:\[(\d+)\])?(?:\.(\w+))?$`)
+
+// subKeyLine locates "step", "step[2].url" or "download.url" inside the
+// n-th site (whose lines end before end): the sub-table's header, or the
+// key inside it.
+func (idx lineIndex) subKeyLine(n, end int, key string) int {
+	m := subKeyRE.FindStringSubmatch(key)
+	if m == nil {
+		return 0
+	}
+	want, _ := strconv.Atoi(m[2])
+	header := regexp.MustCompile(`^\s*\[\[?\s*site\.` + m[1] + `\s*\]\]?`)
+	seen := -1
+	for i := idx.siteStart[n]; i < end; i++ {
+		if !header.MatchString(idx.lines[i]) {
+			continue
+		}
+		if seen++; seen != want {
+			continue
+		}
+		if m[3] == "" {
+			return i + 1
+		}
+		for j := i + 1; j < end && !strings.HasPrefix(strings.TrimSpace(idx.lines[j]), "["); j++ {
+			if idx.keyAt(j) == m[3] {
+				return j + 1
+			}
+		}
+		return i + 1
+	}
+	return 0
 }

@@ -112,6 +112,38 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 }
 
+func TestParseConfigLimits(t *testing.T) {
+	cfg, err := ParseConfig("sites.toml", []byte(`warc_max_size = "2GiB"
+
+[[site]]
+name = "a"
+start = ["https://a.example/x/"]
+http_only = true
+referer = "http://a.example/"
+max_page_size = "1MiB"
+header_timeout = "5s"
+url_budget = "2m"
+max_files = 7
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Sites[0]
+	if cfg.WARCMaxSize != 2<<30 || !s.HTTPOnly || s.Referer != "http://a.example/" || s.MaxPageSize != 1<<20 ||
+		s.HeaderTimeout != 5*time.Second || s.URLBudget != 2*time.Minute || s.MaxFiles != 7 || s.MaxPages != DefaultMaxPages {
+		t.Errorf("site %+v", s)
+	}
+	// An http_only site fetches its https start over http.
+	if s.Start[0] != "http://a.example/x/" || !s.Allowed("http://a.example/y.pdf") {
+		t.Errorf("start %v", s.Start)
+	}
+	for _, bad := range []string{"max_files = 0", "url_budget = \"0s\"", "referer = \"/x\"", "kind = \"rss\"", "max_page_size = 0"} {
+		if _, err := ParseConfig("s.toml", []byte("[[site]]\nname = \"a\"\nstart = [\"http://a/\"]\n"+bad+"\n")); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{"1048576": 1 << 20, "10MiB": 10 << 20, "10MB": 10_000_000, "512k": 512 << 10, "1.5 GiB": 3 << 29} {
 		got, err := ParseSize(in)
@@ -143,7 +175,8 @@ func FuzzParseConfig(f *testing.F) {
 			return
 		}
 		for _, s := range cfg.Sites {
-			if s.Name == "" || len(s.Start) == 0 || s.Concurrency < 1 || s.MaxFileSize <= 0 {
+			if s.Name == "" || (len(s.Start) == 0 && s.Kind != SiteAPI) || (s.Kind == SiteAPI && len(s.Steps) == 0) ||
+				s.Concurrency < 1 || s.MaxFileSize <= 0 || s.MaxPageSize <= 0 || s.HeaderTimeout <= 0 || s.URLBudget <= 0 {
 				t.Fatalf("invalid site accepted: %+v", s)
 			}
 		}

@@ -3,13 +3,11 @@ package crawl
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -19,148 +17,94 @@ import (
 	"golang.org/x/net/html/charset"
 )
 
-// maxPageBody bounds an HTML page held in memory.
-const maxPageBody = 20 << 20
+// maxStarts is how many times a URL's fetch may begin in one run: a fetch
+// that killed the process twice is not tried a third time.
+const maxStarts = 2
 
 // crawler crawls one site in one run.
 type crawler struct {
-	site       Site
-	fr         Frontier
-	sink       Sink
-	warc       *warcWriter
-	spool      string
-	log        *slog.Logger
-	gate       *hostGate
-	robots     *robotsCache
-	coll       *colly.Collector
-	fileClient *http.Client
-	run        Run
-	now        func() time.Time
-	progress   func(Progress)
+	site  Site
+	fr    Frontier
+	sink  Sink
+	warc  *warcWriter
+	spool string
+	log   *slog.Logger
+	gate  *hostGate
+	// robots is yusuan's own robots.txt check, one capped fetch per host;
+	// colly's is off.
+	robots *robotsCache
+	// transport is shared by colly (pages), client (files, API) and
+	// robotsClient; it applies the header timeout and the body caps.
+	transport    http.RoundTripper
+	jar          http.CookieJar
+	client       *http.Client
+	robotsClient *http.Client
+	run          Run
+	runCtx       context.Context
+	now          func() time.Time
+	track        *tracker
 
-	mu         sync.Mutex
-	rep        *Report
-	pagesOK    int
-	pagesCount int
+	mu        sync.Mutex
+	rep       *Report
+	pagesOK   int
+	apiCalls  int
+	scheduled map[Kind]int // URLs scheduled in this run, by kind
+	capped    map[Kind]int // links not scheduled because of max_pages / max_files
+	known     map[string]bool
+	finals    map[string]*finalFile // URLs file fetches of this run request
+	names     map[string]string     // file names (Content-Disposition) by final URL, for sightings
+
+	enqMu    sync.Mutex    // one enqueue at a time keeps the caps exact
+	bigParse chan struct{} // one page over bigPage parsed at a time
 }
 
-func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warcWriter, spool string, log *slog.Logger, rep *Report, now func() time.Time) *crawler {
-	c := &crawler{site: site, fr: fr, sink: sink, warc: ww, spool: spool, log: log.With("site", site.Name), rep: rep, now: now}
+func newCrawler(ctx context.Context, site Site, fr Frontier, sink Sink, ww *warcWriter, spool string, log *slog.Logger, rep *Report, now func() time.Time, track *tracker) *crawler {
+	if track == nil {
+		track = &tracker{}
+	}
+	c := &crawler{site: site, fr: fr, sink: sink, warc: ww, spool: spool, log: log.With("site", site.Name), rep: rep, now: now,
+		runCtx: ctx, track: track, scheduled: map[Kind]int{}, capped: map[Kind]int{}, known: map[string]bool{},
+		finals: map[string]*finalFile{}, names: map[string]string{}, bigParse: make(chan struct{}, 1)}
 	c.gate = newHostGate(site.Concurrency, site.Delay)
 	c.robots = newRobotsCache(c)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxConnsPerHost = site.Concurrency + 1
-	// Keep bodies byte-exact: no transparent gzip for files.
+	// Bodies are decoded by cappedBody only, never by net/http.
 	tr.DisableCompression = true
-	c.fileClient = &http.Client{Transport: tr, CheckRedirect: c.checkRedirect}
-	c.coll = c.newCollector(ctx)
+	c.transport = guardTransport{base: tr}
+	// One cookie jar per site run: some portals only serve a download
+	// to the session that saw its page.
+	c.jar, _ = cookiejar.New(nil)
+	c.client = &http.Client{Transport: c.transport, CheckRedirect: c.checkRedirect, Jar: c.jar}
+	c.robotsClient = &http.Client{Transport: c.transport, CheckRedirect: c.checkRobotsRedirect, Jar: c.jar}
 	return c
 }
 
-// newCollector sets colly up for HTML only: robots.txt obeyed, charset
-// decoded by us from <meta> (colly does not read it), error pages parsed so
-// every exchange reaches the archive, redirects checked against the site
-// rules and recorded.
-func (c *crawler) newCollector(ctx context.Context) *colly.Collector {
-	col := colly.NewCollector(
-		colly.UserAgent(c.site.UserAgent),
-		colly.AllowURLRevisit(),
-		colly.MaxBodySize(maxPageBody),
-		colly.ParseHTTPErrorResponse(),
-		colly.StdlibContext(ctx),
-	)
-	col.IgnoreRobotsTxt = false
-	col.DetectCharset = false
-	col.SetRequestTimeout(c.site.Timeout)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxConnsPerHost = c.site.Concurrency + 1
-	col.WithTransport(tr)
-	col.SetRedirectHandler(c.checkRedirect)
+// stamp is the time of an exchange, as written to WARC-Date and kept in
+// the frontier (microseconds, the store's precision), so a revisit's
+// WARC-Refers-To-Date equals its original's WARC-Date.
+func (c *crawler) stamp() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
 
-	res := func(r *colly.Response) *pageResult {
-		if r == nil || r.Ctx == nil {
-			return nil
-		}
-		p, _ := r.Ctx.GetAny("res").(*pageResult)
-		return p
+// setHeaders sets the site's User-Agent and the Referer: the linking page,
+// or the site's referer for requests without one.
+func (c *crawler) setHeaders(h http.Header, referrer string) {
+	h.Set("User-Agent", c.site.UserAgent)
+	if referrer == "" {
+		referrer = c.site.Referer
 	}
-	col.OnResponseHeaders(func(r *colly.Response) {
-		p := res(r)
-		if p == nil {
-			return
-		}
-		if r.StatusCode/100 == 2 && looksLikeFile(r.Headers) {
-			// Not a page after all (download.do?id=…): hand it to the
-			// streaming downloader instead of buffering it here.
-			p.reroute = true
-			r.Request.Abort()
-		}
-	})
-	col.OnResponse(func(r *colly.Response) {
-		p := res(r)
-		if p == nil {
-			return
-		}
-		p.status = r.StatusCode
-		p.header = r.Headers.Clone()
-		p.finalURL = r.Request.URL.String()
-		p.raw = append([]byte(nil), r.Body...)
-		ct := r.Headers.Get("Content-Type")
-		if ct == "" || strings.Contains(strings.ToLower(ct), "html") {
-			r.Body = toUTF8(r.Body, ct)
-			if ct == "" {
-				r.Headers.Set("Content-Type", "text/html; charset=utf-8")
-			}
-		}
-	})
-	col.OnHTML("title", func(e *colly.HTMLElement) {
-		if p := res(e.Response); p != nil && p.title == "" {
-			p.title = strings.Join(strings.Fields(e.Text), " ")
-		}
-	})
-	col.OnHTML("a[href], area[href]", func(e *colly.HTMLElement) {
-		p := res(e.Response)
-		if p == nil {
-			return
-		}
-		text := strings.Join(strings.Fields(e.Text), " ")
-		if text == "" {
-			text = strings.TrimSpace(e.Attr("title"))
-		}
-		p.links = append(p.links, link{url: e.Request.AbsoluteURL(e.Attr("href")), text: text})
-	})
-	col.OnHTML("frame[src], iframe[src]", func(e *colly.HTMLElement) {
-		if p := res(e.Response); p != nil {
-			p.links = append(p.links, link{url: e.Request.AbsoluteURL(e.Attr("src"))})
-		}
-	})
-	col.OnHTML("script", func(e *colly.HTMLElement) {
-		p := res(e.Response)
-		if p == nil {
-			return
-		}
-		for _, a := range scriptAttachments(e.Text) {
-			p.links = append(p.links, link{url: e.Request.AbsoluteURL(a), text: a})
-		}
-	})
-	col.OnError(func(r *colly.Response, err error) {
-		if p := res(r); p != nil && p.err == nil {
-			p.err = err
-		}
-	})
-	return col
+	if referrer != "" {
+		h.Set("Referer", referrer)
+	}
 }
 
 // looksLikeFile reports an attachment served where a page was expected.
-func looksLikeFile(h *http.Header) bool {
-	if h == nil {
-		return false
-	}
+func looksLikeFile(h http.Header) bool {
 	if strings.HasPrefix(strings.ToLower(h.Get("Content-Disposition")), "attachment") {
 		return true
 	}
 	ct := strings.ToLower(h.Get("Content-Type"))
-	for _, t := range []string{"application/pdf", "application/octet-stream", "application/msword", "application/vnd.", "application/zip", "application/x-rar", "application/ofd"} {
+	for _, t := range []string{"application/pdf", "application/octet-stream", "application/msword", "application/vnd.",
+		"application/zip", "application/x-rar", "application/ofd", "application/gzip", "application/x-gzip"} {
 		if strings.HasPrefix(ct, t) {
 			return true
 		}
@@ -188,33 +132,154 @@ type link struct{ url, text string }
 type pageResult struct {
 	status   int
 	header   http.Header
+	reqH     http.Header
 	finalURL string
+	started  time.Time
 	raw      []byte
 	title    string
 	links    []link
 	err      error
-	reroute  bool
+	bigParse bool // holds the crawler's big-page parse slot
+	// Set by archivePage.
+	truncated   bool
+	sha, sha1   string
+	payloadDate time.Time
 }
 
-// checkRedirect follows up to 10 redirects to URLs the site allows and
-// robots.txt permits, recording each redirect response in the WARC.
-func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+// collect fetches one page with a collector made for this attempt: its
+// context carries the attempt's deadline and body limits to the shared
+// transport. colly's robots check, charset detection and body limit are
+// off: yusuan does all three.
+func (c *crawler) collect(ctx context.Context, it Item, p *pageResult) error {
+	col := colly.NewCollector(
+		colly.UserAgent(c.site.UserAgent),
+		colly.AllowURLRevisit(),
+		colly.MaxBodySize(0),
+		colly.ParseHTTPErrorResponse(),
+		colly.StdlibContext(ctx),
+	)
+	col.IgnoreRobotsTxt = true
+	col.DetectCharset = false
+	col.SetRequestTimeout(0) // the attempt's context bounds it
+	col.WithTransport(c.transport)
+	col.SetCookieJar(c.jar)
+	col.SetRedirectHandler(c.checkRedirect)
+	// Headers first: when the body then fails (a bomb, a timeout), the
+	// exchange is still archived.
+	col.OnResponseHeaders(func(r *colly.Response) {
+		p.status = r.StatusCode
+		p.header = r.Headers.Clone()
+		p.reqH = r.Request.Headers.Clone()
+		p.finalURL = r.Request.URL.String()
+	})
+	col.OnResponse(func(r *colly.Response) {
+		p.raw = r.Body // as received; r.Body may be replaced below, never changed in place
+		if len(r.Body) > bigPage {
+			// Parsing costs about ten times the page: one big page at a
+			// time (released when collect returns).
+			select {
+			case c.bigParse <- struct{}{}:
+				p.bigParse = true
+			case <-ctx.Done():
+			}
+		}
+		ct := r.Headers.Get("Content-Type")
+		if ct == "" || strings.Contains(strings.ToLower(ct), "html") {
+			r.Body = toUTF8(r.Body, ct)
+			if ct == "" {
+				r.Headers.Set("Content-Type", "text/html; charset=utf-8")
+			}
+		}
+	})
+	col.OnHTML("title", func(e *colly.HTMLElement) {
+		if p.title == "" {
+			p.title = strings.Join(strings.Fields(e.Text), " ")
+		}
+	})
+	col.OnHTML("a[href], area[href]", func(e *colly.HTMLElement) {
+		text := strings.Join(strings.Fields(e.Text), " ")
+		if text == "" {
+			text = strings.TrimSpace(e.Attr("title"))
+		}
+		p.links = append(p.links, link{url: e.Request.AbsoluteURL(e.Attr("href")), text: text})
+	})
+	col.OnHTML("frame[src], iframe[src]", func(e *colly.HTMLElement) {
+		p.links = append(p.links, link{url: e.Request.AbsoluteURL(e.Attr("src"))})
+	})
+	col.OnHTML("script", func(e *colly.HTMLElement) {
+		for _, a := range scriptAttachments(e.Text) {
+			p.links = append(p.links, link{url: e.Request.AbsoluteURL(a), text: a})
+		}
+	})
+	col.OnError(func(_ *colly.Response, err error) {
+		if p.err == nil {
+			p.err = err
+		}
+	})
+	hdr := http.Header{}
+	c.setHeaders(hdr, it.Referrer)
+	err := col.Request(http.MethodGet, it.URL, nil, nil, hdr)
+	if p.bigParse {
+		<-c.bigParse
 	}
-	if r := req.Response; r != nil {
-		prev := via[len(via)-1]
-		c.archive(&exchange{URL: prev.URL.String(), Method: prev.Method, ReqHeader: prev.Header, Status: r.StatusCode,
-			Proto: r.Proto, RespHeader: r.Header, Date: c.now(), Body: bytes.NewReader(nil)})
+	if err == nil {
+		err = p.err
+	}
+	return err
+}
+
+// bigPage is the size past which a page waits for its turn to be parsed.
+const bigPage = 2 << 20
+
+// checkRedirect follows up to 10 redirects to URLs the site allows and
+// robots.txt permits, recording each redirect response in the WARC. For
+// a file download it also sends each hop the validators known for it and
+// stops at a file already fetched in this run.
+func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
+	c.archiveRedirect(req, via)
+	if len(via) >= 10 {
+		return &RedirectError{To: req.URL.String(), Reason: "more than 10 redirects"}
+	}
+	if c.site.HTTPOnly && req.URL.Scheme == "https" {
+		req.URL.Scheme = "http"
 	}
 	target := req.URL.String()
 	if !c.site.Allowed(target) {
-		return fmt.Errorf("redirect to %s: not allowed by site rules", target)
+		return &RedirectError{To: target, Reason: "outside the site's allow rules"}
 	}
-	if !c.robots.allowedInRedirect(req.Context(), target) {
-		return fmt.Errorf("redirect to %s: %w", target, colly.ErrRobotsTxtBlocked)
+	if err := c.robots.checkInRedirect(req.Context(), target); err != nil {
+		return err
+	}
+	if ff := fileFetchFrom(req.Context()); ff != nil {
+		return c.fileHop(req, ff)
+	}
+	if k, _ := linkKind(target); k == KindFile {
+		// A page link redirecting to a file (download.do?id=7 →
+		// /files/a.pdf): the file downloader takes it from here.
+		return errServedFile
 	}
 	return nil
+}
+
+// checkRobotsRedirect follows a robots.txt redirect anywhere (RFC 9309
+// allows five hops); it is not a page of the site.
+func (c *crawler) checkRobotsRedirect(req *http.Request, via []*http.Request) error {
+	c.archiveRedirect(req, via)
+	if len(via) >= 5 {
+		return &RedirectError{To: req.URL.String(), Reason: "more than 5 redirects for robots.txt"}
+	}
+	if c.site.HTTPOnly && req.URL.Scheme == "https" {
+		req.URL.Scheme = "http"
+	}
+	return nil
+}
+
+func (c *crawler) archiveRedirect(req *http.Request, via []*http.Request) {
+	if r := req.Response; r != nil && len(via) > 0 {
+		prev := via[len(via)-1]
+		c.archive(&exchange{URL: prev.URL.String(), Method: prev.Method, ReqHeader: prev.Header, Status: r.StatusCode,
+			Proto: r.Proto, RespHeader: r.Header, Date: c.stamp()})
+	}
 }
 
 // archive writes an exchange to the WARC; a failure is logged and counted
@@ -224,14 +289,34 @@ func (c *crawler) archive(x *exchange) written {
 		return written{}
 	}
 	if x.Date.IsZero() {
-		x.Date = c.now()
+		x.Date = c.stamp()
 	}
 	w, err := c.warc.writeExchange(x)
 	if err != nil {
-		c.log.Error("warc", "url", x.URL, "err", err)
-		c.fail(Failure{URL: x.URL, Kind: FailArchive, Err: err.Error()})
+		c.archiveFailed(x.URL, err)
 	}
 	return w
+}
+
+// revisit writes a revisit record for x: its payload is the one archived
+// at ref (the URL and WARC-Date of the record holding it).
+func (c *crawler) revisit(x *exchange, notModified bool, ref Version) written {
+	if c.warc == nil {
+		return written{}
+	}
+	if x.Date.IsZero() {
+		x.Date = c.stamp()
+	}
+	w, err := c.warc.writeRevisit(x, notModified, ref)
+	if err != nil {
+		c.archiveFailed(x.URL, err)
+	}
+	return w
+}
+
+func (c *crawler) archiveFailed(u string, err error) {
+	c.log.Error("warc", "url", u, "err", err)
+	c.fail(Failure{URL: u, Kind: FailArchive, Err: err.Error(), Cause: err})
 }
 
 func (c *crawler) fail(f Failure) {
@@ -242,19 +327,44 @@ func (c *crawler) fail(f Failure) {
 	c.mu.Unlock()
 }
 
+// failErr records err as it's failure and returns the failed result.
+func (c *crawler) failErr(it Item, status int, err error) Result {
+	kind := kindOf(err)
+	c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err.Error(), Cause: err})
+	c.log.Info("fetch failed", "url", it.URL, "kind", kind, "status", status, "err", err)
+	return Result{State: StateFailed, Failure: kind, HTTPStatus: status, Err: err.Error(), Fetched: c.now()}
+}
+
+func (c *crawler) count(f func(*Report)) {
+	c.mu.Lock()
+	f(c.rep)
+	c.mu.Unlock()
+}
+
 // crawl drives the run: it pulls pending items from the frontier in Seq
 // order and runs them on a bounded pool; per-host limits are in the gate.
 func (c *crawler) crawl(ctx context.Context) error {
-	start := make([]Item, 0, len(c.site.Start))
+	pages, files, err := c.fr.Scheduled(ctx, c.run)
+	if err != nil {
+		return fmt.Errorf("frontier: %w", err)
+	}
+	c.scheduled[KindPage], c.scheduled[KindFile] = pages, files
+	c.track.addTotal(files)
+	var start []Item
 	for _, s := range c.site.Start {
 		k, ok := linkKind(s)
 		if !ok {
 			k = KindPage
 		}
-		start = append(start, Item{URL: normalizeURL(s), Kind: k, Depth: 0})
+		start = append(start, Item{URL: s, Kind: k, Referrer: c.site.Referer})
 	}
-	if _, err := c.fr.Enqueue(ctx, c.run, start); err != nil {
+	if err := c.enqueue(ctx, start); err != nil {
 		return fmt.Errorf("enqueue start URLs: %w", err)
+	}
+	if c.site.Kind == SiteAPI {
+		if err := c.walkAPI(ctx); err != nil {
+			return err
+		}
 	}
 	workers := max(4, 4*c.site.Concurrency)
 	work := make(chan Item)
@@ -276,11 +386,14 @@ func (c *crawler) crawl(ctx context.Context) error {
 	}()
 	var cursor int64
 	inflight := 0
+	drain := func() {
+		for ; inflight > 0; inflight-- {
+			<-done
+		}
+	}
 	for {
 		if ctx.Err() != nil {
-			for ; inflight > 0; inflight-- {
-				<-done
-			}
+			drain()
 			return ctx.Err()
 		}
 		free := workers - inflight
@@ -289,14 +402,13 @@ func (c *crawler) crawl(ctx context.Context) error {
 			var err error
 			items, err = c.fr.Next(ctx, c.run, cursor, free)
 			if err != nil {
-				for ; inflight > 0; inflight-- {
-					<-done
-				}
+				drain()
 				return fmt.Errorf("frontier next: %w", err)
 			}
 		}
 		if len(items) == 0 {
 			if inflight == 0 {
+				c.capNotices()
 				return nil
 			}
 			<-done
@@ -314,11 +426,13 @@ func (c *crawler) crawl(ctx context.Context) error {
 // process fetches one item and records its outcome; nothing it meets
 // stops the crawl.
 func (c *crawler) process(ctx context.Context, it Item) {
+	c.track.current(c.site.Name + " " + it.URL)
 	var r Result
-	switch it.Kind {
-	case KindFile:
+	if starts, err := c.fr.Begin(ctx, c.run, it.URL); err == nil && starts > maxStarts {
+		r = c.failErr(it, 0, fmt.Errorf("%w: %d fetches begun and none finished", ErrInterrupted, starts-1))
+	} else if it.Kind == KindFile {
 		r = c.fetchFile(ctx, it)
-	default:
+	} else {
 		r = c.fetchPage(ctx, it)
 	}
 	if ctx.Err() != nil {
@@ -330,15 +444,95 @@ func (c *crawler) process(ctx context.Context, it Item) {
 	if err := c.fr.Finish(ctx, c.run, it.URL, r); err != nil {
 		c.log.Error("frontier finish", "url", it.URL, "err", err)
 	}
-	if c.progress != nil {
-		c.progress(Progress{Site: c.site.Name, URL: it.URL, Kind: it.Kind, Result: r})
+	if it.Kind == KindPage && r.Kind == KindFile {
+		// A page link that served a file counts as a file from now on.
+		c.mu.Lock()
+		c.scheduled[KindPage]--
+		c.scheduled[KindFile]++
+		c.mu.Unlock()
+		c.track.addTotal(1)
+	}
+	if it.Kind == KindFile || r.Kind == KindFile {
+		c.track.fileDone(r.State == StateFailed)
 	}
 }
 
-func (c *crawler) failed(it Item, kind FailureKind, status int, err string) Result {
-	c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err})
-	c.log.Info("fetch failed", "url", it.URL, "kind", kind, "status", status, "err", err)
-	return Result{State: StateFailed, Failure: kind, HTTPStatus: status, Err: err, Fetched: c.now()}
+// attemptSpec describes how one URL is fetched.
+type attemptSpec struct {
+	url     string
+	timeout time.Duration // per attempt
+	policy  bodyPolicy
+	// ungated attempts do not take a host slot: the caller (a redirect
+	// check) holds one already.
+	ungated bool
+}
+
+// attempts runs fetch until it succeeds, fails for good, or the URL's
+// url_budget is spent. Each attempt holds a slot on the URL's host and has
+// its own deadline and body limits (in its context); the time spent
+// fetching and backing off counts against the budget, the wait for a slot
+// does not.
+func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(context.Context, *fetchCtx) error) error {
+	host := hostOf(spec.url)
+	var spent time.Duration
+	for n := 0; ; n++ {
+		release := func() {}
+		if !spec.ungated {
+			var err error
+			if release, err = c.gate.acquire(ctx, host); err != nil {
+				return err
+			}
+		}
+		limit, cause := spec.timeout, &TimeoutError{Phase: "request", Limit: spec.timeout}
+		if left := c.site.URLBudget - spent; left < limit {
+			limit, cause = left, &TimeoutError{Phase: "url budget", Limit: c.site.URLBudget}
+		}
+		f := &fetchCtx{policy: spec.policy, headerTimeout: c.site.HeaderTimeout, onBytes: c.track.addBytes}
+		actx, cancel := context.WithTimeoutCause(withFetch(ctx, f), limit, cause)
+		began := time.Now()
+		err := fetch(actx, f)
+		cancel()
+		spent += time.Since(began)
+		c.releaseAfter(release, errors.Is(err, ErrTimeout))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err == nil || !retryable(err) || n >= c.site.Retries {
+			if err != nil && n > 0 {
+				err = fmt.Errorf("%w (%d attempts)", err, n+1)
+			}
+			return err
+		}
+		wait := backoff(c.site.RetryBackoff, n)
+		if spent+wait >= c.site.URLBudget {
+			return fmt.Errorf("%w (%d attempts; url_budget %s spent)", err, n+1, c.site.URLBudget)
+		}
+		c.log.Debug("retry", "url", spec.url, "err", err, "attempt", n+1)
+		sleepCtx(ctx, wait)
+		spent += wait
+	}
+}
+
+// truncation is the WARC-Truncated reason for a body that failed with
+// err: refused past its limit ("length"), or cut by a deadline ("time").
+func truncation(err error) string {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return "length"
+	case errors.Is(err, ErrTimeout):
+		return "time"
+	case err != nil:
+		return "unspecified"
+	}
+	return ""
+}
+
+func hostOf(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return pu.Host
 }
 
 // timeoutGrace is how long a host slot stays taken after a timed-out
@@ -352,117 +546,96 @@ func (c *crawler) releaseAfter(release func(), timedOut bool) {
 	release()
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
 func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
-	if !c.robots.allowed(ctx, it.URL) {
-		return c.failed(it, FailRobots, 0, "disallowed by robots.txt")
+	if err := c.robots.check(ctx, it.URL); err != nil {
+		return c.failErr(it, 0, err)
 	}
-	c.mu.Lock()
-	c.pagesCount++
-	over := c.pagesCount > c.site.MaxPages
-	c.mu.Unlock()
-	if over {
-		return c.failed(it, FailOther, 0, fmt.Sprintf("max_pages %d reached", c.site.MaxPages))
+	prev, _, err := c.fr.Lookup(ctx, it.URL)
+	if err != nil {
+		c.log.Warn("frontier lookup", "url", it.URL, "err", err)
 	}
-	pu, _ := url.Parse(it.URL)
 	var p *pageResult
-	for attempt := 0; ; attempt++ {
-		release, err := c.gate.acquire(ctx, pu.Host)
+	servedFile := false
+	spec := attemptSpec{url: it.URL, timeout: c.site.Timeout, policy: bodyPolicy{Max: c.site.MaxPageSize, Truncate: true}}
+	err = c.attempts(ctx, spec, func(actx context.Context, f *fetchCtx) error {
+		f.fileServed = func(r *http.Response) bool { servedFile = looksLikeFile(r.Header); return servedFile }
+		p = &pageResult{started: c.stamp()}
+		err := c.collect(actx, it, p)
+		if servedFile || errors.Is(err, errServedFile) {
+			servedFile = true
+			return nil
+		}
+		if p.status == 0 {
+			return err // no response
+		}
 		if err != nil {
-			return Result{}
+			// Headers came, the body failed: a bomb, a timeout, a reset.
+			x := &exchange{URL: p.finalURL, Method: http.MethodGet, ReqHeader: p.reqH, Status: p.status,
+				RespHeader: p.header, Date: p.started, Truncated: truncation(err)}
+			c.archive(x)
+			return err
 		}
-		p = &pageResult{}
-		cctx := colly.NewContext()
-		cctx.Put("res", p)
-		hdr := http.Header{}
-		if it.Referrer != "" {
-			hdr.Set("Referer", it.Referrer)
-		}
-		started := c.now()
-		err = c.coll.Request(http.MethodGet, it.URL, nil, cctx, hdr)
-		if p.err == nil {
-			p.err = err
-		}
-		c.releaseAfter(release, p.status == 0 && p.err != nil && isTimeout(p.err))
-		if ctx.Err() != nil {
-			return Result{}
-		}
-		if p.reroute {
-			fi := it
-			fi.Kind = KindFile
-			return c.fetchFile(ctx, fi)
-		}
-		if errors.Is(p.err, colly.ErrRobotsTxtBlocked) {
-			return c.failed(it, FailRobots, 0, "disallowed by robots.txt")
-		}
-		if p.status > 0 {
-			reqH := hdr.Clone()
-			reqH.Set("User-Agent", c.site.UserAgent)
-			target := p.finalURL
-			if target == "" {
-				target = it.URL
-			}
-			p.finalURL = target
-			sum := sha256.Sum256(p.raw)
-			sha := hex.EncodeToString(sum[:])
-			x := &exchange{URL: target, Method: http.MethodGet, ReqHeader: reqH, Status: p.status, RespHeader: p.header,
-				Date: started, Body: bytes.NewReader(p.raw), BodyLen: int64(len(p.raw))}
-			if p.status/100 == 2 && c.samePage(ctx, it.URL, sha) {
-				if c.warc != nil {
-					if _, err := c.warc.writeRevisit(x, false, time.Time{}, sha); err != nil {
-						c.fail(Failure{URL: it.URL, Kind: FailArchive, Err: err.Error()})
-					}
-				}
-				c.mu.Lock()
-				c.rep.PagesUnchanged++
-				c.mu.Unlock()
-			} else {
-				c.archive(x)
-			}
-		}
-		retry := (p.status >= 500 || (p.status == 0 && p.err != nil && (isTimeout(p.err) || isNetErr(p.err)))) && attempt < c.site.Retries
-		if !retry {
-			break
-		}
-		c.log.Debug("retry page", "url", it.URL, "status", p.status, "err", p.err, "attempt", attempt+1)
-		sleepCtx(ctx, backoff(c.site.RetryBackoff, attempt))
+		return c.archivePage(prev, p, f.wasTruncated())
+	})
+	if ctx.Err() != nil {
+		return Result{}
 	}
-	switch {
-	case p.status == 0 && p.err != nil && isTimeout(p.err):
-		return c.failed(it, FailTimeout, 0, p.err.Error())
-	case p.status == 0 && p.err != nil:
-		kind := FailNetwork
-		if strings.Contains(p.err.Error(), "not allowed by site rules") {
-			kind = FailOther
-		}
-		return c.failed(it, kind, 0, p.err.Error())
-	case p.status/100 != 2:
-		return c.failed(it, FailHTTP, p.status, http.StatusText(p.status))
+	if servedFile {
+		// Not a page after all (download.do?id=…): fetched again as a
+		// file, and remembered as one for the next runs.
+		fi := it
+		fi.Kind = KindFile
+		r := c.fetchFile(ctx, fi)
+		r.Kind = KindFile
+		return r
 	}
-	c.mu.Lock()
-	c.rep.PagesFetched++
-	c.pagesOK++
-	c.mu.Unlock()
+	if err != nil {
+		status := 0
+		if p != nil {
+			status = p.status
+		}
+		return c.failErr(it, status, err)
+	}
+	c.count(func(r *Report) { r.PagesFetched++; c.pagesOK++ })
 	c.follow(ctx, it, p)
-	sum := sha256.Sum256(p.raw)
-	return Result{State: StateDone, HTTPStatus: p.status, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(p.raw)),
-		ETag: p.header.Get("ETag"), LastModified: p.header.Get("Last-Modified"), Fetched: c.now()}
+	r := Result{State: StateDone, HTTPStatus: p.status, SHA256: p.sha, SHA1: p.sha1, Size: int64(len(p.raw)),
+		ETag: p.header.Get("ETag"), LastModified: p.header.Get("Last-Modified"), PayloadDate: p.payloadDate, Fetched: c.now()}
+	if p.finalURL != it.URL {
+		r.FinalURL = p.finalURL
+	}
+	if p.truncated {
+		// The links of the part that came are followed; the page is
+		// still a failure an operator sees.
+		return c.failErr(it, p.status, fmt.Errorf("page over max_page_size %d bytes; the first %d were used: %w",
+			c.site.MaxPageSize, c.site.MaxPageSize, ErrTruncated))
+	}
+	return r
 }
 
-func isNetErr(err error) bool {
-	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &oe) || (errors.As(err, &ne) && !ne.Timeout()) || strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
-}
-
-// samePage reports whether url's last good body had this digest.
-func (c *crawler) samePage(ctx context.Context, u, sha string) bool {
-	rec, ok, err := c.fr.Lookup(ctx, u)
-	return err == nil && ok && rec.SHA256 == sha
+// archivePage writes a page exchange (a revisit when the body equals the
+// last one archived for the URL) and says whether the page failed: a body
+// cut at max_page_size is kept and marked WARC-Truncated: length.
+func (c *crawler) archivePage(prev Record, p *pageResult, truncated bool) error {
+	x := &exchange{URL: p.finalURL, Method: http.MethodGet, ReqHeader: p.reqH, Status: p.status, RespHeader: p.header,
+		Date: p.started}
+	p.truncated = truncated
+	p.sha, p.sha1 = digests(p.raw)
+	if p.status/100 == 2 && !truncated && prev.SHA256 == p.sha && prev.SHA1 == p.sha1 && !prev.PayloadDate.IsZero() {
+		c.revisit(x, false, Version{URL: prev.bodyURL(), SHA256: p.sha, SHA1: p.sha1, Seen: prev.PayloadDate})
+		p.payloadDate = prev.PayloadDate
+		c.count(func(r *Report) { r.PagesUnchanged++ })
+	} else {
+		x.Body, x.BodyLen = bytes.NewReader(p.raw), int64(len(p.raw))
+		if truncated {
+			x.Truncated = "length"
+		}
+		c.archive(x)
+		p.payloadDate = p.started
+	}
+	if p.status/100 != 2 {
+		return &StatusError{Code: p.status}
+	}
+	return nil
 }
 
 // follow enqueues the page's links that the site allows. Pagination keeps
@@ -471,7 +644,7 @@ func (c *crawler) follow(ctx context.Context, it Item, p *pageResult) {
 	var items []Item
 	seen := map[string]bool{}
 	for _, l := range p.links {
-		u := normalizeURL(l.url)
+		u := c.site.fetchURL(l.url)
 		if u == "" || seen[u] || !c.site.Allowed(u) {
 			continue
 		}
@@ -493,10 +666,75 @@ func (c *crawler) follow(ctx context.Context, it Item, p *pageResult) {
 		seen[u] = true
 		items = append(items, Item{URL: u, Kind: kind, Depth: depth, Referrer: p.finalURL, LinkText: l.text, PageTitle: p.title})
 	}
-	if len(items) == 0 {
-		return
-	}
-	if _, err := c.fr.Enqueue(ctx, c.run, items); err != nil {
+	if err := c.enqueue(ctx, items); err != nil {
 		c.log.Error("enqueue links", "page", it.URL, "err", err)
+	}
+}
+
+// enqueue schedules items within the run's max_pages and max_files caps.
+// A link past a cap is counted for a notice, not failed: the caps are a
+// safety limit, stopping politely.
+func (c *crawler) enqueue(ctx context.Context, items []Item) error {
+	c.enqMu.Lock()
+	defer c.enqMu.Unlock()
+	c.mu.Lock()
+	room := map[Kind]int{KindPage: c.site.MaxPages - c.scheduled[KindPage], KindFile: c.site.MaxFiles - c.scheduled[KindFile]}
+	var take []Item
+	for _, it := range items {
+		if c.known[it.URL] {
+			continue
+		}
+		c.known[it.URL] = true
+		if room[it.Kind] <= 0 {
+			c.capped[it.Kind]++
+			continue
+		}
+		room[it.Kind]--
+		take = append(take, it)
+	}
+	c.mu.Unlock()
+	if len(take) == 0 {
+		return nil
+	}
+	if _, err := c.fr.Enqueue(ctx, c.run, take); err != nil {
+		return err
+	}
+	pages, files, err := c.fr.Scheduled(ctx, c.run)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	newFiles := files - c.scheduled[KindFile]
+	c.scheduled[KindPage], c.scheduled[KindFile] = pages, files
+	c.mu.Unlock()
+	c.track.addTotal(newFiles)
+	return nil
+}
+
+// takeAPIRequest counts an API request against max_pages.
+func (c *crawler) takeAPIRequest() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.apiCalls+c.scheduled[KindPage] >= c.site.MaxPages {
+		c.capped[KindPage]++
+		return false
+	}
+	c.apiCalls++
+	return true
+}
+
+// capNotices reports the caps a run reached.
+func (c *crawler) capNotices() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range []struct {
+		kind Kind
+		key  string
+		max  int
+	}{{KindPage, "max_pages", c.site.MaxPages}, {KindFile, "max_files", c.site.MaxFiles}} {
+		if n := c.capped[k.kind]; n > 0 {
+			c.rep.Notices = append(c.rep.Notices, Notice{Site: c.site.Name, Kind: k.key, Dropped: n,
+				Message: fmt.Sprintf("%s %d reached: %d more links were not followed in this run", k.key, k.max, n)})
+		}
 	}
 }

@@ -40,15 +40,25 @@ type Item struct {
 
 // Result is the outcome of fetching one URL.
 type Result struct {
-	State        State
+	State State
+	// Kind, when set, corrects the URL's kind: a link that looked like a
+	// page and served a file is fetched as a file from then on.
+	Kind         Kind
 	HTTPStatus   int
 	Failure      FailureKind // empty unless State is failed
 	Err          string
-	ETag         string
+	ETag         string // validators of FinalURL's body
 	LastModified string
-	SHA256       string // of the body; kept from before on a 304
-	Size         int64
-	Fetched      time.Time
+	// FinalURL is where the body came from after redirects ("" when
+	// the URL itself served it).
+	FinalURL string
+	SHA256   string // of the body; kept from before on a 304
+	SHA1     string // base32, as in WARC-Payload-Digest
+	Size     int64
+	// PayloadDate is the WARC-Date of the response record that holds the
+	// body (an earlier one when this fetch was a revisit).
+	PayloadDate time.Time
+	Fetched     time.Time
 }
 
 // Record is what the frontier knows about a URL from earlier fetches.
@@ -62,20 +72,35 @@ type Record struct {
 	Failure      FailureKind
 	ETag         string
 	LastModified string
+	FinalURL     string
 	SHA256       string
+	SHA1         string
 	Size         int64
+	PayloadDate  time.Time
 	Fetched      time.Time
 	LinkText     string
 	PageTitle    string
 	Referrer     string
+	// Starts counts fetches of the URL begun in its run (see Begin).
+	Starts int
+}
+
+// bodyURL is where the record's last good body came from.
+func (r Record) bodyURL() string {
+	if r.FinalURL != "" {
+		return r.FinalURL
+	}
+	return r.URL
 }
 
 // Version is one distinct body seen at a URL.
 type Version struct {
 	URL     string
 	SHA256  string
-	Version int // 1 for the first body seen at the URL
-	Seen    time.Time
+	SHA1    string // base32; "" for versions recorded before it was kept
+	Version int    // 1 for the first body seen at the URL
+	// Seen is the WARC-Date of the record that archived this body at URL.
+	Seen time.Time
 }
 
 // Run identifies one crawl of one site. A run that was not finished (the
@@ -101,15 +126,25 @@ type Frontier interface {
 	Enqueue(ctx context.Context, run Run, items []Item) (int, error)
 	// Next returns up to n pending items of run with Seq > after, by Seq.
 	Next(ctx context.Context, run Run, after int64, n int) ([]Item, error)
+	// Begin records that a fetch of url starts in run and returns how
+	// many fetches of it began in this run, this one included: a URL
+	// whose fetches keep killing the process is not tried forever.
+	Begin(ctx context.Context, run Run, url string) (starts int, err error)
+	// Scheduled counts the pages and files scheduled in run.
+	Scheduled(ctx context.Context, run Run) (pages, files int, err error)
 	// Finish records the outcome of a fetch (done or failed) in run.
 	Finish(ctx context.Context, run Run, url string, r Result) error
 	// Lookup returns what is known about url (validators and sha256 of
 	// the last successful fetch).
 	Lookup(ctx context.Context, url string) (Record, bool, error)
-	// AddVersion records that url served a body with sha256. It is
-	// idempotent: a body already recorded for url returns its version with
-	// isNew false. prev is the sha256 of the latest version before this one.
-	AddVersion(ctx context.Context, url, sha256 string, seen time.Time) (v Version, prev string, isNew bool, err error)
+	// AddVersion records that url served a body with sha256 (and sha1),
+	// archived at seen. It is idempotent: a body already recorded for url
+	// returns its version with isNew false. prev is the sha256 of the
+	// latest version before this one.
+	AddVersion(ctx context.Context, url, sha256, sha1 string, seen time.Time) (v Version, prev string, isNew bool, err error)
+	// FindDigest returns the earliest version with this sha256 at any URL:
+	// the record a revisit of these bytes refers to.
+	FindDigest(ctx context.Context, sha256 string) (Version, bool, error)
 	// Versions lists the bodies seen at url, oldest first.
 	Versions(ctx context.Context, url string) ([]Version, error)
 	// Files lists the known file URLs of site ("" for all sites).
@@ -176,9 +211,12 @@ func (m *MemFrontier) Enqueue(_ context.Context, run Run, items []Item) (int, er
 			e = &memEntry{}
 			m.urls[it.URL] = e
 		}
+		if ok && e.rec.Kind == KindFile {
+			it.Kind = KindFile // it served a file before
+		}
 		e.item = it
 		e.rec.Site, e.rec.URL, e.rec.Kind = run.Site, it.URL, it.Kind
-		e.rec.State, e.rec.Run = StatePending, run.ID
+		e.rec.State, e.rec.Run, e.rec.Starts = StatePending, run.ID, 0
 		e.rec.LinkText, e.rec.PageTitle, e.rec.Referrer = it.LinkText, it.PageTitle, it.Referrer
 		added++
 	}
@@ -201,6 +239,32 @@ func (m *MemFrontier) Next(_ context.Context, run Run, after int64, n int) ([]It
 	return out, nil
 }
 
+func (m *MemFrontier) Begin(_ context.Context, run Run, u string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.urls[u]
+	if !ok || e.rec.Run != run.ID {
+		return 0, fmt.Errorf("begin %s: not scheduled in run %d", u, run.ID)
+	}
+	e.rec.Starts++
+	return e.rec.Starts, nil
+}
+
+func (m *MemFrontier) Scheduled(_ context.Context, run Run) (pages, files int, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.urls {
+		if e.rec.Run == run.ID {
+			if e.rec.Kind == KindFile {
+				files++
+			} else {
+				pages++
+			}
+		}
+	}
+	return pages, files, nil
+}
+
 func (m *MemFrontier) Finish(_ context.Context, run Run, u string, r Result) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -210,9 +274,13 @@ func (m *MemFrontier) Finish(_ context.Context, run Run, u string, r Result) err
 	}
 	e.rec.State, e.rec.HTTPStatus, e.rec.Failure = r.State, r.HTTPStatus, r.Failure
 	e.rec.Fetched = r.Fetched
+	if r.Kind != "" {
+		e.rec.Kind, e.item.Kind = r.Kind, r.Kind
+	}
 	if r.State == StateDone {
 		// Validators and digest describe the last good body only.
 		e.rec.ETag, e.rec.LastModified, e.rec.SHA256, e.rec.Size = r.ETag, r.LastModified, r.SHA256, r.Size
+		e.rec.FinalURL, e.rec.SHA1, e.rec.PayloadDate = r.FinalURL, r.SHA1, r.PayloadDate
 	}
 	return nil
 }
@@ -227,7 +295,7 @@ func (m *MemFrontier) Lookup(_ context.Context, u string) (Record, bool, error) 
 	return e.rec, true, nil
 }
 
-func (m *MemFrontier) AddVersion(_ context.Context, u, sha string, seen time.Time) (Version, string, bool, error) {
+func (m *MemFrontier) AddVersion(_ context.Context, u, sha, sha1 string, seen time.Time) (Version, string, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	vs := m.versions[u]
@@ -240,9 +308,24 @@ func (m *MemFrontier) AddVersion(_ context.Context, u, sha string, seen time.Tim
 	if len(vs) > 0 {
 		prev = vs[len(vs)-1].SHA256
 	}
-	v := Version{URL: u, SHA256: sha, Version: len(vs) + 1, Seen: seen}
+	v := Version{URL: u, SHA256: sha, SHA1: sha1, Version: len(vs) + 1, Seen: seen}
 	m.versions[u] = append(vs, v)
 	return v, prev, true, nil
+}
+
+func (m *MemFrontier) FindDigest(_ context.Context, sha string) (Version, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var best Version
+	found := false
+	for _, vs := range m.versions {
+		for _, v := range vs {
+			if v.SHA256 == sha && (!found || v.Seen.Before(best.Seen) || (v.Seen.Equal(best.Seen) && v.URL < best.URL)) {
+				best, found = v, true
+			}
+		}
+	}
+	return best, found, nil
 }
 
 func (m *MemFrontier) Versions(_ context.Context, u string) ([]Version, error) {

@@ -67,15 +67,21 @@ func (s *fakeSink) Store(_ context.Context, f FetchedFile) error {
 	return nil
 }
 
+// byPath groups the files handed on by the path their bytes came from.
 func (s *fakeSink) byPath() map[string][]FetchedFile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string][]FetchedFile{}
 	for _, f := range s.files {
-		i := strings.Index(f.URL[len("http://"):], "/")
-		out[f.URL[len("http://")+i:]] = append(out[f.URL[len("http://")+i:]], f)
+		out[pathOf(f.FinalURL)] = append(out[pathOf(f.FinalURL)], f)
 	}
 	return out
+}
+
+// pathOf is a loopback URL's path and query.
+func pathOf(u string) string {
+	i := strings.Index(u[len("http://"):], "/")
+	return u[len("http://")+i:]
 }
 
 func startPortal(t *testing.T, opts portal.Options) *portal.Portal {
@@ -97,15 +103,16 @@ name = "fixture"
 start = ["%s/index.html"]
 allow = ['^%s/']
 delay = "0s"
-timeout = "600ms"
+timeout = "30s"
 retry_backoff = "10ms"
 retries = 2
 %s
 `, base, strings.ReplaceAll(base, ".", `\.`), extra)
 }
 
-// noSlow keeps the slow page (which costs timeout × attempts) out of tests
-// about other things.
+// noSlow keeps the slow page out of tests: time limits are tested on the
+// hostile paths, where nothing else can run out of time on a loaded
+// machine.
 const noSlow = `deny = ['/slow\.html$']`
 
 func mustConfig(t testing.TB, toml string) *Config {
@@ -159,8 +166,7 @@ func frontiers(t *testing.T, fn func(t *testing.T, fr Frontier, dir string)) {
 func failuresOf(rep *Report) map[string]FailureKind {
 	out := map[string]FailureKind{}
 	for _, f := range rep.FailureList {
-		i := strings.Index(f.URL[len("http://"):], "/")
-		out[f.URL[len("http://")+i:]] = f.Kind
+		out[pathOf(f.URL)] = f.Kind
 	}
 	return out
 }
@@ -168,25 +174,34 @@ func failuresOf(rep *Report) map[string]FailureKind {
 func TestHarvestFixturePortal(t *testing.T) {
 	frontiers(t, func(t *testing.T, fr Frontier, dir string) {
 		p := startPortal(t, portal.Options{Latency: 2 * time.Millisecond, CrawlDelay: time.Millisecond})
-		cfg := mustConfig(t, siteTOML(p.URL(), `concurrency = 2`))
+		cfg := mustConfig(t, siteTOML(p.URL(), "concurrency = 2\n"+noSlow))
 		sink := &fakeSink{}
 		rep := harvest(t, cfg, fr, sink, dir)
 		reqs := p.Requests()
 
-		// Everything allowed is fetched once; retried pages as often as
-		// the retries allow.
+		// Everything allowed is fetched once: pages, robots.txt (yusuan's
+		// own check only), every PDF body (a file linked directly and
+		// through download.do included); retried pages as often as the
+		// retries allow. Counts, not timings: nothing here can time out.
 		for _, path := range append(p.PagePaths(), p.PDFPaths()...) {
 			want := 1
-			switch path {
-			case portal.FlakyPage:
+			if path == portal.FlakyPage {
 				want = 2 // 503, then 200
 			}
 			if reqs[path] != want {
 				t.Errorf("%s requested %d times, want %d", path, reqs[path], want)
 			}
 		}
-		if reqs[portal.SlowPage] != 3 {
-			t.Errorf("slow page requested %d times, want 1 + 2 retries", reqs[portal.SlowPage])
+		if reqs["/robots.txt"] != 1 {
+			t.Errorf("robots.txt requested %d times, want 1", reqs["/robots.txt"])
+		}
+		// download.do links: first as a page (a redirect to a .pdf ends
+		// that request), then as a file, whose hop to the .pdf is
+		// shared with the direct link.
+		for _, path := range p.DownloadPaths() {
+			if reqs[path] != 2 {
+				t.Errorf("%s requested %d times, want 2", path, reqs[path])
+			}
 		}
 		for path, n := range reqs {
 			if strings.HasPrefix(path, portal.PrivateDir) {
@@ -198,10 +213,14 @@ func TestHarvestFixturePortal(t *testing.T) {
 			portal.PrivateDir + "internal.html": FailRobots,
 			portal.BrokenPDF:                    FailNotPDF,
 			portal.MissingPage:                  FailHTTP,
-			portal.SlowPage:                     FailTimeout,
 		}
 		if got := failuresOf(rep); !equalMap(got, wantFail) {
 			t.Errorf("failures = %v, want %v", got, wantFail)
+		}
+		for _, f := range rep.FailureList {
+			if f.Cause == nil || kindOf(f.Cause) != f.Kind {
+				t.Errorf("%s: cause %v does not give kind %s", f.URL, f.Cause, f.Kind)
+			}
 		}
 		// Every real PDF handed on once, none of the failures.
 		got := sink.byPath()
@@ -223,23 +242,26 @@ func TestHarvestFixturePortal(t *testing.T) {
 		if big := got[portal.BigPDF]; len(big) != 1 || big[0].Size <= 10<<20 {
 			t.Errorf("big.pdf: %+v", big)
 		}
-		// Metadata: link text, page title, Content-Disposition names.
-		f0 := got[portal.FilePath("dept01-2026.pdf")]
-		if len(f0) == 1 {
-			if f0[0].FileName != "某市财政局2026年度部门预算.pdf" || !strings.Contains(f0[0].PageTitle, "2026年度部门预算公开") ||
-				f0[0].LinkText != "某市财政局2026年度部门预算.pdf" || f0[0].Version != 1 || f0[0].Revised {
-				t.Errorf("dept01 metadata: %+v", f0[0])
-			}
-		}
+		// Metadata: Content-Disposition names; link text and page title
+		// of whichever link fetched it.
 		for i, name := range p.FileNames()[:3] {
 			if fs := got[portal.FilePath(name)]; len(fs) == 1 && !strings.HasSuffix(fs[0].FileName, "2026年度部门预算.pdf") {
 				t.Errorf("file %d (%s): Content-Disposition name %q not decoded", i, name, fs[0].FileName)
 			}
 		}
+		if f0 := got[portal.FilePath("dept01-2026.pdf")]; len(f0) == 1 {
+			if f0[0].FileName != "某市财政局2026年度部门预算.pdf" || !strings.Contains(f0[0].PageTitle, "2026年度部门预算公开") ||
+				f0[0].LinkText != "某市财政局2026年度部门预算.pdf" || f0[0].Version != 1 || f0[0].Revised {
+				t.Errorf("dept01 metadata: %+v", f0[0])
+			}
+		}
 		if h := got[portal.HanwebPDF]; len(h) == 1 && !strings.Contains(h[0].PageTitle, "审计局") {
 			t.Errorf("hanweb attachment metadata: %+v", h[0])
 		}
-		if rep.FilesNew != len(p.PDFPaths()) || rep.FilesUnchanged != 0 || rep.FilesRevised != 0 {
+		// One body per content: the mirror copy is a duplicate, each
+		// file's second link an alias.
+		if rep.FilesNew != len(p.PDFPaths())-1 || rep.FilesDuplicate != 1 || rep.FilesAliased != len(p.LinkedFiles()) ||
+			rep.FilesUnchanged != 0 || rep.FilesRevised != 0 {
 			t.Errorf("report files: %s", rep)
 		}
 		if rep.PagesFetched != len(p.PagePaths()) {
@@ -258,12 +280,17 @@ func TestHarvestFixturePortal(t *testing.T) {
 		if err != nil || !ok || rec.LinkText != "某市教育局2026年度部门预算公开（1）" || rec.PageTitle != "部门预决算公开" {
 			t.Errorf("art_1 record: %+v (%v)", rec, err)
 		}
+		// A download.do link is a file from now on, with its body's URL.
+		rec, ok, err = fr.Lookup(context.Background(), p.URL()+portal.DownloadPath(1))
+		if err != nil || !ok || rec.Kind != KindFile || rec.FinalURL != p.URL()+portal.FilePath(p.FileNames()[1]) || rec.SHA1 == "" {
+			t.Errorf("download.do record: %+v (%v)", rec, err)
+		}
 		files, err := fr.Files(context.Background(), "fixture")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(files) != len(p.PDFPaths())+1 { // + broken.pdf
-			t.Errorf("frontier knows %d files, want %d", len(files), len(p.PDFPaths())+1)
+		if want := len(p.PDFPaths()) + 1 + len(p.DownloadPaths()); len(files) != want { // + broken.pdf
+			t.Errorf("frontier knows %d files, want %d", len(files), want)
 		}
 	})
 }
@@ -280,26 +307,33 @@ func equalMap[K, V comparable](a, b map[K]V) bool {
 	return true
 }
 
-// The second night: conditional requests, 304s, no file body again; then a
-// republished file becomes a second version.
+// The second night: conditional requests, 304s, no file body again (a
+// file linked directly and through download.do asked once); then a
+// republished file becomes a second version and is the only body fetched.
 func TestHarvestIncrementalAndRevised(t *testing.T) {
 	frontiers(t, func(t *testing.T, fr Frontier, dir string) {
 		p := startPortal(t, portal.Options{ListPages: 6, CrawlDelay: time.Millisecond})
 		cfg := mustConfig(t, siteTOML(p.URL(), noSlow))
 		sink := &fakeSink{}
 		first := harvest(t, cfg, fr, sink, dir)
-		if first.FilesNew != len(p.PDFPaths()) {
+		if first.FilesNew+first.FilesDuplicate != len(p.PDFPaths()) {
 			t.Fatalf("first run: %s", first)
 		}
 		p.ResetCounters()
 		second := harvest(t, cfg, fr, sink, dir)
 		for _, path := range p.PDFPaths() {
-			st := p.Statuses(path)
-			if st[200] != 0 || st[304] != 1 {
+			if st := p.Statuses(path); st[200] != 0 || st[304] != 1 {
 				t.Errorf("second run %s: statuses %v, want one 304 and no body", path, st)
 			}
 		}
-		if second.FilesNew != 0 || second.FilesRevised != 0 || second.FilesUnchanged != len(p.PDFPaths()) {
+		for _, path := range p.DownloadPaths() {
+			if st := p.Statuses(path); st[302] != 1 || len(st) != 1 {
+				t.Errorf("second run %s: statuses %v, want one 302", path, st)
+			}
+		}
+		t.Logf("second night: %d requests: %v", sumCounts(p.Requests()), p.Requests())
+		if second.FilesNew != 0 || second.FilesRevised != 0 || second.FilesDuplicate != 0 ||
+			second.FilesUnchanged != len(p.PDFPaths()) || second.FilesAliased != len(p.LinkedFiles()) {
 			t.Errorf("second run: %s", second)
 		}
 		if second.PagesUnchanged == 0 {
@@ -314,11 +348,21 @@ func TestHarvestIncrementalAndRevised(t *testing.T) {
 		if err := p.Republish(name, newBody); err != nil {
 			t.Fatal(err)
 		}
+		p.ResetCounters()
 		third := harvest(t, cfg, fr, sink, dir)
 		if third.FilesRevised != 1 || third.FilesNew != 0 || len(third.Revisions) != 1 {
 			t.Fatalf("third run: %s", third)
 		}
 		u := p.URL() + portal.FilePath(name)
+		for _, path := range p.PDFPaths() {
+			want := map[int]int{304: 1}
+			if path == portal.FilePath(name) {
+				want = map[int]int{200: 1}
+			}
+			if st := p.Statuses(path); !equalMap(st, want) {
+				t.Errorf("third run %s: statuses %v, want %v", path, st, want)
+			}
+		}
 		rv := third.Revisions[0]
 		sum := sha256.Sum256(newBody)
 		if rv.URL != u || rv.Version != 2 || rv.NewSHA256 != hex.EncodeToString(sum[:]) || rv.OldSHA256 == "" || rv.OldSHA256 == rv.NewSHA256 {
@@ -338,8 +382,11 @@ func TestHarvestIncrementalAndRevised(t *testing.T) {
 				t.Errorf("store revisions: %+v (%v)", revs, err)
 			}
 		}
+		if len(sink.files) != len(p.PDFPaths())+1 {
+			t.Fatalf("sink got %d files after three runs, want %d", len(sink.files), len(p.PDFPaths())+1)
+		}
 		last := sink.files[len(sink.files)-1]
-		if !last.Revised || last.Version != 2 || last.PreviousSHA256 != rv.OldSHA256 || last.URL != u {
+		if !last.Revised || last.Version != 2 || last.PreviousSHA256 != rv.OldSHA256 || last.FinalURL != u {
 			t.Errorf("sink got %+v", last)
 		}
 	})
@@ -365,7 +412,13 @@ func TestHarvestSizeCap(t *testing.T) {
 func TestHarvestPerHostConcurrency(t *testing.T) {
 	for _, conc := range []int{1, 3} {
 		t.Run(fmt.Sprint(conc), func(t *testing.T) {
-			p := startPortal(t, portal.Options{ListPages: 12, Latency: 15 * time.Millisecond, CrawlDelay: time.Millisecond})
+			opts := portal.Options{ListPages: 12, Latency: 15 * time.Millisecond, CrawlDelay: time.Millisecond}
+			if conc > 1 {
+				// Each request waits for a second one: overlap does not
+				// depend on the machine's speed.
+				opts.Pair = time.Second
+			}
+			p := startPortal(t, opts)
 			cfg := mustConfig(t, siteTOML(p.URL(), fmt.Sprintf("concurrency = %d\n%s", conc, noSlow)))
 			harvest(t, cfg, NewMemFrontier(), nil, t.TempDir())
 			for host, n := range p.MaxInFlight() {

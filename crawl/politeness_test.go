@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -87,12 +88,12 @@ func TestHostGateDelay(t *testing.T) {
 func TestRobotsCrawlDelayApplied(t *testing.T) {
 	p := startPortal(t, portal.Options{ListPages: 1, CrawlDelay: 1500 * time.Millisecond})
 	cfg := mustConfig(t, siteTOML(p.URL(), ""))
-	c := newCrawler(context.Background(), cfg.Sites[0], NewMemFrontier(), nil, nil, t.TempDir(), testLogger(), newReport(time.Now()), time.Now)
-	if c.robots.allowed(context.Background(), p.URL()+"/private/x.html") {
-		t.Error("robots.txt Disallow ignored")
+	c := newCrawler(context.Background(), cfg.Sites[0], NewMemFrontier(), nil, nil, t.TempDir(), testLogger(), newReport(time.Now()), time.Now, nil)
+	if err := c.robots.check(context.Background(), p.URL()+"/private/x.html"); !errors.Is(err, ErrRobots) {
+		t.Errorf("robots.txt Disallow ignored: %v", err)
 	}
-	if !c.robots.allowed(context.Background(), p.URL()+"/index.html") {
-		t.Error("allowed path refused")
+	if err := c.robots.check(context.Background(), p.URL()+"/index.html"); err != nil {
+		t.Errorf("allowed path refused: %v", err)
 	}
 	s := c.gate.slot(p.URL()[len("http://"):])
 	if s.crawlDelay != 1500*time.Millisecond {

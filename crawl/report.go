@@ -15,15 +15,21 @@ import (
 type FailureKind string
 
 const (
-	FailHTTP     FailureKind = "http-status" // 4xx, or 5xx after retries
-	FailTimeout  FailureKind = "timeout"     // after retries
-	FailNetwork  FailureKind = "network"     // connection refused, DNS, TLS, reset
-	FailNotPDF   FailureKind = "not-a-pdf"   // a .pdf URL that served something else
-	FailTooLarge FailureKind = "too-large"   // over max_file_size; body not kept
-	FailRobots   FailureKind = "robots"      // forbidden by robots.txt; never requested
-	FailSink     FailureKind = "sink"        // the file could not be handed on
-	FailArchive  FailureKind = "archive"     // the WARC record could not be written
-	FailOther    FailureKind = "other"
+	FailHTTP        FailureKind = "http-status"        // 4xx, or 5xx after retries
+	FailTimeout     FailureKind = "timeout"            // no headers after retries, a body too slow, url_budget spent
+	FailNetwork     FailureKind = "network"            // connection refused, DNS, TLS, reset
+	FailNotPDF      FailureKind = "not-a-pdf"          // a .pdf URL that served something else
+	FailTooLarge    FailureKind = "too-large"          // over max_file_size; body not kept
+	FailBomb        FailureKind = "decompression-bomb" // Content-Encoding expanding past the limit; body not kept
+	FailBadEncoding FailureKind = "bad-encoding"       // a body that does not follow its Content-Encoding
+	FailTruncated   FailureKind = "truncated"          // a page or robots.txt cut at its limit; the part kept is used
+	FailRedirect    FailureKind = "redirect-refused"   // a redirect outside the site's allow rules; not retried
+	FailRobots      FailureKind = "robots"             // forbidden by robots.txt; never requested
+	FailInterrupted FailureKind = "interrupted"        // the process died twice while fetching it
+	FailAPI         FailureKind = "api"                // an API answer that is not JSON or lacks a configured field
+	FailSink        FailureKind = "sink"               // the file could not be handed on
+	FailArchive     FailureKind = "archive"            // the WARC record could not be written
+	FailOther       FailureKind = "other"
 )
 
 // Failure is one URL that could not be fetched or handed on.
@@ -33,6 +39,17 @@ type Failure struct {
 	Kind   FailureKind `json:"kind"`
 	Status int         `json:"status,omitempty"` // HTTP status when there was one
 	Err    string      `json:"error"`
+	// Cause is the error itself, for errors.Is / errors.As.
+	Cause error `json:"-"`
+}
+
+// Notice is something a run did on purpose that an operator should know:
+// a max_pages or max_files cap that left links for a later run.
+type Notice struct {
+	Site    string `json:"site"`
+	Kind    string `json:"kind"` // "max_pages", "max_files"
+	Message string `json:"message"`
+	Dropped int    `json:"dropped"` // links not scheduled
 }
 
 // Revision is a URL that served new bytes: a new version beside the old,
@@ -49,19 +66,28 @@ type Revision struct {
 
 // Report summarises a harvest.
 type Report struct {
-	Started        time.Time           `json:"started"`
-	Finished       time.Time           `json:"finished"`
-	Sites          []string            `json:"sites"`
-	Resumed        []string            `json:"resumed,omitempty"` // sites whose killed run was resumed
-	PagesFetched   int                 `json:"pages_fetched"`
-	PagesUnchanged int                 `json:"pages_unchanged"` // body equals the last fetch (revisit record)
-	FilesNew       int                 `json:"files_new"`       // first body seen at a URL
-	FilesUnchanged int                 `json:"files_unchanged"` // 304, or the same bytes again
-	FilesRevised   int                 `json:"files_revised"`   // a URL with new bytes
-	Failures       map[FailureKind]int `json:"failures"`
-	FailureList    []Failure           `json:"failure_list,omitempty"`
-	Revisions      []Revision          `json:"revisions,omitempty"`
-	WARCFiles      []string            `json:"warc_files,omitempty"`
+	Started        time.Time `json:"started"`
+	Finished       time.Time `json:"finished"`
+	Sites          []string  `json:"sites"`
+	Resumed        []string  `json:"resumed,omitempty"` // sites whose killed run was resumed
+	PagesFetched   int       `json:"pages_fetched"`
+	PagesUnchanged int       `json:"pages_unchanged"` // body equals the last fetch (revisit record)
+	FilesNew       int       `json:"files_new"`       // first body seen at a URL
+	FilesUnchanged int       `json:"files_unchanged"` // 304, or the same bytes again
+	FilesRevised   int       `json:"files_revised"`   // a URL with new bytes
+	// FilesDuplicate are bodies already archived under another URL (a
+	// mirror, a copy): recorded as WARC revisits, handed on as sightings.
+	FilesDuplicate int `json:"files_duplicate"`
+	// FilesAliased are links resolved, without a download, to a file
+	// fetched in this run through another link (a redirect to it).
+	FilesAliased int `json:"files_aliased"`
+	// Bytes counts response bytes read from the network.
+	Bytes       int64               `json:"bytes"`
+	Notices     []Notice            `json:"notices,omitempty"`
+	Failures    map[FailureKind]int `json:"failures"`
+	FailureList []Failure           `json:"failure_list,omitempty"`
+	Revisions   []Revision          `json:"revisions,omitempty"`
+	WARCFiles   []string            `json:"warc_files,omitempty"`
 	// SiteErrors are sites that could not be crawled at all (e.g. every
 	// start URL failed).
 	SiteErrors map[string]string `json:"site_errors,omitempty"`
@@ -112,8 +138,8 @@ func ExitCode(r *Report, err error) int {
 // String renders the report for people (a few lines).
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "crawl: %d sites, %d pages (%d unchanged), files: %d new, %d unchanged, %d revised",
-		len(r.Sites), r.PagesFetched, r.PagesUnchanged, r.FilesNew, r.FilesUnchanged, r.FilesRevised)
+	fmt.Fprintf(&b, "crawl: %d sites, %d pages (%d unchanged), files: %d new, %d unchanged, %d revised, %d duplicate, %d aliased; %d bytes",
+		len(r.Sites), r.PagesFetched, r.PagesUnchanged, r.FilesNew, r.FilesUnchanged, r.FilesRevised, r.FilesDuplicate, r.FilesAliased, r.Bytes)
 	if len(r.Resumed) > 0 {
 		fmt.Fprintf(&b, "; resumed %s", strings.Join(r.Resumed, ", "))
 	}
@@ -129,6 +155,9 @@ func (r *Report) String() string {
 			fmt.Fprintf(&b, " %s=%d", k, r.Failures[FailureKind(k)])
 		}
 		b.WriteString("\n")
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(&b, "notice: site %s: %s\n", n.Site, n.Message)
 	}
 	for _, rv := range r.Revisions {
 		fmt.Fprintf(&b, "revised: %s (v%d, %.12s → %.12s)\n", rv.URL, rv.Version, rv.OldSHA256, rv.NewSHA256)

@@ -1,20 +1,28 @@
 package crawl
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/temoto/robotstxt"
 )
 
-// robotsCache fetches robots.txt once per host per run. It is checked for
-// every URL (pages and files), and its Crawl-delay is applied through the
-// host gate: colly parses Crawl-delay but never applies it.
+// robotsMax bounds robots.txt: Google reads 500 KiB; past the limit the
+// part read is used and the cut is reported.
+const robotsMax = 512 << 10
+
+// robotsCache fetches robots.txt once per scheme and host per run, through
+// the capped reader. It is checked for every URL (pages, files, API
+// requests, redirect targets), and its Crawl-delay is applied through the
+// host gate: colly parses Crawl-delay but never applies it, and colly's
+// own robots check (unbounded, a second fetch) is off.
 type robotsCache struct {
 	c *crawler
 
@@ -31,60 +39,100 @@ func newRobotsCache(c *crawler) *robotsCache {
 	return &robotsCache{c: c, hosts: map[string]*robotsEntry{}}
 }
 
-// allowed reports whether the site's user agent may fetch u.
-func (rc *robotsCache) allowed(ctx context.Context, u string) bool {
-	return rc.check(ctx, u, true)
+// check returns an error wrapping ErrRobots when the site's user agent
+// may not fetch u.
+func (rc *robotsCache) check(ctx context.Context, u string) error { return rc.test(ctx, u, true) }
+
+// checkInRedirect is check for a redirect target: the caller already holds
+// a host slot, so robots.txt is fetched without taking another (which
+// could deadlock with concurrency 1).
+func (rc *robotsCache) checkInRedirect(ctx context.Context, u string) error {
+	return rc.test(ctx, u, false)
 }
 
-// allowedInRedirect is allowed for a redirect target: the caller already
-// holds a host slot, so robots.txt is fetched without taking another
-// (which could deadlock with concurrency 1).
-func (rc *robotsCache) allowedInRedirect(ctx context.Context, u string) bool {
-	return rc.check(ctx, u, false)
-}
-
-func (rc *robotsCache) check(ctx context.Context, u string, gated bool) bool {
+func (rc *robotsCache) test(_ context.Context, u string, gated bool) error {
 	pu, err := url.Parse(u)
 	if err != nil {
-		return false
+		return err
 	}
+	key := pu.Scheme + "://" + pu.Host
 	rc.mu.Lock()
-	e, ok := rc.hosts[pu.Host]
+	e, ok := rc.hosts[key]
 	if !ok {
 		e = &robotsEntry{}
-		rc.hosts[pu.Host] = e
+		rc.hosts[key] = e
 	}
 	rc.mu.Unlock()
-	e.once.Do(func() { e.group = rc.load(ctx, pu, gated) })
+	// The run's context, not the caller's: the entry is shared by every
+	// later check, so one attempt's deadline must not decide it.
+	e.once.Do(func() { e.group = rc.load(pu, gated) })
 	p := pu.EscapedPath()
 	if pu.RawQuery != "" {
 		p += "?" + pu.RawQuery
 	}
-	return e.group.Test(p)
+	if !e.group.Test(p) {
+		return fmt.Errorf("%s: %w", u, ErrRobots)
+	}
+	return nil
 }
 
-func (rc *robotsCache) load(ctx context.Context, pu *url.URL, gated bool) *robotstxt.Group {
+func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 	c := rc.c
 	ru := pu.Scheme + "://" + pu.Host + "/robots.txt"
+	var (
+		status    int
+		body      []byte
+		truncated bool
+	)
+	spec := attemptSpec{url: ru, timeout: c.site.Timeout, policy: bodyPolicy{Max: robotsMax, Truncate: true}, ungated: !gated}
+	err := c.attempts(c.runCtx, spec, func(actx context.Context, f *fetchCtx) error {
+		req, err := http.NewRequestWithContext(actx, http.MethodGet, ru, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("User-Agent", c.site.UserAgent)
+		started := c.stamp()
+		resp, err := c.robotsClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, err = io.ReadAll(resp.Body)
+		status = resp.StatusCode
+		truncated = f.wasTruncated()
+		x := &exchange{URL: resp.Request.URL.String(), Method: http.MethodGet, ReqHeader: req.Header, Status: status,
+			Proto: resp.Proto, RespHeader: resp.Header, Date: started, Truncated: truncation(err)}
+		if err == nil {
+			x.Body, x.BodyLen = bytes.NewReader(body), int64(len(body))
+		}
+		if truncated {
+			x.Truncated = "length"
+		}
+		c.archive(x)
+		if err != nil {
+			return err
+		}
+		if status >= 500 {
+			return &StatusError{Code: status}
+		}
+		return nil
+	})
 	var data *robotstxt.RobotsData
-	for attempt := 0; ; attempt++ {
-		status, body, err := rc.fetch(ctx, ru, gated)
-		if err == nil && status < 500 {
-			data, err = robotstxt.FromStatusAndBytes(status, body)
-			if err != nil {
-				// Unparseable robots.txt: follow the lenient reading.
-				data, _ = robotstxt.FromStatusAndBytes(404, nil)
-			}
-			break
-		}
-		if attempt >= c.site.Retries || ctx.Err() != nil {
-			// Unreachable or 5xx: the site's pages will fail too; allow
-			// rather than fail the whole host on robots alone.
-			c.log.Warn("robots.txt unavailable", "url", ru, "status", status, "err", err)
-			data, _ = robotstxt.FromStatusAndBytes(404, nil)
-			break
-		}
-		sleepCtx(ctx, backoff(c.site.RetryBackoff, attempt))
+	switch {
+	case err == nil:
+		data, err = robotstxt.FromStatusAndBytes(status, body)
+	case errors.Is(err, ErrTooLarge):
+		// A decompression bomb: reported, and read as no robots.txt.
+		c.failErr(Item{URL: ru}, status, fmt.Errorf("robots.txt: %w", err))
+	}
+	if err != nil {
+		// Unreachable, 5xx or unparseable: the site's pages will fail
+		// too; allow rather than fail the whole host on robots alone.
+		c.log.Warn("robots.txt unavailable", "url", ru, "status", status, "err", err)
+		data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
+	}
+	if truncated {
+		c.failErr(Item{URL: ru}, status, fmt.Errorf("robots.txt over %d bytes; the first %d were used: %w", robotsMax, robotsMax, ErrTruncated))
 	}
 	g := data.FindGroup(c.site.UserAgent)
 	if d := g.CrawlDelay; d > 0 {
@@ -95,38 +143,6 @@ func (rc *robotsCache) load(ctx context.Context, pu *url.URL, gated bool) *robot
 		c.gate.setCrawlDelay(pu.Host, d)
 	}
 	return g
-}
-
-func (rc *robotsCache) fetch(ctx context.Context, ru string, gated bool) (int, []byte, error) {
-	c := rc.c
-	if gated {
-		pu, _ := url.Parse(ru)
-		release, err := c.gate.acquire(ctx, pu.Host)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer release()
-	}
-	rctx, cancel := context.WithTimeout(ctx, c.site.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, ru, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("User-Agent", c.site.UserAgent)
-	start := time.Now()
-	resp, err := c.fileClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
-	if err != nil {
-		return resp.StatusCode, nil, err
-	}
-	c.archive(&exchange{URL: ru, Method: http.MethodGet, ReqHeader: req.Header, Status: resp.StatusCode,
-		Proto: resp.Proto, RespHeader: resp.Header, Date: start, Body: strings.NewReader(string(body)), BodyLen: int64(len(body))})
-	return resp.StatusCode, body, nil
 }
 
 // maxCrawlDelay caps robots.txt's Crawl-delay so a typo (3600) cannot

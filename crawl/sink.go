@@ -45,3 +45,11 @@ type Sink interface {
 type SinkFunc func(ctx context.Context, f FetchedFile) error
 
 func (fn SinkFunc) Store(ctx context.Context, f FetchedFile) error { return fn(ctx, f) }
+
+// Sighter is a Sink that also records a file reached again by another
+// link without a download (a redirect to a file fetched in this run, or a
+// link to it seen for the first time): Path is empty, SHA256 names the
+// body handed on before.
+type Sighter interface {
+	Sighted(ctx context.Context, f FetchedFile) error
+}

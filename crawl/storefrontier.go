@@ -48,16 +48,29 @@ func (f *StoreFrontier) Next(ctx context.Context, run Run, after int64, n int) (
 	return out, nil
 }
 
+func (f *StoreFrontier) Begin(ctx context.Context, run Run, url string) (int, error) {
+	return f.s.CrawlBegin(ctx, run.ID, url)
+}
+
+func (f *StoreFrontier) Scheduled(ctx context.Context, run Run) (pages, files int, err error) {
+	return f.s.CrawlScheduled(ctx, run.ID)
+}
+
 func (f *StoreFrontier) Finish(ctx context.Context, run Run, url string, r Result) error {
-	return f.s.CrawlFinish(ctx, run.ID, url, store.CrawlResult{State: string(r.State), HTTPStatus: r.HTTPStatus,
-		Failure: string(r.Failure), Err: r.Err, ETag: r.ETag, LastModified: r.LastModified, SHA256: r.SHA256,
-		Size: r.Size, Fetched: r.Fetched})
+	return f.s.CrawlFinish(ctx, run.ID, url, store.CrawlResult{State: string(r.State), Kind: string(r.Kind),
+		HTTPStatus: r.HTTPStatus, Failure: string(r.Failure), Err: r.Err, ETag: r.ETag, LastModified: r.LastModified,
+		FinalURL: r.FinalURL, SHA256: r.SHA256, SHA1: r.SHA1, Size: r.Size, PayloadDate: r.PayloadDate, Fetched: r.Fetched})
 }
 
 func fromStoreRecord(r store.CrawlRecord) Record {
 	return Record{Site: r.Site, URL: r.URL, Kind: Kind(r.Kind), State: State(r.State), Run: r.Run, HTTPStatus: r.HTTPStatus,
-		Failure: FailureKind(r.Failure), ETag: r.ETag, LastModified: r.LastModified, SHA256: r.SHA256, Size: r.Size,
-		Fetched: r.Fetched, LinkText: r.LinkText, PageTitle: r.PageTitle, Referrer: r.Referrer}
+		Failure: FailureKind(r.Failure), ETag: r.ETag, LastModified: r.LastModified, FinalURL: r.FinalURL,
+		SHA256: r.SHA256, SHA1: r.SHA1, Size: r.Size, PayloadDate: r.PayloadDate, Fetched: r.Fetched,
+		LinkText: r.LinkText, PageTitle: r.PageTitle, Referrer: r.Referrer, Starts: r.Starts}
+}
+
+func fromStoreVersion(v store.CrawlVersion) Version {
+	return Version{URL: v.URL, SHA256: v.SHA256, SHA1: v.SHA1, Version: v.Version, Seen: v.Seen}
 }
 
 func (f *StoreFrontier) Lookup(ctx context.Context, url string) (Record, bool, error) {
@@ -65,16 +78,21 @@ func (f *StoreFrontier) Lookup(ctx context.Context, url string) (Record, bool, e
 	return fromStoreRecord(r), ok, err
 }
 
-func (f *StoreFrontier) AddVersion(ctx context.Context, url, sha string, seen time.Time) (Version, string, bool, error) {
-	v, prev, isNew, err := f.s.CrawlAddVersion(ctx, url, sha, seen)
-	return Version{URL: v.URL, SHA256: v.SHA256, Version: v.Version, Seen: v.Seen}, prev, isNew, err
+func (f *StoreFrontier) AddVersion(ctx context.Context, url, sha, sha1 string, seen time.Time) (Version, string, bool, error) {
+	v, prev, isNew, err := f.s.CrawlAddVersion(ctx, url, sha, sha1, seen)
+	return fromStoreVersion(v), prev, isNew, err
+}
+
+func (f *StoreFrontier) FindDigest(ctx context.Context, sha string) (Version, bool, error) {
+	v, ok, err := f.s.CrawlFindDigest(ctx, sha)
+	return fromStoreVersion(v), ok, err
 }
 
 func (f *StoreFrontier) Versions(ctx context.Context, url string) ([]Version, error) {
 	vs, err := f.s.CrawlVersions(ctx, url)
 	out := make([]Version, len(vs))
 	for i, v := range vs {
-		out[i] = Version{URL: v.URL, SHA256: v.SHA256, Version: v.Version, Seen: v.Seen}
+		out[i] = fromStoreVersion(v)
 	}
 	return out, err
 }

@@ -19,14 +19,17 @@ import (
 )
 
 // warcWriter writes every HTTP exchange as WARC 1.1 request + response (or
-// revisit) records, gzip per record, rotating files at maxSize.
+// revisit) records, gzip per record, rotating files at maxSize. Digests
+// are sha1 in base32 (sha1:…), the form Wayback-style tools expect; each
+// finished file gets a CDXJ index beside it.
 type warcWriter struct {
 	dir    string
 	tmpDir string
 	w      *gowarc.WarcFileWriter
 
-	mu    sync.Mutex
-	files map[string]bool
+	mu       sync.Mutex
+	files    map[string]bool
+	indexErr []error
 }
 
 // gowarcMu serialises building and writing records across all writers in
@@ -39,7 +42,15 @@ var gowarcMu sync.Mutex
 // DefaultWARCMaxSize is the size at which a WARC file is rotated.
 const DefaultWARCMaxSize = 1 << 30
 
-func newWARCWriter(dir, tmpDir string, maxSize int64) (*warcWriter, error) {
+// recordOptions are the options of every record built or read here.
+func recordOptions(tmpDir string) []gowarc.WarcRecordOption {
+	return []gowarc.WarcRecordOption{gowarc.WithBufferTmpDir(tmpDir), gowarc.WithBufferMaxMemBytes(1 << 20),
+		gowarc.WithDefaultDigestAlgorithm("sha1"), gowarc.WithDefaultDigestEncoding(gowarc.Base32)}
+}
+
+// newWARCWriter writes into dir; info is the warcinfo record's fields
+// (software, robots policy …) without the format lines.
+func newWARCWriter(dir, tmpDir string, maxSize int64, info string) (*warcWriter, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("warc dir: %w", err)
 	}
@@ -60,14 +71,41 @@ func newWARCWriter(dir, tmpDir string, maxSize int64) (*warcWriter, error) {
 		gowarc.WithCompression(true),
 		gowarc.WithMaxFileSize(maxSize),
 		gowarc.WithAddWarcConcurrentToHeader(true),
-		gowarc.WithRecordOptions(gowarc.WithBufferTmpDir(tmpDir), gowarc.WithBufferMaxMemBytes(1<<20)),
+		gowarc.WithRecordOptions(recordOptions(tmpDir)...),
 		gowarc.WithWarcInfoFunc(func(rb gowarc.WarcRecordBuilder) error {
-			_, err := rb.WriteString("software: yusuan crawl\r\nformat: WARC File Format 1.1\r\n" +
+			_, err := rb.WriteString(info + "format: WARC File Format 1.1\r\n" +
 				"conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n")
 			return err
 		}),
+		// Called as each file is finished (rotated or closed), while the
+		// writer holds gowarcMu.
+		gowarc.WithAfterFileCreationHook(func(name string, _ int64, _ string) error {
+			if err := writeCDXJ(name, tmpDir); err != nil {
+				ww.mu.Lock()
+				ww.indexErr = append(ww.indexErr, err)
+				ww.mu.Unlock()
+			}
+			return nil
+		}),
 	)
 	return ww, nil
+}
+
+// warcInfo renders the warcinfo fields naming the software, its version
+// and the crawl policy.
+func warcInfo(software string, sites []Site) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "software: %s\r\n", software)
+	b.WriteString("robots: obey (robots.txt read once per host, first 512 KiB; Crawl-delay applied up to 2m; per-host delay and concurrency)\r\n")
+	if len(sites) > 0 {
+		fmt.Fprintf(&b, "http-header-user-agent: %s\r\n", sites[0].UserAgent)
+	}
+	names := make([]string, len(sites))
+	for i, s := range sites {
+		names[i] = s.Name
+	}
+	fmt.Fprintf(&b, "description: yusuan harvest of %s\r\n", strings.Join(names, ", "))
+	return b.String()
 }
 
 func randomToken() string {
@@ -78,26 +116,14 @@ func randomToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// recoverOpenWARCs renames files a killed run left with the ".open" suffix;
-// every complete gzip member in them is a readable record. Call it only
-// while holding the harvest lock.
-func recoverOpenWARCs(dir string) error {
-	m, err := filepath.Glob(filepath.Join(dir, "*.warc.gz.open"))
-	if err != nil {
-		return err
-	}
-	for _, f := range m {
-		if err := os.Rename(f, strings.TrimSuffix(f, ".open")); err != nil {
-			return fmt.Errorf("recover %s: %w", f, err)
-		}
-	}
-	return nil
-}
-
+// Close finishes the open file (and indexes it).
 func (ww *warcWriter) Close() error {
 	gowarcMu.Lock()
-	defer gowarcMu.Unlock()
-	return ww.w.Close()
+	err := ww.w.Close()
+	gowarcMu.Unlock()
+	ww.mu.Lock()
+	defer ww.mu.Unlock()
+	return errors.Join(append([]error{err}, ww.indexErr...)...)
 }
 
 // Files lists the WARC files written so far (final names).
@@ -122,6 +148,7 @@ type exchange struct {
 	RespHeader http.Header
 	IP         string
 	Date       time.Time
+	ReqBody    []byte // a POST's body (API requests)
 	// Body is the payload as received (after transfer decoding); nil with
 	// Truncated set when it was refused.
 	Body      io.Reader
@@ -149,8 +176,12 @@ func requestBlock(x *exchange) []byte {
 		method = http.MethodGet
 	}
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, path, host)
-	writeHeader(&b, x.ReqHeader, nil)
+	writeHeader(&b, x.ReqHeader, map[string]bool{"Content-Length": true})
+	if len(x.ReqBody) > 0 {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(x.ReqBody))
+	}
 	b.WriteString("\r\n")
+	b.Write(x.ReqBody)
 	return b.Bytes()
 }
 
@@ -196,12 +227,11 @@ type written struct {
 	RecordID string
 }
 
-// build makes one record; the caller holds gowarcMu.
-func (ww *warcWriter) build(rt gowarc.RecordType, x *exchange, block [][]byte, body io.Reader, extra map[string]string) (gowarc.WarcRecord, error) {
-	rb := gowarc.NewRecordBuilder(rt,
-		gowarc.WithBufferTmpDir(ww.tmpDir), gowarc.WithBufferMaxMemBytes(1<<20),
+// build makes one record; the caller holds gowarcMu. extra adds headers.
+func (ww *warcWriter) build(rt gowarc.RecordType, x *exchange, block [][]byte, body io.Reader, extra func(gowarc.WarcRecordBuilder)) (gowarc.WarcRecord, error) {
+	rb := gowarc.NewRecordBuilder(rt, append(recordOptions(ww.tmpDir),
 		gowarc.WithAddMissingRecordId(true), gowarc.WithAddMissingContentLength(true),
-		gowarc.WithAddMissingDigest(true), gowarc.WithFixDigest(true))
+		gowarc.WithAddMissingDigest(true), gowarc.WithFixDigest(true))...)
 	rb.AddWarcHeader(gowarc.WarcTargetURI, x.URL)
 	rb.AddWarcHeaderTime(gowarc.WarcDate, x.Date)
 	if x.IP != "" {
@@ -212,8 +242,8 @@ func (ww *warcWriter) build(rt gowarc.RecordType, x *exchange, block [][]byte, b
 		msg = "request"
 	}
 	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype="+msg)
-	for k, v := range extra {
-		rb.AddWarcHeader(k, v)
+	if extra != nil {
+		extra(rb)
 	}
 	for _, b := range block {
 		if _, err := rb.Write(b); err != nil {
@@ -273,11 +303,13 @@ func (ww *warcWriter) writeExchange(x *exchange) (written, error) {
 	if err != nil {
 		return written{}, fmt.Errorf("warc request record: %w", err)
 	}
-	var extra map[string]string
+	var extra func(gowarc.WarcRecordBuilder)
 	bodyLen := x.BodyLen
-	if x.Truncated != "" {
-		extra = map[string]string{gowarc.WarcTruncated: x.Truncated}
+	if x.Body == nil {
 		bodyLen = 0
+	}
+	if x.Truncated != "" {
+		extra = func(rb gowarc.WarcRecordBuilder) { rb.AddWarcHeader(gowarc.WarcTruncated, x.Truncated) }
 	}
 	resp, err := ww.build(gowarc.Response, x, [][]byte{responseHead(x, bodyLen)}, x.Body, extra)
 	if err != nil {
@@ -293,26 +325,33 @@ func (ww *warcWriter) writeExchange(x *exchange) (written, error) {
 
 // writeRevisit writes the request and a revisit record: profile
 // server-not-modified for a 304, identical-payload-digest for a 200 whose
-// body equals the archived one (sha256 hex of the payload).
-func (ww *warcWriter) writeRevisit(x *exchange, notModified bool, refersDate time.Time, payloadSHA string) (written, error) {
+// body is archived already. ref names the record holding the payload (its
+// URI and WARC-Date) and the payload's sha1.
+func (ww *warcWriter) writeRevisit(x *exchange, notModified bool, ref Version) (written, error) {
 	gowarcMu.Lock()
 	defer gowarcMu.Unlock()
 	req, err := ww.build(gowarc.Request, x, [][]byte{requestBlock(x)}, nil, nil)
 	if err != nil {
 		return written{}, fmt.Errorf("warc request record: %w", err)
 	}
-	extra := map[string]string{gowarc.WarcRefersToTargetURI: x.URL}
-	if notModified {
-		extra[gowarc.WarcProfile] = gowarc.ProfileServerNotModifiedV1_1
-	} else {
-		extra[gowarc.WarcProfile] = gowarc.ProfileIdenticalPayloadDigestV1_1
-		extra[gowarc.WarcTruncated] = "length"
-	}
-	if payloadSHA != "" {
-		extra[gowarc.WarcPayloadDigest] = "sha256:" + payloadSHA
-	}
-	if !refersDate.IsZero() {
-		extra[gowarc.WarcRefersToDate] = refersDate.UTC().Format(time.RFC3339)
+	extra := func(rb gowarc.WarcRecordBuilder) {
+		if notModified {
+			rb.AddWarcHeader(gowarc.WarcProfile, gowarc.ProfileServerNotModifiedV1_1)
+		} else {
+			rb.AddWarcHeader(gowarc.WarcProfile, gowarc.ProfileIdenticalPayloadDigestV1_1)
+			rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+		}
+		if ref.URL != "" {
+			rb.AddWarcHeader(gowarc.WarcRefersToTargetURI, ref.URL)
+		}
+		if !ref.Seen.IsZero() {
+			rb.AddWarcHeaderTime(gowarc.WarcRefersToDate, ref.Seen)
+		}
+		if ref.SHA1 != "" {
+			rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha1:"+ref.SHA1)
+		} else if ref.SHA256 != "" {
+			rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+ref.SHA256)
+		}
 	}
 	rev, err := ww.build(gowarc.Revisit, x, [][]byte{responseHead(x, -1)}, nil, extra)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// The crawl frontier and fetch log (migration 0100, package crawl owns
-// them). Kinds are "page" and "file"; states "pending", "done", "failed".
+// The crawl frontier and fetch log (migrations 0100 and 0110, package
+// crawl owns them). Kinds are "page" and "file"; states "pending", "done", "failed".
 
 // CrawlRun is one crawl of one site.
 type CrawlRun struct {
@@ -34,13 +34,17 @@ type CrawlItem struct {
 // CrawlResult is the outcome of one fetch.
 type CrawlResult struct {
 	State        string
+	Kind         string // "" keeps the URL's kind; "file" corrects a page link that served a file
 	HTTPStatus   int
 	Failure      string
 	Err          string
 	ETag         string
 	LastModified string
+	FinalURL     string // where the body came from after redirects, "" for the URL itself
 	SHA256       string
+	SHA1         string
 	Size         int64
+	PayloadDate  time.Time // WARC-Date of the record holding the body
 	Fetched      time.Time
 }
 
@@ -51,17 +55,21 @@ type CrawlRecord struct {
 	HTTPStatus             int
 	Failure                string
 	ETag, LastModified     string
-	SHA256                 string
+	FinalURL               string
+	SHA256, SHA1           string
 	Size                   int64
+	PayloadDate            time.Time
 	Fetched                time.Time
 	LinkText, PageTitle    string
 	Referrer               string
+	Starts                 int
 }
 
 // CrawlVersion is one distinct body seen at a URL.
 type CrawlVersion struct {
 	URL     string
 	SHA256  string
+	SHA1    string
 	Version int
 	Seen    time.Time
 }
@@ -107,8 +115,8 @@ func (s *Store) CrawlFinishRun(ctx context.Context, runID int64, now time.Time) 
 
 // CrawlEnqueue schedules items in a run: new URLs are inserted pending, URLs
 // last scheduled by an earlier run become pending again (keeping their
-// validators), URLs already in this run are left alone. It returns how many
-// became pending.
+// validators), URLs already in this run are left alone. A URL that served a
+// file stays a file. It returns how many became pending.
 func (s *Store) CrawlEnqueue(ctx context.Context, runID int64, site string, items []CrawlItem) (int, error) {
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -122,9 +130,10 @@ func (s *Store) CrawlEnqueue(ctx context.Context, runID int64, site string, item
 			seq++
 			res, err := tx.ExecContext(ctx, `INSERT INTO crawl_urls(url, site, kind, run_id, seq, state, depth, referrer, link_text, page_title, first_seen)
 				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
-				ON CONFLICT(url) DO UPDATE SET site = excluded.site, kind = excluded.kind, run_id = excluded.run_id,
+				ON CONFLICT(url) DO UPDATE SET site = excluded.site,
+					kind = CASE WHEN crawl_urls.kind = 'file' THEN 'file' ELSE excluded.kind END, run_id = excluded.run_id,
 					seq = excluded.seq, state = 'pending', depth = excluded.depth, referrer = excluded.referrer,
-					link_text = excluded.link_text, page_title = excluded.page_title
+					link_text = excluded.link_text, page_title = excluded.page_title, starts = 0
 				WHERE crawl_urls.run_id <> excluded.run_id`,
 				it.URL, site, it.Kind, runID, seq, it.Depth, it.Referrer, it.LinkText, it.PageTitle, now)
 			if err != nil {
@@ -140,6 +149,33 @@ func (s *Store) CrawlEnqueue(ctx context.Context, runID int64, site string, item
 		return 0, fmt.Errorf("store: enqueue: %w", err)
 	}
 	return added, nil
+}
+
+// CrawlBegin counts a fetch of url starting in a run and returns how many
+// began in that run, this one included.
+func (s *Store) CrawlBegin(ctx context.Context, runID int64, url string) (int, error) {
+	var n int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `UPDATE crawl_urls SET starts = starts + 1 WHERE url = ? AND run_id = ? RETURNING starts`,
+			url, runID).Scan(&n)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		err = fmt.Errorf("%s is not scheduled in run %d", url, runID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: crawl begin: %w", err)
+	}
+	return n, nil
+}
+
+// CrawlScheduled counts the pages and files scheduled in a run.
+func (s *Store) CrawlScheduled(ctx context.Context, runID int64) (pages, files int, err error) {
+	err = s.rd.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE kind = 'page'), count(*) FILTER (WHERE kind = 'file')
+		FROM crawl_urls WHERE run_id = ?`, runID).Scan(&pages, &files)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: crawl scheduled: %w", err)
+	}
+	return pages, files, nil
 }
 
 // CrawlNext returns up to n pending items of a run with seq > after.
@@ -169,13 +205,15 @@ func (s *Store) CrawlFinish(ctx context.Context, runID int64, url string, r Craw
 		var res sql.Result
 		var err error
 		if r.State == "done" {
-			res, err = tx.ExecContext(ctx, `UPDATE crawl_urls SET state = ?, http_status = ?, failure = '', error = '',
-				etag = ?, last_modified = ?, sha256 = ?, size = ?, fetched_at = ? WHERE url = ? AND run_id = ?`,
-				r.State, r.HTTPStatus, r.ETag, r.LastModified, r.SHA256, r.Size, formatTime(r.Fetched), url, runID)
+			res, err = tx.ExecContext(ctx, `UPDATE crawl_urls SET state = ?, kind = coalesce(nullif(?, ''), kind),
+				http_status = ?, failure = '', error = '', etag = ?, last_modified = ?, final_url = ?, sha256 = ?, sha1 = ?,
+				size = ?, payload_date = ?, fetched_at = ? WHERE url = ? AND run_id = ?`,
+				r.State, r.Kind, r.HTTPStatus, r.ETag, r.LastModified, r.FinalURL, r.SHA256, r.SHA1, r.Size,
+				formatTime(r.PayloadDate), formatTime(r.Fetched), url, runID)
 		} else {
-			res, err = tx.ExecContext(ctx, `UPDATE crawl_urls SET state = ?, http_status = ?, failure = ?, error = ?,
-				fetched_at = ? WHERE url = ? AND run_id = ?`,
-				r.State, r.HTTPStatus, r.Failure, r.Err, formatTime(r.Fetched), url, runID)
+			res, err = tx.ExecContext(ctx, `UPDATE crawl_urls SET state = ?, kind = coalesce(nullif(?, ''), kind),
+				http_status = ?, failure = ?, error = ?, fetched_at = ? WHERE url = ? AND run_id = ?`,
+				r.State, r.Kind, r.HTTPStatus, r.Failure, r.Err, formatTime(r.Fetched), url, runID)
 		}
 		if err != nil {
 			return err
@@ -193,14 +231,15 @@ func (s *Store) CrawlFinish(ctx context.Context, runID int64, url string, r Craw
 	return nil
 }
 
-const crawlRecordCols = `site, url, kind, state, run_id, http_status, failure, etag, last_modified, sha256, size, fetched_at, link_text, page_title, referrer`
+const crawlRecordCols = `site, url, kind, state, run_id, http_status, failure, etag, last_modified, final_url, sha256, sha1, size,
+	payload_date, fetched_at, link_text, page_title, referrer, starts`
 
 func scanCrawlRecord(sc interface{ Scan(...any) error }) (CrawlRecord, error) {
 	var r CrawlRecord
-	var fetched string
+	var fetched, payload string
 	err := sc.Scan(&r.Site, &r.URL, &r.Kind, &r.State, &r.Run, &r.HTTPStatus, &r.Failure, &r.ETag, &r.LastModified,
-		&r.SHA256, &r.Size, &fetched, &r.LinkText, &r.PageTitle, &r.Referrer)
-	r.Fetched = parseTime(fetched)
+		&r.FinalURL, &r.SHA256, &r.SHA1, &r.Size, &payload, &fetched, &r.LinkText, &r.PageTitle, &r.Referrer, &r.Starts)
+	r.Fetched, r.PayloadDate = parseTime(fetched), parseTime(payload)
 	return r, err
 }
 
@@ -216,12 +255,13 @@ func (s *Store) CrawlLookup(ctx context.Context, url string) (CrawlRecord, bool,
 	return r, true, nil
 }
 
-// CrawlAddVersion records that url served a body with sha256; idempotent.
-// prev is the digest of the latest version before a new one.
-func (s *Store) CrawlAddVersion(ctx context.Context, url, sha string, seen time.Time) (v CrawlVersion, prev string, isNew bool, err error) {
+// CrawlAddVersion records that url served a body with sha256 (and sha1,
+// base32); idempotent. prev is the digest of the latest version before a
+// new one.
+func (s *Store) CrawlAddVersion(ctx context.Context, url, sha, sha1 string, seen time.Time) (v CrawlVersion, prev string, isNew bool, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		var seenAt string
-		e := tx.QueryRowContext(ctx, `SELECT version, seen_at FROM crawl_versions WHERE url = ? AND sha256 = ?`, url, sha).Scan(&v.Version, &seenAt)
+		e := tx.QueryRowContext(ctx, `SELECT version, sha1, seen_at FROM crawl_versions WHERE url = ? AND sha256 = ?`, url, sha).Scan(&v.Version, &v.SHA1, &seenAt)
 		if e == nil {
 			v.URL, v.SHA256, v.Seen, isNew = url, sha, parseTime(seenAt), false
 			return nil
@@ -234,9 +274,10 @@ func (s *Store) CrawlAddVersion(ctx context.Context, url, sha string, seen time.
 		if e := tx.QueryRowContext(ctx, `SELECT version, sha256 FROM crawl_versions WHERE url = ? ORDER BY version DESC LIMIT 1`, url).Scan(&last, &lastSHA); e != nil && !errors.Is(e, sql.ErrNoRows) {
 			return e
 		}
-		v = CrawlVersion{URL: url, SHA256: sha, Version: int(last.Int64) + 1, Seen: seen}
+		v = CrawlVersion{URL: url, SHA256: sha, SHA1: sha1, Version: int(last.Int64) + 1, Seen: seen}
 		prev, isNew = lastSHA.String, true
-		_, e = tx.ExecContext(ctx, `INSERT INTO crawl_versions(url, version, sha256, seen_at) VALUES (?, ?, ?, ?)`, url, v.Version, sha, formatTime(seen))
+		_, e = tx.ExecContext(ctx, `INSERT INTO crawl_versions(url, version, sha256, sha1, seen_at) VALUES (?, ?, ?, ?, ?)`,
+			url, v.Version, sha, sha1, formatTime(seen))
 		return e
 	})
 	if err != nil {
@@ -245,9 +286,26 @@ func (s *Store) CrawlAddVersion(ctx context.Context, url, sha string, seen time.
 	return v, prev, isNew, nil
 }
 
+// CrawlFindDigest returns the earliest version with this sha256 at any
+// URL (the record a WARC revisit of these bytes refers to).
+func (s *Store) CrawlFindDigest(ctx context.Context, sha string) (CrawlVersion, bool, error) {
+	v := CrawlVersion{SHA256: sha}
+	var seen string
+	err := s.rd.QueryRowContext(ctx, `SELECT url, version, sha1, seen_at FROM crawl_versions WHERE sha256 = ?
+		ORDER BY seen_at, url LIMIT 1`, sha).Scan(&v.URL, &v.Version, &v.SHA1, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CrawlVersion{}, false, nil
+	}
+	if err != nil {
+		return CrawlVersion{}, false, fmt.Errorf("store: crawl find digest: %w", err)
+	}
+	v.Seen = parseTime(seen)
+	return v, true, nil
+}
+
 // CrawlVersions lists the bodies seen at url, oldest first.
 func (s *Store) CrawlVersions(ctx context.Context, url string) ([]CrawlVersion, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT version, sha256, seen_at FROM crawl_versions WHERE url = ? ORDER BY version`, url)
+	rows, err := s.rd.QueryContext(ctx, `SELECT version, sha256, sha1, seen_at FROM crawl_versions WHERE url = ? ORDER BY version`, url)
 	if err != nil {
 		return nil, fmt.Errorf("store: crawl versions: %w", err)
 	}
@@ -256,7 +314,7 @@ func (s *Store) CrawlVersions(ctx context.Context, url string) ([]CrawlVersion, 
 	for rows.Next() {
 		v := CrawlVersion{URL: url}
 		var seen string
-		if err := rows.Scan(&v.Version, &v.SHA256, &seen); err != nil {
+		if err := rows.Scan(&v.Version, &v.SHA256, &v.SHA1, &seen); err != nil {
 			return nil, fmt.Errorf("store: crawl versions: %w", err)
 		}
 		v.Seen = parseTime(seen)

@@ -32,7 +32,10 @@ type Handed struct {
 // New returns a Sink feeding p.
 func New(p *ingest.Pipeline) *Sink { return &Sink{Pipeline: p} }
 
-var _ crawl.Sink = (*Sink)(nil)
+var (
+	_ crawl.Sink    = (*Sink)(nil)
+	_ crawl.Sighter = (*Sink)(nil)
+)
 
 // Store streams the spooled body into the archive and ingests it. Ingest is
 // idempotent on the digest, so a file handed on twice after a kill is one
@@ -43,12 +46,7 @@ func (s *Sink) Store(ctx context.Context, f crawl.FetchedFile) error {
 		return fmt.Errorf("ingest sink: %w", err)
 	}
 	defer fh.Close()
-	name := f.FileName
-	if name == "" {
-		name = f.URL
-	}
-	src := store.Source{File: name, URL: f.URL, PageURL: f.Referrer, LinkText: f.LinkText, FetchedAt: f.Fetched}
-	res, err := s.Pipeline.Reader(ctx, fh, src)
+	res, err := s.Pipeline.Reader(ctx, fh, source(f))
 	if err != nil {
 		return fmt.Errorf("ingest sink %s: %w", f.URL, err)
 	}
@@ -66,4 +64,22 @@ func (s *Sink) Results() []Handed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Handed(nil), s.results...)
+}
+
+// Sighted records another link to a document already handed on (a
+// download.do link redirecting to a file fetched in the same run): its
+// URL, page and link text become one more source of the document.
+func (s *Sink) Sighted(ctx context.Context, f crawl.FetchedFile) error {
+	if err := s.Pipeline.Store.AddSource(ctx, f.SHA256, source(f)); err != nil {
+		return fmt.Errorf("ingest sink %s: %w", f.URL, err)
+	}
+	return nil
+}
+
+func source(f crawl.FetchedFile) store.Source {
+	name := f.FileName
+	if name == "" {
+		name = f.URL
+	}
+	return store.Source{File: name, URL: f.URL, PageURL: f.Referrer, LinkText: f.LinkText, FetchedAt: f.Fetched}
 }

@@ -2,6 +2,8 @@ package ingestsink
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -44,16 +46,26 @@ func TestHarvestIntoStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.FilesNew != len(p.PDFPaths()) || len(sink.Results()) != len(p.PDFPaths()) {
+	// The mirror's copy is one document with two sources.
+	if rep.FilesNew != len(p.PDFPaths())-1 || rep.FilesDuplicate != 1 || len(sink.Results()) != len(p.PDFPaths()) {
 		t.Fatalf("report %s; sink %d", rep, len(sink.Results()))
 	}
 	for _, h := range sink.Results() {
 		srcs, err := st.Sources(ctx, h.File.SHA256)
-		if err != nil || len(srcs) == 0 || srcs[0].URL != h.File.URL || srcs[0].LinkText != h.File.LinkText {
+		if err != nil || !hasSource(srcs, h.File.URL, h.File.LinkText) {
 			t.Errorf("%s: sources %+v (%v)", h.File.URL, srcs, err)
 		}
 		if !st.Archive().Has(h.File.SHA256) {
 			t.Errorf("%s not archived", h.File.URL)
+		}
+	}
+	// Both links to each file are its sources: the direct link and the
+	// download.do redirect (a sighting, not a second download).
+	for i, name := range p.LinkedFiles() {
+		sum := sha256.Sum256(p.Body(portal.FilePath(name)))
+		srcs, err := st.Sources(ctx, hex.EncodeToString(sum[:]))
+		if err != nil || !hasSource(srcs, p.URL()+portal.FilePath(name), "") || !hasSource(srcs, p.URL()+portal.DownloadPath(i), "") {
+			t.Errorf("%s: sources %+v (%v)", name, srcs, err)
 		}
 	}
 	rep, err = crawl.Harvest(ctx, opts)
@@ -63,4 +75,13 @@ func TestHarvestIntoStore(t *testing.T) {
 	if rep.FilesNew != 0 || rep.FilesUnchanged != len(p.PDFPaths()) {
 		t.Errorf("second harvest: %s", rep)
 	}
+}
+
+func hasSource(srcs []store.Source, u, linkText string) bool {
+	for _, s := range srcs {
+		if s.URL == u && (linkText == "" || s.LinkText == linkText) {
+			return true
+		}
+	}
+	return false
 }
