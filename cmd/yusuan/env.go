@@ -183,11 +183,8 @@ var version string
 // module), the commit it was built from, the Go release and the
 // extractor's version (stored with every document).
 func versionString() string {
-	v, rev, dirty := version, "", ""
+	rev, dirty := "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
@@ -199,14 +196,24 @@ func versionString() string {
 			}
 		}
 	}
-	if v == "" {
-		v = "devel"
-	}
-	s := "yusuan " + v
+	s := releaseName()
 	if rev != "" {
 		s += " (" + rev[:min(12, len(rev))] + dirty + ")"
 	}
 	return s + " " + goVersion() + " extractor " + extract.Version
+}
+
+// releaseName is "yusuan VERSION" (from -ldflags, else the module's
+// version, else devel), as WARC warcinfo records name the harvester.
+func releaseName() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "devel"
+	}
+	return "yusuan " + v
 }
 
 func goVersion() string {

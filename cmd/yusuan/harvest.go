@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"yusuan"
@@ -16,7 +15,6 @@ import (
 	"yusuan/fixtures/demosite"
 	"yusuan/fixtures/portal"
 	"yusuan/ingest"
-	"yusuan/progress"
 	"yusuan/store"
 )
 
@@ -95,31 +93,9 @@ func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config,
 		ArchiveDir: st.Archive().Dir(),
 		LockPath:   st.Path() + ".lock",
 		Logger:     e.log,
-		Progress:   crawlProgress(report),
+		Progress:   report,
+		Software:   releaseName(),
 	})
-}
-
-// crawlProgress counts the crawl's fetches into progress events: the
-// crawl does not know how many URLs lie ahead, so there is no total.
-func crawlProgress(fn progress.Func) func(crawl.Progress) {
-	if fn == nil {
-		return nil
-	}
-	var (
-		mu           sync.Mutex
-		done, failed int
-		bytes        int64
-	)
-	return func(p crawl.Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		done++
-		if p.Result.State == crawl.StateFailed {
-			failed++
-		}
-		bytes += p.Result.Size
-		fn(progress.Event{Stage: "crawl", Done: done, Failed: failed, Bytes: bytes, Current: p.Site + " " + p.URL})
-	}
 }
 
 func harvestCommand() command {
