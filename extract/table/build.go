@@ -208,7 +208,7 @@ func mergeIntervals(iv []interval) []interval {
 // positions of its body cells (amounts right- or left-aligned, names) and
 // its header words, pdfplumber-style text edges without ruling lines; vertical
 // ruling lines, when the page has them, split columns that text alone joins.
-func discoverColumns(header, body []tline, vrules []float64) []*column {
+func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*column {
 	var nums, texts []cell
 	for _, l := range body {
 		for _, c := range l.cells {
@@ -235,7 +235,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 		iv = append(iv, interval{c.x0, x1})
 	}
 	cl := mergeIntervals(iv)
-	cl = splitAtRules(cl, vrules, body)
+	cl = splitAtRules(cl, vrules, body, s.ColumnStrategy == StrategyLines)
 	cols := make([]*column, len(cl))
 	for i, v := range cl {
 		cols[i] = &column{x0: v.x0, x1: v.x1}
@@ -263,7 +263,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 			var hit []*column
 			for _, c := range cols {
 				ov := overlap(f.x0, f.x1, c.x0, c.x1)
-				if ov > 0.5 && ov > 0.25*math.Min(f.x1-f.x0, c.x1-c.x0) {
+				if ov > 0.5 && ov > s.HeadingOverlap*math.Min(f.x1-f.x0, c.x1-c.x0) {
 					hit = append(hit, c)
 				}
 			}
@@ -286,7 +286,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 		// column of its own.
 		for _, f := range misses {
 			var near *column
-			d := 3 * f.size
+			d := s.HeadingReach * f.size
 			for _, c := range cols {
 				// Amounts sit right-aligned under a centred heading:
 				// a heading right of a column's amounts is not its own.
@@ -401,8 +401,8 @@ func adoptHeadings(cols []*column) []*column {
 }
 
 // splitAtRules splits merged text-edge clusters at vertical ruling lines
-// that no single cell crosses.
-func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
+// that no single cell crosses (at every rule when all is set).
+func splitAtRules(cl []interval, vrules []float64, body []tline, all bool) []interval {
 	if len(vrules) == 0 {
 		return cl
 	}
@@ -415,6 +415,9 @@ func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
 			}
 			crossed := false
 			for _, l := range body {
+				if all {
+					break
+				}
 				for _, c := range l.cells {
 					if c.x0 < x-1 && c.x1 > x+1 {
 						crossed = true
@@ -684,7 +687,10 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 // hrule is a horizontal ruling line.
 type hrule struct{ y, x0, x1 float64 }
 
-func hrules(rs []textlayer.Rule) []hrule {
+func hrules(rs []textlayer.Rule, s *Settings) []hrule {
+	if s.RowStrategy == StrategyText {
+		return nil
+	}
 	var out []hrule
 	for _, r := range rs {
 		if r.Fill || !r.Horizontal() {
@@ -694,14 +700,14 @@ func hrules(rs []textlayer.Rule) []hrule {
 	}
 	// Cell borders drawn one cell at a time: join collinear pieces.
 	sort.Slice(out, func(i, j int) bool {
-		if math.Abs(out[i].y-out[j].y) > 0.5 {
+		if math.Abs(out[i].y-out[j].y) > s.SnapTolerance {
 			return out[i].y < out[j].y
 		}
 		return out[i].x0 < out[j].x0
 	})
 	var merged []hrule
 	for _, r := range out {
-		if n := len(merged); n > 0 && math.Abs(merged[n-1].y-r.y) <= 0.5 && r.x0 <= merged[n-1].x1+2 {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].y-r.y) <= s.SnapTolerance && r.x0 <= merged[n-1].x1+s.JoinTolerance {
 			merged[n-1].x1 = math.Max(merged[n-1].x1, r.x1)
 			continue
 		}
@@ -710,7 +716,10 @@ func hrules(rs []textlayer.Rule) []hrule {
 	return merged
 }
 
-func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
+func vrulesIn(rs []textlayer.Rule, y0, y1 float64, s *Settings) []float64 {
+	if s.ColumnStrategy == StrategyText {
+		return nil
+	}
 	// Cell borders drawn one cell at a time: join collinear pieces.
 	type vr struct{ x, lo, hi float64 }
 	var vs []vr
@@ -721,14 +730,14 @@ func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
 		vs = append(vs, vr{r.X0, math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)})
 	}
 	sort.Slice(vs, func(i, j int) bool {
-		if math.Abs(vs[i].x-vs[j].x) > 0.5 {
+		if math.Abs(vs[i].x-vs[j].x) > s.SnapTolerance {
 			return vs[i].x < vs[j].x
 		}
 		return vs[i].lo < vs[j].lo
 	})
 	var merged []vr
 	for _, v := range vs {
-		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= 0.5 && v.lo <= merged[n-1].hi+2 {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= s.SnapTolerance && v.lo <= merged[n-1].hi+s.JoinTolerance {
 			merged[n-1].hi = math.Max(merged[n-1].hi, v.hi)
 			continue
 		}
@@ -743,7 +752,7 @@ func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
 	sort.Float64s(xs)
 	var out []float64
 	for _, x := range xs {
-		if n := len(out); n > 0 && x-out[n-1] < 2 {
+		if n := len(out); n > 0 && x-out[n-1] < s.JoinTolerance {
 			continue
 		}
 		out = append(out, x)

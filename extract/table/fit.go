@@ -48,7 +48,7 @@ type block struct {
 // blocks cuts the body into runs that fit the columns and runs that do not;
 // a run that does not fit gets its own columns, matched to the table's
 // columns in order (amount to amount, text to text).
-func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool) []block {
+func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool, s *Settings) []block {
 	var out []block
 	var cur []tline
 	curFit := true
@@ -58,7 +58,7 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 		}
 		bc := cols
 		if !curFit {
-			bc = refit(cur, cols, kind)
+			bc = refit(cur, cols, kind, s)
 		}
 		out = append(out, block{lines: cur, cols: bc})
 		cur = nil
@@ -86,8 +86,8 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 
 // refit finds a block's own columns and takes roles and keys from the
 // table's columns.
-func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
-	nc := discoverColumns(nil, lines, nil)
+func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) []*column {
+	nc := discoverColumns(nil, lines, nil, s)
 	classify(nc, lines, kind)
 	isText := func(c *column) bool { return c.role != vocab.RoleNone }
 	used := make([]bool, len(cols))

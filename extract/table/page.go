@@ -1,6 +1,8 @@
 package table
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -12,10 +14,10 @@ import (
 
 // build rebuilds one region. used is false when the region turns out not to
 // be a table (a title in a list of contents, a heading in prose).
-func build(r *region) (yusuan.Table, bool, error) {
+func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, error) {
 	t := yusuan.Table{Kind: r.title.Kind, Label: r.title.Label, Title: r.title.Title, Unit: r.unit}
 	if t.Kind == yusuan.PerformanceTargets && isForm(r) {
-		if ft, ok := buildForm(r, t); ok {
+		if ft, ok := buildForm(ctx, r, t); ok {
 			return ft, true, nil
 		}
 	}
@@ -36,6 +38,9 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 	}
 	for _, p := range r.parts {
+		if err := ctx.Err(); err != nil {
+			return t, false, fmt.Errorf("stopped at page %d: %w", p.page.Number, err)
+		}
 		lines := p.lines
 		if len(lines) == 0 {
 			continue
@@ -112,8 +117,8 @@ func build(r *region) (yusuan.Table, bool, error) {
 		}
 		withHeader := len(header) > 0 && hasHeaderWords
 		if withHeader || cols == nil {
-			vr := vrulesIn(p.page.Rules, y0, y1)
-			cols = discoverColumns(header, body, vr)
+			vr := vrulesIn(p.page.Rules, y0, y1, s)
+			cols = discoverColumns(header, body, vr, s)
 			classify(cols, body, t.Kind)
 			// Lines printed with other column widths pollute the columns:
 			// find the columns again without them.
@@ -124,13 +129,12 @@ func build(r *region) (yusuan.Table, bool, error) {
 				}
 			}
 			if len(fitting) < len(body) && len(fitting) > 0 {
-				cols = discoverColumns(header, fitting, vr)
+				cols = discoverColumns(header, fitting, vr, s)
 				classify(cols, fitting, t.Kind)
 			}
 			sawHeader = sawHeader || hasHeaderWords
 		}
-		hr := hrules(p.page.Rules)
-		rowGap := rowGapOf(body)
+		rd := rowReading{s: s, hr: hrules(p.page.Rules, s), text: text, rowGap: rowGapOf(body, s)}
 		listed := cols
 		if m := panelSplit(cols, t.Kind); m > 0 {
 			// Two panels side by side (人员经费 left, 公用经费 right), each
@@ -140,21 +144,25 @@ func build(r *region) (yusuan.Table, bool, error) {
 			rc := panelCols(cols, m)
 			left, right = joinCodeLines(left, cols[:m]), joinCodeLines(right, rc)
 			if len(left) > 0 {
-				groups := rowGroups(left, cols[:m], hr, text, rowGapOf(left))
+				lr := rd
+				lr.rowGap = rowGapOf(left, s)
+				groups := rowGroups(left, cols[:m], lr)
 				t.Rows = append(t.Rows, buildRows(left, groups, cols[:m], t.Kind, cs)...)
 			}
 			if len(right) > 0 {
-				groups := rowGroups(right, rc, hr, text, rowGapOf(right))
+				rr := rd
+				rr.rowGap = rowGapOf(right, s)
+				groups := rowGroups(right, rc, rr)
 				deferred = append(deferred, buildRows(right, groups, rc, t.Kind, rcs)...)
 			}
 			listed = cols[:m]
 		} else {
-			for _, b := range blocks(body, cols, t.Kind, withHeader) {
+			for _, b := range blocks(body, cols, t.Kind, withHeader, s) {
 				if vocab.IsTwoSided(t.Kind) && hasSides(b.cols) {
-					t.Rows = append(t.Rows, sideRows(b, hr, text, rowGap, t.Kind, cs)...)
+					t.Rows = append(t.Rows, sideRows(b, rd, t.Kind, cs)...)
 					continue
 				}
-				groups := rowGroups(b.lines, b.cols, hr, text, rowGap)
+				groups := rowGroups(b.lines, b.cols, rd)
 				t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind, cs)...)
 			}
 		}
@@ -185,7 +193,7 @@ func build(r *region) (yusuan.Table, bool, error) {
 			}
 		}
 		if hasHeaderWords {
-			cols = discoverColumns(carried, nil, nil)
+			cols = discoverColumns(carried, nil, nil, s)
 			classify(cols, nil, t.Kind)
 			t.Pages = []int{carried[0].page}
 			for _, c := range cols {
@@ -300,7 +308,7 @@ func hasSides(cols []*column) bool {
 // side wraps its names and centres its amounts on its own, so a line may
 // end a row on one side and continue one on the other. Rows come out in
 // printed order, income before expenditure on a shared line.
-func sideRows(b block, hr []hrule, text []cell, rowGap float64, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
+func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
 	type placedRow struct {
 		line  int
 		panel int
@@ -356,7 +364,7 @@ func sideRows(b block, hr []hrule, text []cell, rowGap float64, kind yusuan.Tabl
 				cols[k] = &cc
 			}
 		}
-		for _, g := range rowGroups(lines, cols, hr, text, rowGap) {
+		for _, g := range rowGroups(lines, cols, rd) {
 			first := orig[g[0]]
 			for _, r := range buildRows(lines, [][]int{g}, cols, kind, cs) {
 				all = append(all, placedRow{first, pi, r})

@@ -24,6 +24,13 @@ import (
 // becomes a warning; the others still come out. When ctx ends, the tables
 // rebuilt so far come out with a warning.
 func Extract(ctx context.Context, pages []layout.Page) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
+	return ExtractWith(ctx, pages, DefaultSettings())
+}
+
+// ExtractWith is Extract with other settings of the table model (zero
+// fields take their defaults).
+func ExtractWith(ctx context.Context, pages []layout.Page, s Settings) (tables []yusuan.Table, tablePages map[int]bool, warnings []string) {
+	s = s.withDefaults()
 	tablePages = map[int]bool{}
 	var prev *region
 	for _, r := range findRegions(pages) {
@@ -31,7 +38,7 @@ func Extract(ctx context.Context, pages []layout.Page) (tables []yusuan.Table, t
 			warnings = append(warnings, fmt.Sprintf("tables from page %d on skipped: %v", r.page, err))
 			break
 		}
-		t, used, err := safeBuild(r)
+		t, used, err := safeBuild(ctx, r, &s)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("page %d: table %s: %v", r.page, r.title.Title, err))
 			continue
@@ -94,11 +101,11 @@ func merge(dst *yusuan.Table, src yusuan.Table) {
 	dst.Empty = dst.Empty && src.Empty
 }
 
-func safeBuild(r *region) (t yusuan.Table, used bool, err error) {
+func safeBuild(ctx context.Context, r *region, s *Settings) (t yusuan.Table, used bool, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("rebuilding failed: %v", x)
 		}
 	}()
-	return build(r)
+	return build(ctx, r, s)
 }
