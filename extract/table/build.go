@@ -204,6 +204,94 @@ func mergeIntervals(iv []interval) []interval {
 	return out
 }
 
+// splitCrowded splits a cluster of text edges holding two amounts of one
+// line: amounts set close together (the widest of one column reaching the
+// next column's) are two columns, told apart by the edge they align on
+// (right, else left, else centre).
+func splitCrowded(cl []interval, body []tline, s *Settings) []interval {
+	var out []interval
+	for _, v := range cl {
+		var in []placedCell
+		crowded := false
+		for li, l := range body {
+			n := 0
+			for _, c := range l.cells {
+				if c.num && c.x0 >= v.x0-0.01 && c.x1 <= v.x1+0.01 {
+					in = append(in, placedCell{c, li})
+					n++
+				}
+			}
+			crowded = crowded || n >= 2
+		}
+		var parts []interval
+		if crowded {
+			parts = alignedColumns(in, s)
+		}
+		if len(parts) < 2 {
+			out = append(out, v)
+			continue
+		}
+		parts[0].x0 = math.Min(parts[0].x0, v.x0)
+		parts[len(parts)-1].x1 = math.Max(parts[len(parts)-1].x1, v.x1)
+		out = append(out, parts...)
+	}
+	return out
+}
+
+// placedCell is a cell and the index of its line.
+type placedCell struct {
+	c    cell
+	line int
+}
+
+// alignedColumns groups cells by a shared edge so that no group holds two
+// cells of one line: the columns' extents left to right, nil when no edge
+// does. The edge giving the fewest columns wins (right on a tie): an edge
+// that amounts do not share scatters them.
+func alignedColumns(in []placedCell, s *Settings) []interval {
+	var best []interval
+	edges := []func(c cell) float64{
+		func(c cell) float64 { return c.x1 },
+		func(c cell) float64 { return c.x0 },
+		cell.xc,
+	}
+	for _, edge := range edges {
+		sorted := slices.Clone(in)
+		sort.Slice(sorted, func(i, j int) bool { return edge(sorted[i].c) < edge(sorted[j].c) })
+		var groups [][]placedCell
+		for i, p := range sorted {
+			if i == 0 || edge(p.c)-edge(sorted[i-1].c) > s.AlignTolerance*p.c.size {
+				groups = append(groups, nil)
+			}
+			groups[len(groups)-1] = append(groups[len(groups)-1], p)
+		}
+		ok := len(groups) >= 2
+		for _, g := range groups {
+			seen := map[int]bool{}
+			for _, p := range g {
+				if seen[p.line] {
+					ok = false
+				}
+				seen[p.line] = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		if best != nil && len(groups) >= len(best) {
+			continue
+		}
+		best = make([]interval, len(groups))
+		for i, g := range groups {
+			best[i] = interval{math.Inf(1), math.Inf(-1)}
+			for _, p := range g {
+				best[i].x0, best[i].x1 = math.Min(best[i].x0, p.c.x0), math.Max(best[i].x1, p.c.x1)
+			}
+		}
+	}
+	return best
+}
+
 // discoverColumns finds the columns of one page of a table from the
 // positions of its body cells (amounts right- or left-aligned, names) and
 // its header words, pdfplumber-style text edges without ruling lines; vertical
@@ -235,6 +323,7 @@ func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*col
 		iv = append(iv, interval{c.x0, x1})
 	}
 	cl := mergeIntervals(iv)
+	cl = splitCrowded(cl, body, s)
 	cl = splitAtRules(cl, vrules, body, s.ColumnStrategy == StrategyLines)
 	cols := make([]*column, len(cl))
 	for i, v := range cl {
@@ -246,6 +335,31 @@ func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*col
 			if !codeLikeSmall(strings.TrimSpace(hc.text)) {
 				allFrags = append(allFrags, splitHeaderCell(hc)...)
 			}
+		}
+	}
+	// A column under a leaf heading of its own (no heading below it), on
+	// whatever header line, does not take a neighbour's heading (附属单位
+	// 上缴收入 beside 其他收入 whose amounts reach under it).
+	headed := map[*column]bool{}
+	for _, f := range allFrags {
+		leaf := true
+		for _, g := range allFrags {
+			if (g.y0+g.y1)/2 < (f.y0+f.y1)/2-0.3*f.size && overlap(f.x0, f.x1, g.x0, g.x1) > 0 {
+				leaf = false
+				break
+			}
+		}
+		if !leaf {
+			continue
+		}
+		var hit []*column
+		for _, c := range cols {
+			if ov := overlap(f.x0, f.x1, c.x0, c.x1); ov > 0.5 && ov > s.HeadingOverlap*math.Min(f.x1-f.x0, c.x1-c.x0) {
+				hit = append(hit, c)
+			}
+		}
+		if len(hit) == 1 {
+			headed[hit[0]] = true
 		}
 	}
 	// Header lines bottom-up: a piece over one column is its heading, over
@@ -290,7 +404,7 @@ func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*col
 			for _, c := range cols {
 				// Amounts sit right-aligned under a centred heading:
 				// a heading right of a column's amounts is not its own.
-				if len(c.header) > 0 || f.xc() > c.x1+1 {
+				if len(c.header) > 0 || headed[c] || f.xc() > c.x1+1 {
 					continue
 				}
 				if dd := math.Max(c.x0-f.x1, f.x0-c.x1); dd < d {
@@ -521,8 +635,9 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		switch {
 		case hr == vocab.RoleLineNo:
 			c.role = hr
-		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets:
-			c.role = vocab.RoleLineNo // a group heading (收入, 支出) over nothing
+		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && kind != yusuan.Other && kind != yusuan.Procurement && kind != yusuan.PerformanceTargets,
+			c.created && n == 0 && key == "income" && vocab.IsTwoSided(kind):
+			c.role = vocab.RoleLineNo // a group heading (收入, 支出, 本年收入 over a side) over nothing
 		case n == 0:
 			if key == "" && hr != vocab.RoleNone {
 				c.role = hr
@@ -623,18 +738,31 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		if c.key != "total" && c.key != "subtotal" {
 			continue
 		}
-		if nh := cols[i+1].header; len(nh) >= 2 {
-			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" && g != cols[i+1].key {
-				c.key = g
+		// The group heading may stand over any of the group's columns
+		// (上年结转结余 centred over the third and fourth after 小计).
+		for _, nc := range cols[i+1:] {
+			nh := nc.header
+			if nc.role != vocab.RoleNone || len(nh) > 0 && (nh[len(nh)-1] == "小计" || nh[len(nh)-1] == "合计") {
+				break
+			}
+			if len(nh) < 2 {
+				continue
+			}
+			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" {
+				if g != nc.key {
+					c.key = g
+				}
+				break
 			}
 		}
 	}
 	freeForm := kind == yusuan.Other || kind == yusuan.Procurement || kind == yusuan.PerformanceTargets
-	// Performance targets keep their text columns (实施单位, 年度绩效目标 …)
-	// as printed text beside the amounts, keyed by their leaf heading
-	// (年度资金总额 under 项目资金) when the leaves are unique.
+	// Performance targets and procurement tables keep their text columns
+	// (实施单位, 年度绩效目标 …; 专项名称, 采购组织形式 …) as printed text
+	// beside the amounts, each under its own key, keyed by their leaf
+	// heading (年度资金总额 under 项目资金) when the leaves are unique.
 	leaf := func(c *column) string { return c.headerText() }
-	if kind == yusuan.PerformanceTargets {
+	if textColumns(kind) {
 		firstName := true
 		for _, c := range cols {
 			if c.role == vocab.RoleName || c.role == vocab.RoleName2 {
@@ -657,7 +785,7 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 		leaf = func(c *column) string {
-			if len(c.header) > 0 && leaves[c.header[len(c.header)-1]] == 1 {
+			if kind == yusuan.PerformanceTargets && len(c.header) > 0 && leaves[c.header[len(c.header)-1]] == 1 {
 				return c.header[len(c.header)-1]
 			}
 			return c.headerText()

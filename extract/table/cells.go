@@ -31,6 +31,9 @@ type tline struct {
 	size           float64
 	page           int
 	sq             string // the line's text without spaces, cached
+	// src is the index of the line rowGroups was given that this line is
+	// (a piece of).
+	src int
 }
 
 func (l tline) text() string {
@@ -49,7 +52,10 @@ func (l tline) squeezed() string {
 }
 
 var (
-	amountRunRe = regexp.MustCompile(`^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
+	// amountRunRe is a run of digits that can only be an amount: with
+	// thousands separators (some templates leave out all but the last:
+	// 120258,600) or decimals.
+	amountRunRe = regexp.MustCompile(`^-?(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
 	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
 	codeRe      = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
 )
@@ -83,7 +89,8 @@ func splitSegment(s layout.Segment) []cell {
 			}
 		}
 	}
-	// Spaces between amounts (108.22 108.22) separate cells.
+	// Spaces between amounts (108.22 108.22), and between an amount and
+	// text ((一)…, CJK or not), separate cells.
 	for i := 1; i < len(rs)-1; i++ {
 		if rs[i] != ' ' {
 			continue
@@ -99,8 +106,8 @@ func splitSegment(s layout.Segment) []cell {
 		left, right := string(rs[a:i]), string(rs[i+1:b])
 		switch {
 		case isNumRune(rs[i-1]) && isNumRune(rs[i+1]),
-			amountRunRe.MatchString(left) && isWide(rs[i+1]),
-			amountRunRe.MatchString(right) && isWide(rs[i-1]):
+			amountRunRe.MatchString(left) && rs[i+1] != ' ',
+			amountRunRe.MatchString(right) && rs[i-1] != ' ':
 			cut[i+1] = true
 		}
 	}
@@ -119,8 +126,9 @@ func splitSegment(s layout.Segment) []cell {
 		after := j < len(rs) && isWide(rs[j])
 		switch {
 		// A dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
-		// not an empty cell.
-		case (amountRunRe.MatchString(run) || isDash(run) && !(before && after)) && (before || after):
+		// and so is one set tight against the text it ends (2022年- where
+		// the name wraps), not an empty cell.
+		case (amountRunRe.MatchString(run) || isDash(run) && !(before && after) && !(before && j == len(rs) && s.Xs[i]-s.Xs[i-1]-size <= 0.3*size)) && (before || after):
 			if i > 0 {
 				cut[i] = true
 			}
@@ -245,6 +253,7 @@ func toLines(p layout.Page) []tline {
 			}
 		}
 		tl.cells = mergeDistributed(tl.cells)
+		tl.whole = mergeDistributed(tl.whole)
 		tl.sq = squeeze(tl.text())
 		if len(tl.cells) > 0 {
 			out = append(out, tl)

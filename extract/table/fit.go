@@ -89,20 +89,30 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) []*column {
 	nc := discoverColumns(nil, lines, nil, s)
 	classify(nc, lines, kind)
-	isText := func(c *column) bool { return c.role != vocab.RoleNone }
+	// Amounts match amounts, codes codes and names names: a code column
+	// the table's columns lack keeps its own role.
+	sort := func(c *column) int {
+		switch {
+		case c.role == vocab.RoleNone:
+			return 0
+		case isCodeRole(c.role):
+			return 1
+		}
+		return 2
+	}
 	used := make([]bool, len(cols))
 	next := 0
 	for _, b := range nc {
 		match := -1
 		for i, c := range cols {
-			if !used[i] && isText(c) == isText(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
+			if !used[i] && sort(c) == sort(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
 				match = i
 				break
 			}
 		}
 		if match < 0 {
 			for i := next; i < len(cols); i++ {
-				if !used[i] && isText(cols[i]) == isText(b) {
+				if !used[i] && sort(cols[i]) == sort(b) {
 					match = i
 					break
 				}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"yusuan"
 	"yusuan/vocab"
@@ -65,17 +66,19 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		}
 		// Text-only rows before the first amount (因公出国（境）费 in an
 		// empty table) are body: the header ends at its last heading
-		// words, if the rows below start at the left edge.
+		// words, if the rows below start at the left edge or print long
+		// text (the upper half of a tall row's 绩效目标), not heading
+		// fragments.
 		{
 			last := -1
 			for i := 0; i < start; i++ {
-				if headingLine(lines[i]) {
+				if headingLine(lines[i]) && !longText(lines[i]) {
 					last = i
 				}
 			}
 			if last >= 0 {
 				k := start
-				for k-1 > last && lines[k-1].cells[0].x0-left <= 2*lines[k-1].cells[0].size {
+				for k-1 > last && (lines[k-1].cells[0].x0-left <= 2*lines[k-1].cells[0].size || longText(lines[k-1])) {
 					k--
 				}
 				start = k
@@ -146,14 +149,14 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			if len(left) > 0 {
 				lr := rd
 				lr.rowGap = rowGapOf(left, s)
-				groups := rowGroups(left, cols[:m], lr)
-				t.Rows = append(t.Rows, buildRows(left, groups, cols[:m], t.Kind, cs)...)
+				ll, groups := rowGroups(left, cols[:m], lr)
+				t.Rows = append(t.Rows, buildRows(ll, groups, cols[:m], t.Kind, cs)...)
 			}
 			if len(right) > 0 {
 				rr := rd
 				rr.rowGap = rowGapOf(right, s)
-				groups := rowGroups(right, rc, rr)
-				deferred = append(deferred, buildRows(right, groups, rc, t.Kind, rcs)...)
+				rl, groups := rowGroups(right, rc, rr)
+				deferred = append(deferred, buildRows(rl, groups, rc, t.Kind, rcs)...)
 			}
 			listed = cols[:m]
 		} else {
@@ -162,8 +165,8 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 					t.Rows = append(t.Rows, sideRows(b, rd, t.Kind, cs)...)
 					continue
 				}
-				groups := rowGroups(b.lines, b.cols, rd)
-				t.Rows = append(t.Rows, buildRows(b.lines, groups, b.cols, t.Kind, cs)...)
+				bl, groups := rowGroups(b.lines, b.cols, rd)
+				t.Rows = append(t.Rows, promoteName2(buildRows(bl, groups, b.cols, t.Kind, cs))...)
 			}
 		}
 		t.Pages = append(t.Pages, p.page.Number)
@@ -219,7 +222,7 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 	if !anyValue(t.Rows) && !sawHeader && !r.empty {
 		return t, false, nil
 	}
-	if t.Kind == yusuan.PerformanceTargets {
+	if textColumns(t.Kind) {
 		t.Rows = mergeTextRows(t.Rows)
 	}
 	t.Empty = r.empty || !anyValue(t.Rows)
@@ -236,6 +239,52 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		t.Unit = guessUnit(t)
 	}
 	return t, true, nil
+}
+
+// promoteName2 moves name2 to name in rows that print no name when no row
+// prints both: the two name columns name different rows (预算单位 for the
+// unit's line, 科目名称 for its items), not two names of one row.
+func promoteName2(rows []yusuan.Row) []yusuan.Row {
+	for _, r := range rows {
+		if r.Name != "" && r.Name2 != "" {
+			return rows
+		}
+	}
+	for i := range rows {
+		if r := &rows[i]; r.Name == "" {
+			r.Name, r.Name2 = r.Name2, ""
+		}
+	}
+	return rows
+}
+
+// longText reports whether a line prints text no heading is: a long
+// piece that is a sentence or holds no heading word (the upper half of a
+// tall row's 绩效目标 above its amounts).
+func longText(l tline) bool {
+	for _, c := range l.cells {
+		t := squeeze(c.text)
+		if c.num || utf8.RuneCountInString(t) <= 10 {
+			continue
+		}
+		if strings.ContainsAny(t, "，。；") {
+			return true
+		}
+		heading := headerWordRe.MatchString(t)
+		for _, w := range vocab.LeafWords {
+			heading = heading || strings.Contains(t, w)
+		}
+		if !heading {
+			return true
+		}
+	}
+	return false
+}
+
+// textColumns reports whether tables of the kind keep their text columns
+// beside the name as printed text (绩效目标, 采购组织形式 …).
+func textColumns(k yusuan.TableKind) bool {
+	return k == yusuan.PerformanceTargets || k == yusuan.Procurement
 }
 
 func anyValue(rows []yusuan.Row) bool {
@@ -314,9 +363,9 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 		panel int
 		row   yusuan.Row
 	}
-	panel := panelsOf(b.cols)
+	panel, last := panelsOf(b.cols)
 	var all []placedRow
-	for pi := 0; pi < 3; pi++ {
+	for pi := 0; pi <= last; pi++ {
 		var lines []tline
 		var orig []int
 		for i, l := range b.lines {
@@ -326,12 +375,18 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 					byPanel[panel[k]] = append(byPanel[panel[k]], c)
 				}
 			}
-			// A total printed across both expenditure panels (支出合计
-			// under the first panel's names, its amount in the second's
-			// column) is one row, of the first panel.
-			if totalIn(byPanel[1]) && !hasNameIn(byPanel[2]) && !hasNumIn(byPanel[1]) && hasNumIn(byPanel[2]) {
-				byPanel[1] = append(byPanel[1], byPanel[2]...)
-				byPanel[2] = nil
+			// A total printed across the expenditure panels (支出合计
+			// under the first panel's names, its amount in the last
+			// one's column) is one row, of the first panel.
+			if last >= 2 && totalIn(byPanel[1]) && !hasNumIn(byPanel[1]) && hasNumIn(byPanel[last]) {
+				across := true
+				for p := 2; p <= last; p++ {
+					across = across && !hasNameIn(byPanel[p])
+				}
+				for p := 2; across && p <= last; p++ {
+					byPanel[1] = append(byPanel[1], byPanel[p]...)
+					byPanel[p] = nil
+				}
 			}
 			keep := byPanel[pi]
 			if len(keep) == 0 {
@@ -346,9 +401,9 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 			orig = append(orig, i)
 		}
 		cols := b.cols
-		if pi == 1 && panel[len(panel)-1] == 2 {
-			// A total line's amount printed in the second panel's column
-			// is the first panel's total.
+		if pi == 1 && last >= 2 {
+			// A total line's amount printed in a later panel's column is
+			// the first panel's total.
 			key := ""
 			for k, c := range b.cols {
 				if panel[k] == 1 && c.role == vocab.RoleNone && key == "" {
@@ -358,15 +413,28 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 			cols = make([]*column, len(b.cols))
 			for k, c := range b.cols {
 				cc := *c
-				if panel[k] == 2 && c.role == vocab.RoleNone && key != "" {
+				if panel[k] >= 2 && c.role == vocab.RoleNone && key != "" {
 					cc.key = key
 				}
 				cols[k] = &cc
 			}
 		}
-		for _, g := range rowGroups(lines, cols, rd) {
-			first := orig[g[0]]
-			for _, r := range buildRows(lines, [][]int{g}, cols, kind, cs) {
+		own := map[string]bool{}
+		for k, c := range cols {
+			if panel[k] == pi {
+				own[c.key] = true
+			}
+		}
+		sl, groups := rowGroups(lines, cols, rd)
+		for _, g := range groups {
+			first := orig[sl[g[0]].src]
+			for _, r := range buildRows(sl, [][]int{g}, cols, kind, cs) {
+				// A panel's row has no cells in the other panels' columns.
+				for k, v := range r.Values {
+					if v.IsNull() && !own[k] {
+						delete(r.Values, k)
+					}
+				}
 				all = append(all, placedRow{first, pi, r})
 			}
 		}
@@ -385,19 +453,22 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 }
 
 // panelsOf numbers the panels of a two-sided table's columns: 0 income,
-// 1 expenditure, and 2 a second expenditure panel when the expenditure side
-// prints two name columns each followed by its amounts (收支预算总表 with
-// 功能分类 and 支出用途 side by side).
-func panelsOf(cols []*column) []int {
+// then 1, 2 … for the expenditure side's panels when it prints several name
+// columns each followed by its amounts (收支预算总表 with 功能分类 and 支出
+// 用途 side by side; Xi'an's 功能科目, 部门经济科目 and 政府经济科目), else
+// 1 for the whole expenditure side. The last panel number is returned too.
+func panelsOf(cols []*column) ([]int, int) {
 	panel := make([]int, len(cols))
 	names, amountsAfter := 0, 0
+	panels := true
 	for k, c := range cols {
 		if c.side != yusuan.SideExpenditure {
 			continue
 		}
 		if c.role == vocab.RoleName {
-			if names == 1 && amountsAfter == 0 {
-				break // two name columns in a row: not two panels
+			if names > 0 && amountsAfter == 0 {
+				panels = false // two name columns in a row: not panels
+				break
 			}
 			names++
 			amountsAfter = 0
@@ -406,15 +477,18 @@ func panelsOf(cols []*column) []int {
 		}
 		panel[k] = names
 	}
+	if !panels || names < 2 || amountsAfter == 0 {
+		names = 1
+	}
 	for k, c := range cols {
 		switch {
 		case c.side != yusuan.SideExpenditure:
 			panel[k] = 0
-		case names != 2 || amountsAfter == 0 || panel[k] == 0:
+		case names == 1 || panel[k] == 0:
 			panel[k] = 1
 		}
 	}
-	return panel
+	return panel, names
 }
 
 // hasNameIn reports whether cells print text: a name, or a total's label

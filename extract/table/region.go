@@ -169,8 +169,9 @@ func findRegions(pages []layout.Page) []*region {
 	for k, p := range pages {
 		lines := all[k]
 		// A running head (苏州市…2026年度单位预算公开 atop every page) is
-		// no part of a table continuing on the page.
-		if len(lines) > 1 && heads[lines[0].squeezed()] >= 3 && !hasAmount(lines[0]) {
+		// no part of a table continuing on the page; a table's header
+		// repeated atop its pages (headings over several columns) is.
+		if len(lines) > 1 && heads[lines[0].squeezed()] >= 3 && !hasAmount(lines[0]) && len(lines[0].cells) < 3 {
 			lines = lines[1:]
 		}
 		var pendingLabel string

@@ -27,11 +27,19 @@ type rowReading struct {
 
 // rowGroups cuts body lines into printed rows: a line with an amount, a code
 // or an item ordinal starts a row; a text-only line close to another line
-// (no ruling line between) is a wrapped continuation of its cell.
-func rowGroups(body []tline, cols []*column, rd rowReading) [][]int {
+// (no ruling line between) is a wrapped continuation of its cell. The
+// groups index the lines returned: body itself, or body's lines cut into
+// pieces by row where tall rows centre their cells (centredRows).
+func rowGroups(body []tline, cols []*column, rd rowReading) ([]tline, [][]int) {
+	for i := range body {
+		body[i].src = i
+	}
 	bands := ruledBands(body, cols, rd.hr, rd.s)
 	if bands == nil {
-		return streamGroups(body, cols, rd)
+		if lines, groups, ok := centredRows(body, cols); ok {
+			return lines, groups
+		}
+		return body, streamGroups(body, cols, rd)
 	}
 	// Lattice: the lines between two ruling lines are one row, unless a
 	// band holds several rows (rules only around groups of rows).
@@ -54,7 +62,7 @@ func rowGroups(body []tline, cols []*column, rd rowReading) [][]int {
 			out = append(out, g)
 		}
 	}
-	return out
+	return body, out
 }
 
 // ruledBands groups body lines by the horizontal ruling lines between them,
