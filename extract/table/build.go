@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"yusuan"
 	"yusuan/extract/textlayer"
@@ -34,6 +35,23 @@ type column struct {
 	// only holds the ends of names wrapped back to the left edge (福田分 /
 	// 局): its text ends the row's name.
 	nameTail bool
+	// hbox bounds the headings printed over this column alone (group
+	// headings over several columns left out); hasBox says there are any.
+	hbox   yusuan.Rect
+	hasBox bool
+	// slugged: the key is the printed heading, no known column's; fallback:
+	// the key was made up (col3: no heading read). Both only in tables
+	// whose columns have known keys.
+	slugged, fallback bool
+}
+
+// addBox widens the column's heading box to hold heading f.
+func (c *column) addBox(f cell) {
+	if !c.hasBox {
+		c.hbox, c.hasBox = yusuan.Rect{f.x0, f.y0, f.x1, f.y1}, true
+		return
+	}
+	c.hbox = yusuan.Rect{math.Min(c.hbox[0], f.x0), math.Min(c.hbox[1], f.y0), math.Max(c.hbox[2], f.x1), math.Max(c.hbox[3], f.y1)}
 }
 
 func (c *column) xc() float64 { return (c.x0 + c.x1) / 2 }
@@ -388,6 +406,7 @@ func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*col
 			for _, c := range hit {
 				c.header = append([]string{squeeze(f.text)}, c.header...)
 				if len(hit) == 1 {
+					c.addBox(f)
 					c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
 					if c.hx1 == 0 {
 						c.hx0, c.hx1 = f.x0, f.x1
@@ -416,11 +435,13 @@ func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*col
 			}
 			if near != nil {
 				near.header = []string{squeeze(f.text)}
+				near.addBox(f)
 				near.hx0, near.hx1 = f.x0, f.x1
 				near.x0, near.x1 = math.Min(near.x0, f.x0), math.Max(near.x1, f.x1)
 				continue
 			}
 			nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}, created: true, hx0: f.x0, hx1: f.x1}
+			nc.addBox(f)
 			cols = append(cols, nc)
 			sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
 		}
@@ -504,6 +525,7 @@ func adoptHeadings(cols []*column) []*column {
 		}
 		c := cols[best]
 		h.header = c.header
+		h.hbox, h.hasBox = c.hbox, c.hasBox
 		h.hx0, h.hx1 = c.hx0, c.hx1
 		h.x0, h.x1 = math.Min(h.x0, c.x0), math.Max(h.x1, c.x1)
 		cols = append(cols[:best], cols[best+1:]...)
@@ -590,6 +612,7 @@ func assign(c cell, cols []*column) int {
 
 // classify decides each column's role and key.
 func classify(cols []*column, body []tline, kind yusuan.TableKind) {
+	longest := make([]int, len(cols)) // runes of each column's longest text
 	for _, l := range body {
 		for _, c := range l.cells {
 			i := assign(c, cols)
@@ -606,6 +629,9 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 				cols[i].nInt++
 			default:
 				cols[i].nText++
+				if n := utf8.RuneCountInString(t); n > longest[i] {
+					longest[i] = n
+				}
 			}
 		}
 	}
@@ -702,9 +728,11 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
+	// A name's last characters wrapped back to the left edge (公室 under
+	// 深圳市饮用水源保护管理办) are short.
 	for i, c := range cols {
 		if c.role == vocab.RoleName && len(c.header) == 0 && c.nText <= 2 && !totalsOnly[i] && i+1 < len(cols) &&
-			cols[i+1].role == vocab.RoleName && len(cols[i+1].header) > 0 && cols[i+1].nText >= 4*c.nText {
+			cols[i+1].role == vocab.RoleName && len(cols[i+1].header) > 0 && (cols[i+1].nText >= 4*c.nText || longest[i] <= 3) {
 			c.nameTail = true
 		}
 	}
@@ -796,13 +824,16 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		if c.role != vocab.RoleNone {
 			continue
 		}
+		known := c.key != ""
 		if freeForm || c.key == "" {
 			if s := vocab.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
 				c.key = s
 			}
 		}
+		c.slugged = !freeForm && !known && c.key != ""
 		if c.key == "" {
 			c.key = fmt.Sprintf("col%d", i+1)
+			c.fallback = !freeForm
 		}
 		// Keys are unique per side: both sides of 收支总表 may print 决算数.
 		used[string(c.side)+"/"+c.key]++

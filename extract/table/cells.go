@@ -124,11 +124,16 @@ func splitSegment(s layout.Segment) []cell {
 		run := string(rs[i:j])
 		before := i > 0 && isWide(rs[i-1])
 		after := j < len(rs) && isWide(rs[j])
-		switch {
-		// A dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
+		tightBefore := before && s.Xs[i]-s.Xs[i-1]-size <= 0.15*size
+		tightAfter := after && s.Xs[j]-s.Xs[j-1]-0.55*size <= 0.15*size
+		// A figure set tight inside text (养护169.47公里) is part of it; a
+		// dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
 		// and so is one set tight against the text it ends (2022年- where
-		// the name wraps), not an empty cell.
-		case (amountRunRe.MatchString(run) || isDash(run) && !(before && after) && !(before && j == len(rs) && s.Xs[i]-s.Xs[i-1]-size <= 0.3*size)) && (before || after):
+		// the name wraps): neither is a cell of its own.
+		inText := tightBefore && tightAfter
+		hyphen := before && after || tightBefore && j == len(rs)
+		switch {
+		case (amountRunRe.MatchString(run) && !inText || isDash(run) && !hyphen) && (before || after):
 			if i > 0 {
 				cut[i] = true
 			}
@@ -252,7 +257,7 @@ func toLines(p layout.Page) []tline {
 				tl.cells = append(tl.cells, c)
 			}
 		}
-		tl.cells = mergeDistributed(tl.cells)
+		tl.cells = embeddedFigures(mergeDistributed(tl.cells))
 		tl.whole = mergeDistributed(tl.whole)
 		tl.sq = squeeze(tl.text())
 		if len(tl.cells) > 0 {
@@ -260,6 +265,19 @@ func toLines(p layout.Page) []tline {
 		}
 	}
 	return joinWrappedAmounts(out)
+}
+
+// embeddedFigures marks as text a figure set close between two pieces of
+// text on its line (单价≤ 23.51 万元 inside a 绩效目标 cell): an amount cell
+// has a column gap on one side at least.
+func embeddedFigures(cs []cell) []cell {
+	for i := 1; i+1 < len(cs); i++ {
+		c := &cs[i]
+		if c.num && !cs[i-1].num && !cs[i+1].num && c.x0-cs[i-1].x1 < 0.5*c.size && cs[i+1].x0-c.x1 < 0.5*c.size {
+			c.num = false
+		}
+	}
+	return cs
 }
 
 // numeric reports whether a cell prints an amount or a placeholder for one.

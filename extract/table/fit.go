@@ -18,7 +18,9 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 			return true
 		}
 		col := cols[k]
-		if seen[k] && !freeForm {
+		// Two pieces of one text cell (cut at a figure inside it) fit.
+		textCol := col.role == vocab.RoleName || col.role == vocab.RoleName2 || col.textual
+		if seen[k] && !freeForm && !(textCol && !amountish(c.text)) {
 			return true
 		}
 		seen[k] = true
@@ -43,6 +45,9 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 type block struct {
 	lines []tline
 	cols  []*column
+	// guessed: the block's own columns were matched to the table's by
+	// order, not by place.
+	guessed bool
 }
 
 // blocks cuts the body into runs that fit the columns and runs that do not;
@@ -56,11 +61,11 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 		if len(cur) == 0 {
 			return
 		}
-		bc := cols
+		bc, guessed := cols, false
 		if !curFit {
-			bc = refit(cur, cols, kind, s)
+			bc, guessed = refit(cur, cols, kind, s)
 		}
-		out = append(out, block{lines: cur, cols: bc})
+		out = append(out, block{lines: cur, cols: bc, guessed: guessed})
 		cur = nil
 	}
 	for _, l := range body {
@@ -85,9 +90,10 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 }
 
 // refit finds a block's own columns and takes roles and keys from the
-// table's columns.
-func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) []*column {
-	nc := discoverColumns(nil, lines, nil, s)
+// table's columns: by place, else in order (byOrder tells that an amount
+// column was matched so). Columns left without a match keep their own.
+func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) (nc []*column, byOrder bool) {
+	nc = discoverColumns(nil, lines, nil, s)
 	classify(nc, lines, kind)
 	// Amounts match amounts, codes codes and names names: a code column
 	// the table's columns lack keeps its own role.
@@ -114,6 +120,7 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) []
 			for i := next; i < len(cols); i++ {
 				if !used[i] && sort(cols[i]) == sort(b) {
 					match = i
+					byOrder = byOrder || b.role == vocab.RoleNone
 					break
 				}
 			}
@@ -126,11 +133,5 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) []
 		m := cols[match]
 		b.role, b.key, b.side, b.header = m.role, m.key, m.side, m.header
 	}
-	// Columns left without a match keep a key of their own.
-	for i, b := range nc {
-		if b.role == vocab.RoleNone && b.key == "" {
-			b.key = "col" + string(rune('a'+i%26))
-		}
-	}
-	return nc
+	return nc, byOrder
 }

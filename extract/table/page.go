@@ -27,6 +27,7 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 	cs := &codeStack{}
 	rcs := &codeStack{}       // the right panel's codes
 	var deferred []yusuan.Row // the right panel's rows
+	var n, dn notes           // what was doubted, of the rows and of the deferred rows
 	sawHeader := false
 	var text []cell
 	for _, p := range r.parts {
@@ -76,18 +77,17 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 					last = i
 				}
 			}
-			if last >= 0 {
-				k := start
-				for k-1 > last && (lines[k-1].cells[0].x0-left <= 2*lines[k-1].cells[0].size || longText(lines[k-1])) {
-					k--
+			// The first line of a name wrapped round its centred amounts
+			// overlaps them: it is body, not header.
+			for start > 0 && start < len(lines) {
+				l := lines[start-1]
+				if l.y0 < lines[start].y1 && !columnNumbers(l) ||
+					last >= 0 && start-1 > last && (l.cells[0].x0-left <= 2*l.cells[0].size || longText(l)) {
+					start--
+					continue
 				}
-				start = k
+				break
 			}
-		}
-		// The first line of a name wrapped round its centred amounts
-		// overlaps them: it is body, not header.
-		for start > 0 && start < len(lines) && lines[start-1].y0 < lines[start].y1 && !columnNumbers(lines[start-1]) {
-			start--
 		}
 		header, body := lines[:start], lines[start:]
 		if len(body) == 0 {
@@ -120,20 +120,25 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		}
 		withHeader := len(header) > 0 && hasHeaderWords
 		if withHeader || cols == nil {
+			prev := cols
 			vr := vrulesIn(p.page.Rules, y0, y1, s)
 			cols = discoverColumns(header, body, vr, s)
 			classify(cols, body, t.Kind)
 			// Lines printed with other column widths pollute the columns:
-			// find the columns again without them.
+			// find the columns again without them (when they are few: when
+			// most lines do not fit, the columns are wrong, not the lines).
 			var fitting []tline
 			for _, l := range body {
 				if !misfit(l, cols, t.Kind, withHeader) {
 					fitting = append(fitting, l)
 				}
 			}
-			if len(fitting) < len(body) && len(fitting) > 0 {
+			if len(fitting) < len(body) && 2*len(fitting) >= len(body) {
 				cols = discoverColumns(header, fitting, vr, s)
 				classify(cols, fitting, t.Kind)
+			}
+			if prev != nil {
+				inherit(cols, prev, t.Kind, p.page.Number, &n)
 			}
 			sawHeader = sawHeader || hasHeaderWords
 		}
@@ -149,30 +154,48 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			if len(left) > 0 {
 				lr := rd
 				lr.rowGap = rowGapOf(left, s)
-				ll, groups := rowGroups(left, cols[:m], lr)
-				t.Rows = append(t.Rows, buildRows(ll, groups, cols[:m], t.Kind, cs)...)
+				ll, groups, guessed := rowGroups(left, cols[:m], lr)
+				rows, split := buildRows(ll, groups, guessed, cols[:m], t.Kind, cs)
+				t.Rows = append(t.Rows, rows...)
+				n.rows(len(rows), split, false, false)
 			}
 			if len(right) > 0 {
 				rr := rd
 				rr.rowGap = rowGapOf(right, s)
-				rl, groups := rowGroups(right, rc, rr)
-				deferred = append(deferred, buildRows(rl, groups, rc, t.Kind, rcs)...)
+				rl, groups, guessed := rowGroups(right, rc, rr)
+				rows, split := buildRows(rl, groups, guessed, rc, t.Kind, rcs)
+				deferred = append(deferred, rows...)
+				dn.rows(len(rows), split, false, false)
 			}
 			listed = cols[:m]
 		} else {
 			for _, b := range blocks(body, cols, t.Kind, withHeader, s) {
 				if vocab.IsTwoSided(t.Kind) && hasSides(b.cols) {
-					t.Rows = append(t.Rows, sideRows(b, rd, t.Kind, cs)...)
+					rows, split := sideRows(b, rd, t.Kind, cs)
+					t.Rows = append(t.Rows, rows...)
+					n.rows(len(rows), split, b.guessed, b.guessed)
 					continue
 				}
-				bl, groups := rowGroups(b.lines, b.cols, rd)
-				t.Rows = append(t.Rows, promoteName2(buildRows(bl, groups, b.cols, t.Kind, cs))...)
+				bl, groups, guessed := rowGroups(b.lines, b.cols, rd)
+				rows, split := buildRows(bl, groups, guessed, b.cols, t.Kind, cs)
+				t.Rows = append(t.Rows, promoteName2(rows)...)
+				n.rows(len(rows), split, false, b.guessed)
 			}
 		}
 		t.Pages = append(t.Pages, p.page.Number)
+		var own []tline // the header printed on this page
+		for _, l := range header {
+			if l.page == p.page.Number {
+				own = append(own, l)
+			}
+		}
+		t.Areas = append(t.Areas, area(p.page.Number, lines, own, listed, vocab.IsTwoSided(t.Kind)))
 		for _, c := range listed {
 			if c.role != vocab.RoleNone {
 				continue
+			}
+			if c.fallback && !c.textual {
+				n.column(c.key, "no heading read over the column")
 			}
 			if !slices.Contains(t.Columns, c.key) {
 				t.Columns = append(t.Columns, c.key)
@@ -188,6 +211,7 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		}
 	}
 	t.Rows = append(t.Rows, deferred...)
+	n.append(dn)
 	if len(t.Pages) == 0 && len(carried) > 0 {
 		hasHeaderWords := false
 		for _, l := range carried {
@@ -223,7 +247,9 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		return t, false, nil
 	}
 	if textColumns(t.Kind) {
-		t.Rows = mergeTextRows(t.Rows)
+		var kept []bool
+		t.Rows, kept = mergeTextRows(t.Rows)
+		n.keep(kept)
 	}
 	t.Empty = r.empty || !anyValue(t.Rows)
 	if t.Empty {
@@ -238,6 +264,7 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 	if t.Unit == "" && t.Kind != yusuan.PerformanceTargets {
 		t.Unit = guessUnit(t)
 	}
+	t.Doubts = n.doubts(&t)
 	return t, true, nil
 }
 
@@ -264,17 +291,22 @@ func promoteName2(rows []yusuan.Row) []yusuan.Row {
 func longText(l tline) bool {
 	for _, c := range l.cells {
 		t := squeeze(c.text)
-		if c.num || utf8.RuneCountInString(t) <= 10 {
+		n := utf8.RuneCountInString(t)
+		if c.num || n <= 10 {
 			continue
 		}
 		if strings.ContainsAny(t, "，。；") {
 			return true
 		}
-		heading := headerWordRe.MatchString(t)
+		// Headings run together hold several heading words; one long
+		// piece with at most one is text.
+		words := len(headerWordRe.FindAllString(t, -1))
 		for _, w := range vocab.LeafWords {
-			heading = heading || strings.Contains(t, w)
+			if strings.Contains(t, w) {
+				words++
+			}
 		}
-		if !heading {
+		if words == 0 || n >= 20 && words <= 1 {
 			return true
 		}
 	}
@@ -317,12 +349,13 @@ func guessUnit(t yusuan.Table) string {
 // mergeTextRows joins a row that prints only text beside the amounts (no
 // name, no code, no amount: the rest of a long 绩效目标 cell set apart from
 // its row) to the row above on the same page.
-func mergeTextRows(rows []yusuan.Row) []yusuan.Row {
-	var out []yusuan.Row
-	for _, r := range rows {
+func mergeTextRows(rows []yusuan.Row) (out []yusuan.Row, kept []bool) {
+	kept = make([]bool, len(rows))
+	for i, r := range rows {
 		n := len(out)
 		if n == 0 || r.Name != "" || r.Code != nil || r.EconCode != "" || !allNull(r) || out[n-1].Page != r.Page {
 			out = append(out, r)
+			kept[i] = true
 			continue
 		}
 		prev := &out[n-1]
@@ -341,7 +374,7 @@ func mergeTextRows(rows []yusuan.Row) []yusuan.Row {
 			prev.BBox = &b
 		}
 	}
-	return out
+	return out, kept
 }
 
 func hasSides(cols []*column) bool {
@@ -357,11 +390,12 @@ func hasSides(cols []*column) bool {
 // side wraps its names and centres its amounts on its own, so a line may
 // end a row on one side and continue one on the other. Rows come out in
 // printed order, income before expenditure on a shared line.
-func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
+func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) ([]yusuan.Row, []bool) {
 	type placedRow struct {
 		line  int
 		panel int
 		row   yusuan.Row
+		guess bool
 	}
 	panel, last := panelsOf(b.cols)
 	var all []placedRow
@@ -425,17 +459,18 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 				own[c.key] = true
 			}
 		}
-		sl, groups := rowGroups(lines, cols, rd)
-		for _, g := range groups {
+		sl, groups, guessed := rowGroups(lines, cols, rd)
+		for gi, g := range groups {
 			first := orig[sl[g[0]].src]
-			for _, r := range buildRows(sl, [][]int{g}, cols, kind, cs) {
+			rows, _ := buildRows(sl, [][]int{g}, nil, cols, kind, cs)
+			for _, r := range rows {
 				// A panel's row has no cells in the other panels' columns.
 				for k, v := range r.Values {
 					if v.IsNull() && !own[k] {
 						delete(r.Values, k)
 					}
 				}
-				all = append(all, placedRow{first, pi, r})
+				all = append(all, placedRow{first, pi, r, guessed[gi]})
 			}
 		}
 	}
@@ -446,10 +481,11 @@ func sideRows(b block, rd rowReading, kind yusuan.TableKind, cs *codeStack) []yu
 		return all[i].panel < all[j].panel
 	})
 	out := make([]yusuan.Row, len(all))
+	guess := make([]bool, len(all))
 	for i, p := range all {
-		out[i] = p.row
+		out[i], guess[i] = p.row, p.guess
 	}
-	return out
+	return out, guess
 }
 
 // panelsOf numbers the panels of a two-sided table's columns: 0 income,

@@ -30,20 +30,20 @@ type rowReading struct {
 // (no ruling line between) is a wrapped continuation of its cell. The
 // groups index the lines returned: body itself, or body's lines cut into
 // pieces by row where tall rows centre their cells (centredRows).
-func rowGroups(body []tline, cols []*column, rd rowReading) ([]tline, [][]int) {
+func rowGroups(body []tline, cols []*column, rd rowReading) (lines []tline, groups [][]int, guessed []bool) {
 	for i := range body {
 		body[i].src = i
 	}
 	bands := ruledBands(body, cols, rd.hr, rd.s)
 	if bands == nil {
 		if lines, groups, ok := centredRows(body, cols); ok {
-			return lines, groups
+			return lines, groups, make([]bool, len(groups))
 		}
-		return body, streamGroups(body, cols, rd)
+		groups, guessed := streamGroups(body, cols, rd)
+		return body, groups, guessed
 	}
 	// Lattice: the lines between two ruling lines are one row, unless a
 	// band holds several rows (rules only around groups of rows).
-	var out [][]int
 	for _, b := range bands {
 		sub := make([]tline, len(b))
 		for k, i := range b {
@@ -52,17 +52,20 @@ func rowGroups(body []tline, cols []*column, rd rowReading) ([]tline, [][]int) {
 		// One row between the rules, or one line of amounts with its name
 		// wrapped round it (amounts centred in a tall row).
 		if rd.s.RowStrategy == StrategyLines || countAnchors(sub, cols) <= 1 || countValueLines(sub, cols) == 1 {
-			out = append(out, b)
+			groups = append(groups, b)
+			guessed = append(guessed, false)
 			continue
 		}
-		for _, g := range streamGroups(sub, cols, rd) {
+		sg, sguess := streamGroups(sub, cols, rd)
+		for gi, g := range sg {
 			for k := range g {
 				g[k] = b[g[k]]
 			}
-			out = append(out, g)
+			groups = append(groups, g)
+			guessed = append(guessed, sguess[gi])
 		}
 	}
-	return body, out
+	return body, groups, guessed
 }
 
 // ruledBands groups body lines by the horizontal ruling lines between them,
@@ -154,10 +157,13 @@ func isAnchor(l tline, cols []*column) bool {
 	return ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || codeNameRe.MatchString(t)
 }
 
-// streamGroups cuts body lines into rows without ruling lines.
-func streamGroups(body []tline, cols []*column, rd rowReading) [][]int {
+// streamGroups cuts body lines into rows without ruling lines. guessed
+// tells the groups holding a line that was as close to the row above as to
+// the row below.
+func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, guessed []bool) {
 	s, hr, rowGap := rd.s, rd.hr, rd.rowGap
 	n := len(body)
+	guess := make([]bool, n)
 	anchor := make([]bool, n)
 	valuesOnly := make([]bool, n) // amounts and no item text
 	namesOnly := make([]bool, n)  // item text and no amounts
@@ -227,6 +233,9 @@ func streamGroups(body []tline, cols []*column, rd rowReading) [][]int {
 				continue
 			}
 			// Prefer the name's first line (above) on a tie.
+			if best >= 0 && math.Abs(g-bestGap) < s.TieMargin*l.size {
+				guess[i] = true
+			}
 			if g < bestGap-s.TieMargin*l.size || best < 0 {
 				best, bestGap = j, g
 			}
@@ -253,8 +262,13 @@ func streamGroups(body []tline, cols []*column, rd rowReading) [][]int {
 		}
 		// Wrapped text continues downwards: the line above wins a tie.
 		if i+1 < n && body[i+1].page == l.page {
-			if g := gap(l, body[i+1]); g < tol && (best < 0 || g < bestGap-s.TieMargin*l.size) && !ruleBetween(hr, l, body[i+1], x) {
-				best = i + 1
+			if g := gap(l, body[i+1]); g < tol && !ruleBetween(hr, l, body[i+1], x) {
+				if best >= 0 && math.Abs(g-bestGap) < s.TieMargin*l.size {
+					guess[i] = true
+				}
+				if best < 0 || g < bestGap-s.TieMargin*l.size {
+					best = i + 1
+				}
 			}
 		}
 		// Rows as tall as their lines (no extra leading): the gap does not
@@ -273,7 +287,6 @@ func streamGroups(body []tline, cols []*column, rd rowReading) [][]int {
 			parent[find(i)] = find(best)
 		}
 	}
-	var groups [][]int
 	idx := map[int]int{}
 	for i := range body {
 		r := find(i)
@@ -297,19 +310,31 @@ func streamGroups(body []tline, cols []*column, rd rowReading) [][]int {
 		}
 		if na <= 1 {
 			out = append(out, g)
+			guessed = append(guessed, anyGuess(g, guess))
 			continue
 		}
 		var cur []int
 		for _, i := range g {
 			if anchor[i] && hasAnchor(cur, anchor) {
 				out = append(out, cur)
+				guessed = append(guessed, anyGuess(cur, guess))
 				cur = nil
 			}
 			cur = append(cur, i)
 		}
 		out = append(out, cur)
+		guessed = append(guessed, anyGuess(cur, guess))
 	}
-	return out
+	return out, guessed
+}
+
+func anyGuess(g []int, guess []bool) bool {
+	for _, i := range g {
+		if guess[i] {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAnchor(g []int, anchor []bool) bool {
@@ -346,10 +371,10 @@ type sideRow struct {
 	has   bool
 }
 
-// buildRows turns grouped lines into rows.
-func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
-	var out []yusuan.Row
-	for _, g := range groups {
+// buildRows turns grouped lines into rows; guessed[i] tells that the
+// returned row i was grouped by a guess (guess per group, nil for none).
+func buildRows(body []tline, groups [][]int, guess []bool, cols []*column, kind yusuan.TableKind, cs *codeStack) (out []yusuan.Row, guessed []bool) {
+	for gi, g := range groups {
 		sides := map[yusuan.Side]*sideRow{}
 		order := []yusuan.Side{}
 		cellsBy := map[int][]cell{}
@@ -446,9 +471,10 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 				continue
 			}
 			out = append(out, r)
+			guessed = append(guessed, gi < len(guess) && guess[gi])
 		}
 	}
-	return out
+	return out, guessed
 }
 
 func allNull(r yusuan.Row) bool {

@@ -64,6 +64,9 @@ func ExtractWith(ctx context.Context, pages []layout.Page, s Settings) (tables [
 		tables = append(tables, t)
 		prev = r
 	}
+	for i := range tables {
+		assess(&tables[i])
+	}
 	return tables, tablePages, warnings
 }
 
@@ -97,6 +100,8 @@ func merge(dst *yusuan.Table, src yusuan.Table) {
 		}
 	}
 	completeCodes(dst.Rows, src.Rows)
+	dst.Doubts = append(dst.Doubts, shiftDoubts(src.Doubts, len(dst.Rows))...)
+	dst.Areas = append(dst.Areas, src.Areas...)
 	dst.Rows = append(dst.Rows, src.Rows...)
 	dst.Empty = dst.Empty && src.Empty
 }
