@@ -79,10 +79,13 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			}
 			// The first line of a name wrapped round its centred amounts
 			// overlaps them: it is body, not header.
-			for start > 0 && start < len(lines) {
+			// Neither goes above the last heading line, nor takes a
+			// piece of heading set beside it (序 / 号 round 功能科目编码).
+			for start > 0 && start < len(lines) && (last < 0 || start-1 > last) {
 				l := lines[start-1]
+				beside := last >= 0 && l.y1 > lines[last].y0
 				if l.y0 < lines[start].y1 && !columnNumbers(l) ||
-					last >= 0 && start-1 > last && (l.cells[0].x0-left <= 2*l.cells[0].size || longText(l)) {
+					last >= 0 && !beside && (l.cells[0].x0-left <= 2*l.cells[0].size || longText(l)) {
 					start--
 					continue
 				}

@@ -106,12 +106,14 @@ func shortName(f string) string {
 
 // symptomNames are the misreads of issue 9 that show without a truth:
 //   - orphan: a functional code printed without its parents (01, 0501) or a
-//     name starting with code digits (208 05行政单位离退休);
+//     name starting with code digits (208 05行政单位离退休, 2205 where the
+//     line number ran into the code);
 //   - fragkey: a column key that is a printed fragment, not a known key;
 //   - noside: a row of a two-sided table without a side;
 //   - name2: a row whose only name is in name2;
-//   - fragrow: a row with a name but no code and no amount in a coded table
-//     (a piece of a wrapped name);
+//   - fragrow: a row with a name but no code and no amount in a table whose
+//     other rows print amounts (a piece of a wrapped name, or an item
+//     printed without figures);
 //   - repeat: a name repeating a total word (支出总计支出总计).
 var symptomNames = []string{"orphan", "fragkey", "noside", "name2", "fragrow", "repeat"}
 
@@ -128,10 +130,10 @@ func symptoms(doc *yusuan.Document, say func(string)) []int {
 		if slices.Contains(freeForm, t.Kind) {
 			continue
 		}
-		coded := false
+		valued := 0
 		for _, r := range t.Rows {
-			if r.Code != nil && len(*r.Code) >= 3 {
-				coded = true
+			if hasValue(r) {
+				valued++
 			}
 		}
 		for _, c := range t.Columns {
@@ -142,7 +144,7 @@ func symptoms(doc *yusuan.Document, say func(string)) []int {
 		}
 		for _, r := range t.Rows {
 			code := r.CodeString()
-			if code != "" && len(code)%2 == 0 || digitsName.MatchString(r.Name) {
+			if len(code) == 2 || len(code) == 4 || digitsName.MatchString(r.Name) || len(code) > 7 {
 				n[0]++
 				say(fmt.Sprintf("orphan %s p%d: %q %q", t.Kind, r.Page, code, r.Name))
 			}
@@ -154,7 +156,7 @@ func symptoms(doc *yusuan.Document, say func(string)) []int {
 				n[3]++
 				say(fmt.Sprintf("name2 %s p%d: %q %q", t.Kind, r.Page, code, r.Name2))
 			}
-			if coded && r.Code == nil && r.EconCode == "" && r.Name != "" && !hasValue(r) {
+			if !vocab.IsTwoSided(t.Kind) && 2*valued > len(t.Rows) && r.Code == nil && r.EconCode == "" && r.Name != "" && !hasValue(r) {
 				n[4]++
 				say(fmt.Sprintf("fragrow %s p%d: %q", t.Kind, r.Page, r.Name))
 			}
