@@ -57,7 +57,9 @@ var (
 	// 120258,600) or decimals.
 	amountRunRe = regexp.MustCompile(`^-?(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
 	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
-	codeRe      = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
+	// amountOrdinalRe is a two-decimal amount run into an ordinal (0.001.).
+	amountOrdinalRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,2}[.]$`)
+	codeRe          = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
 )
 
 func isWide(r rune) bool {
@@ -150,6 +152,11 @@ func splitSegment(s layout.Segment) []cell {
 		}
 		if after && s.Xs[j]-s.Xs[j-1]-0.55*size > 0.3*size {
 			cut[j] = true
+		}
+		// An amount run into the ordinal starting the next cell's text
+		// (0.00 then 1.为工作人员…).
+		if m := amountOrdinalRe.FindStringSubmatchIndex(run); m != nil && after {
+			cut[i+len([]rune(run[:m[3]]))] = true
 		}
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)

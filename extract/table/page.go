@@ -67,9 +67,9 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		}
 		// Text-only rows before the first amount (因公出国（境）费 in an
 		// empty table) are body: the header ends at its last heading
-		// words, if the rows below start at the left edge or print long
-		// text (the upper half of a tall row's 绩效目标), not heading
-		// fragments.
+		// words, if the rows below start at the left edge (or indented as
+		// a name's first line) or print long text (the upper half of a
+		// tall row's 绩效目标), not heading fragments.
 		{
 			last := -1
 			for i := 0; i < start; i++ {
@@ -79,13 +79,14 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			}
 			// The first line of a name wrapped round its centred amounts
 			// overlaps them: it is body, not header.
-			// Neither goes above the last heading line, nor takes a
-			// piece of heading set beside it (序 / 号 round 功能科目编码).
-			for start > 0 && start < len(lines) && (last < 0 || start-1 > last) {
+			// Text lines go no higher than the last heading line and take
+			// no piece of heading set beside it (序 / 号 round 功能科目编码).
+			first := start
+			for start > 0 && start < len(lines) {
 				l := lines[start-1]
 				beside := last >= 0 && l.y1 > lines[last].y0
-				if l.y0 < lines[start].y1 && !columnNumbers(l) ||
-					last >= 0 && !beside && (l.cells[0].x0-left <= 2*l.cells[0].size || longText(l)) {
+				if l.y0 < lines[first].y1 && !columnNumbers(l) ||
+					last >= 0 && start-1 > last && !beside && (l.cells[0].x0-left <= 3*l.cells[0].size || longText(l)) {
 					start--
 					continue
 				}
