@@ -27,9 +27,10 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 	for k, c := range cols {
 		isText[k] = c.role == vocab.RoleName || c.role == vocab.RoleName2 || c.role == vocab.RoleNone && c.textual
 	}
-	// Cells of each line by column; a line without an anchor may print
-	// only text columns.
+	// Cells of each line by column; a cell outside the text columns makes
+	// its line an anchor.
 	byCol := make([][][]cell, len(body))
+	anchorOf := make([]int, len(body)) // the row a line anchors, -1 for none
 	for i, l := range body {
 		byCol[i] = make([][]cell, len(cols))
 		anchor := false
@@ -43,15 +44,17 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 				anchor = true
 			}
 		}
+		anchorOf[i] = -1
 		if anchor || isAnchor(l, cols) && !isText[assign(l.cells[0], cols)] {
+			anchorOf[i] = len(anchors)
 			anchors = append(anchors, i)
 		}
 		if i > 0 && l.page != body[0].page {
 			return nil, nil, false
 		}
 	}
-	if len(anchors) < 2 {
-		return nil, nil, false
+	if len(anchors) < 2 || len(anchors) == len(body) {
+		return nil, nil, false // no line to place
 	}
 	rowOf := make([][]int, len(body)) // rowOf[i][k]: the row of line i's cells in column k
 	for i := range body {
@@ -115,42 +118,38 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 	// amounts, a line each): each cell printed over several lines must be
 	// centred on its row's anchor line, and filled to its column's edge
 	// on every line but its last.
+	top, bottom := make([]float64, len(anchors)), make([]float64, len(anchors))
+	count, last := make([]int, len(anchors)), make([]int, len(anchors))
 	for k := range cols {
 		if !isText[k] {
 			continue
 		}
 		edge := math.Inf(-1)
+		for j := range anchors {
+			top[j], bottom[j], count[j], last[j] = math.Inf(-1), math.Inf(1), 0, -1
+		}
 		for i := range body {
 			for _, c := range byCol[i][k] {
 				edge = math.Max(edge, c.x1)
 			}
+			if j := rowOf[i][k]; j >= 0 {
+				top[j], bottom[j], count[j], last[j] = math.Max(top[j], body[i].y1), math.Min(bottom[j], body[i].y0), count[j]+1, i
+			}
 		}
 		for j, a := range anchors {
-			top, bottom, n := math.Inf(-1), math.Inf(1), 0
-			last := -1
-			for i := range body {
-				if rowOf[i][k] == j {
-					top, bottom, n = math.Max(top, body[i].y1), math.Min(bottom, body[i].y0), n+1
-					last = i
-				}
-			}
-			if n < 2 {
-				continue
-			}
-			al := body[a]
-			if math.Abs((top+bottom)/2-(al.y0+al.y1)/2) > 0.4*al.size {
+			if al := body[a]; count[j] >= 2 && math.Abs((top[j]+bottom[j])/2-(al.y0+al.y1)/2) > 0.4*al.size {
 				return nil, nil, false
 			}
-			for i := range body {
-				if rowOf[i][k] != j || i == last {
-					continue
-				}
-				cs := byCol[i][k]
-				if cs[len(cs)-1].x1 < edge-3*cs[0].size {
-					return nil, nil, false // a short line: the end of a cell, not its start
-				}
+			centred = centred || count[j] >= 2
+		}
+		for i := range body {
+			j := rowOf[i][k]
+			if j < 0 || count[j] < 2 || i == last[j] {
+				continue
 			}
-			centred = true
+			if cs := byCol[i][k]; cs[len(cs)-1].x1 < edge-3*cs[0].size {
+				return nil, nil, false // a short line: the end of a cell, not its start
+			}
 		}
 	}
 	if !centred {
@@ -168,8 +167,7 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 			}
 			r := rowOf[i][k]
 			if r < 0 {
-				r = slices.Index(anchors, i)
-				if r < 0 {
+				if r = anchorOf[i]; r < 0 {
 					return nil, nil, false // a line number beside no amount
 				}
 			}

@@ -77,15 +77,15 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 					last = i
 				}
 			}
-			// The first line of a name wrapped round its centred amounts
-			// overlaps them: it is body, not header.
-			// Text lines go no higher than the last heading line and take
+			// A line overlapping the first row (a name's first line, its
+			// amounts centred below it) is body whatever it prints; other
+			// text lines go no higher than the last heading line and take
 			// no piece of heading set beside it (序 / 号 round 功能科目编码).
 			first := start
-			for start > 0 && start < len(lines) {
+			for start > 0 {
 				l := lines[start-1]
 				beside := last >= 0 && l.y1 > lines[last].y0
-				if l.y0 < lines[first].y1 && !columnNumbers(l) ||
+				if first < len(lines) && l.y0 < lines[first].y1 && !columnNumbers(l) ||
 					last >= 0 && start-1 > last && !beside && (l.cells[0].x0-left <= 3*l.cells[0].size || longText(l)) {
 					start--
 					continue
