@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"yusuan"
@@ -134,25 +135,13 @@ func TestSpannedHeaderCarryover(t *testing.T) {
 	b.line(0, L("某某局", 60), R("13,580.67", 185), R("1,235.00", 244), R("12,345.67", 545))
 	tb := one(t, b.page)
 	want := []string{"total", "gpb", "fund", "soe", "special", "unit", "carryover"}
-	if !slicesEqual(tb.Columns, want) {
+	if !slices.Equal(tb.Columns, want) {
 		t.Errorf("columns %v, want %v", tb.Columns, want)
 	}
 	checkRows(t, tb, []rowSpec{
 		{"", "", "合计", vals("total", "13580.67", "gpb", "1235.00", "carryover", "12345.67")},
 		{"", "", "某某局", vals("total", "13580.67", "gpb", "1235.00", "carryover", "12345.67")},
 	})
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Class 2: the side headings of a two-sided table (本年收入 over the income
@@ -166,7 +155,7 @@ func TestSideHeadingNoColumn(t *testing.T) {
 	b.line(0, L("一、财政拨款收入", 40), R("96,282,213.44", 285), L("一、公共安全支出", 300), R("96,282,213.44", 520))
 	b.line(0, L("收入总计", 60), R("96,282,213.44", 285), L("支出总计", 320), R("96,282,213.44", 520))
 	tb := one(t, b.page)
-	if !slicesEqual(tb.Columns, []string{"amount", "total"}) {
+	if !slices.Equal(tb.Columns, []string{"amount", "total"}) {
 		t.Errorf("columns %v, want [amount total]", tb.Columns)
 	}
 	inc, exp := yusuan.SideIncome, yusuan.SideExpenditure
@@ -199,7 +188,7 @@ func TestRepeatedHeaderAtPageTop(t *testing.T) {
 		pages = append(pages, b.page)
 	}
 	tb := one(t, pages...)
-	if !slicesEqual(tb.Columns, []string{"total", "gpb", "fund"}) {
+	if !slices.Equal(tb.Columns, []string{"total", "gpb", "fund"}) {
 		t.Errorf("columns %v, want [total gpb fund]", tb.Columns)
 	}
 	for _, r := range tb.Rows {
@@ -343,7 +332,7 @@ func TestProcurementTextColumns(t *testing.T) {
 	b.line(0, L("PC服务器", 330), L("部门集中采购", 430), R("40.00", 560))
 	b.line(0, L("台式计算机（20万以下）", 330), L("分散自行组织", 430), R("20.00", 560))
 	tb := one(t, b.page)
-	if !slicesEqual(tb.Columns, []string{"专项名称", "经济科目", "采购品目名称", "采购组织形式", "总计"}) {
+	if !slices.Equal(tb.Columns, []string{"专项名称", "经济科目", "采购品目名称", "采购组织形式", "总计"}) {
 		t.Errorf("columns %v", tb.Columns)
 	}
 	want := []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"yusuan"
@@ -106,7 +107,7 @@ func TestDoubtGuessedColumn(t *testing.T) {
 	b.line(0, L("201", 60), L("一般公共服务支出", 150), R("500.00", 350), R("500.00", 430))
 	tb := one(t, b.page)
 	want := []yusuan.Doubt{{Reason: yusuan.DoubtGuessedColumn, Column: "col4", Note: "no heading read over the column"}}
-	if !reflect.DeepEqual(tb.Doubts, want) || !slicesEqual(tb.Columns, []string{"total", "col4"}) {
+	if !reflect.DeepEqual(tb.Doubts, want) || !slices.Equal(tb.Columns, []string{"total", "col4"}) {
 		t.Errorf("columns %v doubts %+v, want %+v", tb.Columns, tb.Doubts, want)
 	}
 
@@ -122,7 +123,7 @@ func TestDoubtGuessedColumn(t *testing.T) {
 	tb = one(t, page(1, "一般公共预算"), page(2, "预算拨款"))
 	want = []yusuan.Doubt{{Reason: yusuan.DoubtGuessedColumn, Column: "gpb",
 		Note: `heading "预算拨款" on page 2 not read: key of the column printed at its place on the page before`}}
-	if !reflect.DeepEqual(tb.Doubts, want) || !slicesEqual(tb.Columns, []string{"total", "gpb"}) {
+	if !reflect.DeepEqual(tb.Doubts, want) || !slices.Equal(tb.Columns, []string{"total", "gpb"}) {
 		t.Errorf("columns %v doubts %+v, want %+v", tb.Columns, tb.Doubts, want)
 	}
 }
@@ -140,7 +141,7 @@ func TestDoubtRows(t *testing.T) {
 	b.line(0, L("某某所", 60), R("20.00", 350))
 	tb := one(t, b.page)
 	want := []yusuan.Doubt{{Reason: yusuan.DoubtSplitRow, Rows: []int{0}, Note: "a line as close to the row above as to the row below"}}
-	if !reflect.DeepEqual(tb.Doubts, want) || !slicesEqual(rowNames(tb), []string{"合计某某局", "某某所"}) {
+	if !reflect.DeepEqual(tb.Doubts, want) || !slices.Equal(rowNames(tb), []string{"合计某某局", "某某所"}) {
 		t.Errorf("doubts %+v, want %+v (rows %q)", tb.Doubts, want, rowNames(tb))
 	}
 

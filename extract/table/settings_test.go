@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestRowStrategy(t *testing.T) {
 		if len(tables) != 1 {
 			t.Fatalf("%s: %d tables", c.s, len(tables))
 		}
-		if got := rowNames(tables[0]); !slicesEqual(got, c.want) {
+		if got := rowNames(tables[0]); !slices.Equal(got, c.want) {
 			t.Errorf("%s: rows %q, want %q", c.s, got, c.want)
 		}
 	}

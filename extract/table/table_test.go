@@ -256,22 +256,7 @@ func TestSplitCodes(t *testing.T) {
 // Lattice: tightly spaced rows that only ruling lines separate, and a name
 // wrapped inside its cell.
 func TestLatticeRows(t *testing.T) {
-	b := newPage(9)
-	b.pitch = 11
-	b.line(20, L("机关运行经费预算表", 200))
-	b.line(20, L("单位：万元", 60))
-	b.hrule(50, 560)
-	b.line(0, L("单位名称", 60), L("合计", 330), L("一般公共预算", 400))
-	b.hrule(50, 560)
-	b.line(0, L("部门合计", 60), R("12.21", 350), R("12.21", 430))
-	b.hrule(50, 560)
-	b.line(0, L("某某市某某局下属的某某", 60), R("10.00", 350), R("10.00", 430))
-	b.line(0, L("中心", 60))
-	b.hrule(50, 560)
-	b.line(0, L("办公室", 60))
-	b.hrule(50, 560)
-	b.line(0, L("某某所", 60), R("2.21", 350), R("2.21", 430))
-	tb := one(t, b.page)
+	tb := one(t, latticePage())
 	if tb.Kind != yusuan.AdminOperating {
 		t.Fatalf("kind %s", tb.Kind)
 	}
