@@ -38,6 +38,7 @@ var headerWords = []headerWord{
 	{"上年结余和结转", "carryover"},
 	{"基本支出", "basic"},
 	{"项目支出", "project"},
+	{"专项业务经费", "project"}, // Xi'an: 人员经费 + 公用经费 + 专项业务经费
 	{"人员经费", "personnel"},
 	{"人员支出", "personnel"},
 	{"公用经费", "public"},

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"yusuan"
 	"yusuan/extract/textlayer"
@@ -34,6 +35,23 @@ type column struct {
 	// only holds the ends of names wrapped back to the left edge (福田分 /
 	// 局): its text ends the row's name.
 	nameTail bool
+	// hbox bounds the headings printed over this column alone (group
+	// headings over several columns left out); hasBox says there are any.
+	hbox   yusuan.Rect
+	hasBox bool
+	// slugged: the key is the printed heading, no known column's; fallback:
+	// the key was made up (col3: no heading read). Both only in tables
+	// whose columns have known keys.
+	slugged, fallback bool
+}
+
+// addBox widens the column's heading box to hold heading f.
+func (c *column) addBox(f cell) {
+	if !c.hasBox {
+		c.hbox, c.hasBox = yusuan.Rect{f.x0, f.y0, f.x1, f.y1}, true
+		return
+	}
+	c.hbox = yusuan.Rect{math.Min(c.hbox[0], f.x0), math.Min(c.hbox[1], f.y0), math.Max(c.hbox[2], f.x1), math.Max(c.hbox[3], f.y1)}
 }
 
 func (c *column) xc() float64 { return (c.x0 + c.x1) / 2 }
@@ -204,11 +222,99 @@ func mergeIntervals(iv []interval) []interval {
 	return out
 }
 
+// splitCrowded splits a cluster of text edges holding two amounts of one
+// line: amounts set close together (the widest of one column reaching the
+// next column's) are two columns, told apart by the edge they align on
+// (right, else left, else centre).
+func splitCrowded(cl []interval, body []tline, s *Settings) []interval {
+	var out []interval
+	for _, v := range cl {
+		var in []placedCell
+		crowded := false
+		for li, l := range body {
+			n := 0
+			for _, c := range l.cells {
+				if c.num && c.x0 >= v.x0-0.01 && c.x1 <= v.x1+0.01 {
+					in = append(in, placedCell{c, li})
+					n++
+				}
+			}
+			crowded = crowded || n >= 2
+		}
+		var parts []interval
+		if crowded {
+			parts = alignedColumns(in, s)
+		}
+		if len(parts) < 2 {
+			out = append(out, v)
+			continue
+		}
+		parts[0].x0 = math.Min(parts[0].x0, v.x0)
+		parts[len(parts)-1].x1 = math.Max(parts[len(parts)-1].x1, v.x1)
+		out = append(out, parts...)
+	}
+	return out
+}
+
+// placedCell is a cell and the index of its line.
+type placedCell struct {
+	c    cell
+	line int
+}
+
+// alignedColumns groups cells by a shared edge so that no group holds two
+// cells of one line: the columns' extents left to right, nil when no edge
+// does. The edge giving the fewest columns wins (right on a tie): an edge
+// that amounts do not share scatters them.
+func alignedColumns(in []placedCell, s *Settings) []interval {
+	var best []interval
+	edges := []func(c cell) float64{
+		func(c cell) float64 { return c.x1 },
+		func(c cell) float64 { return c.x0 },
+		cell.xc,
+	}
+	for _, edge := range edges {
+		sorted := slices.Clone(in)
+		sort.Slice(sorted, func(i, j int) bool { return edge(sorted[i].c) < edge(sorted[j].c) })
+		var groups [][]placedCell
+		for i, p := range sorted {
+			if i == 0 || edge(p.c)-edge(sorted[i-1].c) > s.AlignTolerance*p.c.size {
+				groups = append(groups, nil)
+			}
+			groups[len(groups)-1] = append(groups[len(groups)-1], p)
+		}
+		ok := len(groups) >= 2
+		for _, g := range groups {
+			seen := map[int]bool{}
+			for _, p := range g {
+				if seen[p.line] {
+					ok = false
+				}
+				seen[p.line] = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		if best != nil && len(groups) >= len(best) {
+			continue
+		}
+		best = make([]interval, len(groups))
+		for i, g := range groups {
+			best[i] = interval{math.Inf(1), math.Inf(-1)}
+			for _, p := range g {
+				best[i].x0, best[i].x1 = math.Min(best[i].x0, p.c.x0), math.Max(best[i].x1, p.c.x1)
+			}
+		}
+	}
+	return best
+}
+
 // discoverColumns finds the columns of one page of a table from the
 // positions of its body cells (amounts right- or left-aligned, names) and
 // its header words, pdfplumber-style text edges without ruling lines; vertical
 // ruling lines, when the page has them, split columns that text alone joins.
-func discoverColumns(header, body []tline, vrules []float64) []*column {
+func discoverColumns(header, body []tline, vrules []float64, s *Settings) []*column {
 	var nums, texts []cell
 	for _, l := range body {
 		for _, c := range l.cells {
@@ -235,7 +341,8 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 		iv = append(iv, interval{c.x0, x1})
 	}
 	cl := mergeIntervals(iv)
-	cl = splitAtRules(cl, vrules, body)
+	cl = splitCrowded(cl, body, s)
+	cl = splitAtRules(cl, vrules, body, s.ColumnStrategy == StrategyLines)
 	cols := make([]*column, len(cl))
 	for i, v := range cl {
 		cols[i] = &column{x0: v.x0, x1: v.x1}
@@ -246,6 +353,31 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 			if !codeLikeSmall(strings.TrimSpace(hc.text)) {
 				allFrags = append(allFrags, splitHeaderCell(hc)...)
 			}
+		}
+	}
+	// A column under a leaf heading of its own (no heading below it), on
+	// whatever header line, does not take a neighbour's heading (附属单位
+	// 上缴收入 beside 其他收入 whose amounts reach under it).
+	headed := map[*column]bool{}
+	for _, f := range allFrags {
+		leaf := true
+		for _, g := range allFrags {
+			if (g.y0+g.y1)/2 < (f.y0+f.y1)/2-0.3*f.size && overlap(f.x0, f.x1, g.x0, g.x1) > 0 {
+				leaf = false
+				break
+			}
+		}
+		if !leaf {
+			continue
+		}
+		var hit []*column
+		for _, c := range cols {
+			if ov := overlap(f.x0, f.x1, c.x0, c.x1); ov > 0.5 && ov > s.HeadingOverlap*math.Min(f.x1-f.x0, c.x1-c.x0) {
+				hit = append(hit, c)
+			}
+		}
+		if len(hit) == 1 {
+			headed[hit[0]] = true
 		}
 	}
 	// Header lines bottom-up: a piece over one column is its heading, over
@@ -263,7 +395,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 			var hit []*column
 			for _, c := range cols {
 				ov := overlap(f.x0, f.x1, c.x0, c.x1)
-				if ov > 0.5 && ov > 0.25*math.Min(f.x1-f.x0, c.x1-c.x0) {
+				if ov > 0.5 && ov > s.HeadingOverlap*math.Min(f.x1-f.x0, c.x1-c.x0) {
 					hit = append(hit, c)
 				}
 			}
@@ -274,6 +406,7 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 			for _, c := range hit {
 				c.header = append([]string{squeeze(f.text)}, c.header...)
 				if len(hit) == 1 {
+					c.addBox(f)
 					c.x0, c.x1 = math.Min(c.x0, f.x0), math.Max(c.x1, f.x1)
 					if c.hx1 == 0 {
 						c.hx0, c.hx1 = f.x0, f.x1
@@ -286,11 +419,11 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 		// column of its own.
 		for _, f := range misses {
 			var near *column
-			d := 3 * f.size
+			d := s.HeadingReach * f.size
 			for _, c := range cols {
 				// Amounts sit right-aligned under a centred heading:
 				// a heading right of a column's amounts is not its own.
-				if len(c.header) > 0 || f.xc() > c.x1+1 {
+				if len(c.header) > 0 || headed[c] || f.xc() > c.x1+1 {
 					continue
 				}
 				if dd := math.Max(c.x0-f.x1, f.x0-c.x1); dd < d {
@@ -302,11 +435,13 @@ func discoverColumns(header, body []tline, vrules []float64) []*column {
 			}
 			if near != nil {
 				near.header = []string{squeeze(f.text)}
+				near.addBox(f)
 				near.hx0, near.hx1 = f.x0, f.x1
 				near.x0, near.x1 = math.Min(near.x0, f.x0), math.Max(near.x1, f.x1)
 				continue
 			}
 			nc := &column{x0: f.x0, x1: f.x1, header: []string{squeeze(f.text)}, created: true, hx0: f.x0, hx1: f.x1}
+			nc.addBox(f)
 			cols = append(cols, nc)
 			sort.SliceStable(cols, func(a, b int) bool { return cols[a].x0 < cols[b].x0 })
 		}
@@ -390,6 +525,7 @@ func adoptHeadings(cols []*column) []*column {
 		}
 		c := cols[best]
 		h.header = c.header
+		h.hbox, h.hasBox = c.hbox, c.hasBox
 		h.hx0, h.hx1 = c.hx0, c.hx1
 		h.x0, h.x1 = math.Min(h.x0, c.x0), math.Max(h.x1, c.x1)
 		cols = append(cols[:best], cols[best+1:]...)
@@ -401,8 +537,8 @@ func adoptHeadings(cols []*column) []*column {
 }
 
 // splitAtRules splits merged text-edge clusters at vertical ruling lines
-// that no single cell crosses.
-func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
+// that no single cell crosses (at every rule when all is set).
+func splitAtRules(cl []interval, vrules []float64, body []tline, all bool) []interval {
 	if len(vrules) == 0 {
 		return cl
 	}
@@ -415,6 +551,9 @@ func splitAtRules(cl []interval, vrules []float64, body []tline) []interval {
 			}
 			crossed := false
 			for _, l := range body {
+				if all {
+					break
+				}
 				for _, c := range l.cells {
 					if c.x0 < x-1 && c.x1 > x+1 {
 						crossed = true
@@ -473,6 +612,7 @@ func assign(c cell, cols []*column) int {
 
 // classify decides each column's role and key.
 func classify(cols []*column, body []tline, kind yusuan.TableKind) {
+	longest := make([]int, len(cols)) // runes of each column's longest text
 	for _, l := range body {
 		for _, c := range l.cells {
 			i := assign(c, cols)
@@ -489,6 +629,9 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 				cols[i].nInt++
 			default:
 				cols[i].nText++
+				if n := utf8.RuneCountInString(t); n > longest[i] {
+					longest[i] = n
+				}
 			}
 		}
 	}
@@ -518,8 +661,9 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		switch {
 		case hr == vocab.RoleLineNo:
 			c.role = hr
-		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && !vocab.IsFreeForm(kind):
-			c.role = vocab.RoleLineNo // a group heading (收入, 支出) over nothing
+		case c.created && n == 0 && key == "" && hr == vocab.RoleNone && !vocab.IsFreeForm(kind),
+			c.created && n == 0 && key == "income" && vocab.IsTwoSided(kind):
+			c.role = vocab.RoleLineNo // a group heading (收入, 支出, 本年收入 over a side) over nothing
 		case n == 0:
 			if key == "" && hr != vocab.RoleNone {
 				c.role = hr
@@ -584,9 +728,11 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
+	// A name's last characters wrapped back to the left edge (公室 under
+	// 深圳市饮用水源保护管理办) are short.
 	for i, c := range cols {
 		if c.role == vocab.RoleName && len(c.header) == 0 && c.nText <= 2 && !totalsOnly[i] && i+1 < len(cols) &&
-			cols[i+1].role == vocab.RoleName && len(cols[i+1].header) > 0 && cols[i+1].nText >= 4*c.nText {
+			cols[i+1].role == vocab.RoleName && len(cols[i+1].header) > 0 && (cols[i+1].nText >= 4*c.nText || longest[i] <= 3) {
 			c.nameTail = true
 		}
 	}
@@ -620,18 +766,31 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		if c.key != "total" && c.key != "subtotal" {
 			continue
 		}
-		if nh := cols[i+1].header; len(nh) >= 2 {
-			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" && g != cols[i+1].key {
-				c.key = g
+		// The group heading may stand over any of the group's columns
+		// (上年结转结余 centred over the third and fourth after 小计).
+		for _, nc := range cols[i+1:] {
+			nh := nc.header
+			if nc.role != vocab.RoleNone || len(nh) > 0 && (nh[len(nh)-1] == "小计" || nh[len(nh)-1] == "合计") {
+				break
+			}
+			if len(nh) < 2 {
+				continue
+			}
+			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" {
+				if g != nc.key {
+					c.key = g
+				}
+				break
 			}
 		}
 	}
 	freeForm := vocab.IsFreeForm(kind)
-	// Performance targets keep their text columns (实施单位, 年度绩效目标 …)
-	// as printed text beside the amounts, keyed by their leaf heading
-	// (年度资金总额 under 项目资金) when the leaves are unique.
+	// Performance targets and procurement tables keep their text columns
+	// (实施单位, 年度绩效目标 …; 专项名称, 采购组织形式 …) as printed text
+	// beside the amounts, each under its own key, keyed by their leaf
+	// heading (年度资金总额 under 项目资金) when the leaves are unique.
 	leaf := func(c *column) string { return c.headerText() }
-	if kind == yusuan.PerformanceTargets {
+	if textColumns(kind) {
 		firstName := true
 		for _, c := range cols {
 			if c.role == vocab.RoleName || c.role == vocab.RoleName2 {
@@ -654,7 +813,7 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 		leaf = func(c *column) string {
-			if len(c.header) > 0 && leaves[c.header[len(c.header)-1]] == 1 {
+			if kind == yusuan.PerformanceTargets && len(c.header) > 0 && leaves[c.header[len(c.header)-1]] == 1 {
 				return c.header[len(c.header)-1]
 			}
 			return c.headerText()
@@ -665,13 +824,16 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 		if c.role != vocab.RoleNone {
 			continue
 		}
+		known := c.key != ""
 		if freeForm || c.key == "" {
 			if s := vocab.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
 				c.key = s
 			}
 		}
+		c.slugged = !freeForm && !known && c.key != ""
 		if c.key == "" {
 			c.key = fmt.Sprintf("col%d", i+1)
+			c.fallback = !freeForm
 		}
 		// Keys are unique per side: both sides of 收支总表 may print 决算数.
 		used[string(c.side)+"/"+c.key]++
@@ -684,7 +846,10 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 // hrule is a horizontal ruling line.
 type hrule struct{ y, x0, x1 float64 }
 
-func hrules(rs []textlayer.Rule) []hrule {
+func hrules(rs []textlayer.Rule, s *Settings) []hrule {
+	if s.RowStrategy == StrategyText {
+		return nil
+	}
 	var out []hrule
 	for _, r := range rs {
 		if r.Fill || !r.Horizontal() {
@@ -694,14 +859,14 @@ func hrules(rs []textlayer.Rule) []hrule {
 	}
 	// Cell borders drawn one cell at a time: join collinear pieces.
 	sort.Slice(out, func(i, j int) bool {
-		if math.Abs(out[i].y-out[j].y) > 0.5 {
+		if math.Abs(out[i].y-out[j].y) > s.SnapTolerance {
 			return out[i].y < out[j].y
 		}
 		return out[i].x0 < out[j].x0
 	})
 	var merged []hrule
 	for _, r := range out {
-		if n := len(merged); n > 0 && math.Abs(merged[n-1].y-r.y) <= 0.5 && r.x0 <= merged[n-1].x1+2 {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].y-r.y) <= s.SnapTolerance && r.x0 <= merged[n-1].x1+s.JoinTolerance {
 			merged[n-1].x1 = math.Max(merged[n-1].x1, r.x1)
 			continue
 		}
@@ -710,7 +875,10 @@ func hrules(rs []textlayer.Rule) []hrule {
 	return merged
 }
 
-func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
+func vrulesIn(rs []textlayer.Rule, y0, y1 float64, s *Settings) []float64 {
+	if s.ColumnStrategy == StrategyText {
+		return nil
+	}
 	// Cell borders drawn one cell at a time: join collinear pieces.
 	type vr struct{ x, lo, hi float64 }
 	var vs []vr
@@ -721,14 +889,14 @@ func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
 		vs = append(vs, vr{r.X0, math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)})
 	}
 	sort.Slice(vs, func(i, j int) bool {
-		if math.Abs(vs[i].x-vs[j].x) > 0.5 {
+		if math.Abs(vs[i].x-vs[j].x) > s.SnapTolerance {
 			return vs[i].x < vs[j].x
 		}
 		return vs[i].lo < vs[j].lo
 	})
 	var merged []vr
 	for _, v := range vs {
-		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= 0.5 && v.lo <= merged[n-1].hi+2 {
+		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= s.SnapTolerance && v.lo <= merged[n-1].hi+s.JoinTolerance {
 			merged[n-1].hi = math.Max(merged[n-1].hi, v.hi)
 			continue
 		}
@@ -743,7 +911,7 @@ func vrulesIn(rs []textlayer.Rule, y0, y1 float64) []float64 {
 	sort.Float64s(xs)
 	var out []float64
 	for _, x := range xs {
-		if n := len(out); n > 0 && x-out[n-1] < 2 {
+		if n := len(out); n > 0 && x-out[n-1] < s.JoinTolerance {
 			continue
 		}
 		out = append(out, x)

@@ -31,6 +31,9 @@ type tline struct {
 	size           float64
 	page           int
 	sq             string // the line's text without spaces, cached
+	// src is the index of the line rowGroups was given that this line is
+	// (a piece of).
+	src int
 }
 
 func (l tline) text() string {
@@ -49,9 +52,14 @@ func (l tline) squeezed() string {
 }
 
 var (
-	amountRunRe = regexp.MustCompile(`^-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
+	// amountRunRe is a run of digits that can only be an amount: with
+	// thousands separators (some templates leave out all but the last:
+	// 120258,600) or decimals.
+	amountRunRe = regexp.MustCompile(`^-?(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$`)
 	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
-	codeRe      = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
+	// amountOrdinalRe is a two-decimal amount run into an ordinal (0.001.).
+	amountOrdinalRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,2}[.]$`)
+	codeRe          = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
 )
 
 func isWide(r rune) bool {
@@ -83,7 +91,8 @@ func splitSegment(s layout.Segment) []cell {
 			}
 		}
 	}
-	// Spaces between amounts (108.22 108.22) separate cells.
+	// Spaces between amounts (108.22 108.22), and between an amount and
+	// text ((一)…, CJK or not), separate cells.
 	for i := 1; i < len(rs)-1; i++ {
 		if rs[i] != ' ' {
 			continue
@@ -99,8 +108,8 @@ func splitSegment(s layout.Segment) []cell {
 		left, right := string(rs[a:i]), string(rs[i+1:b])
 		switch {
 		case isNumRune(rs[i-1]) && isNumRune(rs[i+1]),
-			amountRunRe.MatchString(left) && isWide(rs[i+1]),
-			amountRunRe.MatchString(right) && isWide(rs[i-1]):
+			amountRunRe.MatchString(left) && rs[i+1] != ' ',
+			amountRunRe.MatchString(right) && rs[i-1] != ' ':
 			cut[i+1] = true
 		}
 	}
@@ -117,10 +126,16 @@ func splitSegment(s layout.Segment) []cell {
 		run := string(rs[i:j])
 		before := i > 0 && isWide(rs[i-1])
 		after := j < len(rs) && isWide(rs[j])
+		tightBefore := before && s.Xs[i]-s.Xs[i-1]-size <= 0.15*size
+		tightAfter := after && s.Xs[j]-s.Xs[j-1]-0.55*size <= 0.15*size
+		// A figure set tight inside text (养护169.47公里) is part of it; a
+		// dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
+		// and so is one set tight against the text it ends (2022年- where
+		// the name wraps): neither is a cell of its own.
+		inText := tightBefore && tightAfter
+		hyphen := before && after || tightBefore && j == len(rs)
 		switch {
-		// A dash between two words is a hyphen (民办技校补助-民办技校从教津贴),
-		// not an empty cell.
-		case (amountRunRe.MatchString(run) || isDash(run) && !(before && after)) && (before || after):
+		case (amountRunRe.MatchString(run) && !inText || isDash(run) && !hyphen) && (before || after):
 			if i > 0 {
 				cut[i] = true
 			}
@@ -137,6 +152,11 @@ func splitSegment(s layout.Segment) []cell {
 		}
 		if after && s.Xs[j]-s.Xs[j-1]-0.55*size > 0.3*size {
 			cut[j] = true
+		}
+		// An amount run into the ordinal starting the next cell's text
+		// (0.00 then 1.为工作人员…).
+		if m := amountOrdinalRe.FindStringSubmatchIndex(run); m != nil && after {
+			cut[i+len([]rune(run[:m[3]]))] = true
 		}
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)
@@ -244,13 +264,27 @@ func toLines(p layout.Page) []tline {
 				tl.cells = append(tl.cells, c)
 			}
 		}
-		tl.cells = mergeDistributed(tl.cells)
+		tl.cells = embeddedFigures(mergeDistributed(tl.cells))
+		tl.whole = mergeDistributed(tl.whole)
 		tl.sq = squeeze(tl.text())
 		if len(tl.cells) > 0 {
 			out = append(out, tl)
 		}
 	}
 	return joinWrappedAmounts(out)
+}
+
+// embeddedFigures marks as text a figure set close between two pieces of
+// text on its line (单价≤ 23.51 万元 inside a 绩效目标 cell): an amount cell
+// has a column gap on one side at least.
+func embeddedFigures(cs []cell) []cell {
+	for i := 1; i+1 < len(cs); i++ {
+		c := &cs[i]
+		if c.num && !cs[i-1].num && !cs[i+1].num && c.x0-cs[i-1].x1 < 0.5*c.size && cs[i+1].x0-c.x1 < 0.5*c.size {
+			c.num = false
+		}
+	}
+	return cs
 }
 
 // numeric reports whether a cell prints an amount or a placeholder for one.

@@ -67,7 +67,8 @@ func TestDebugPDF(t *testing.T) {
 			for start < len(p.lines) && !isData(p.lines[start], left) {
 				start++
 			}
-			cols := discoverColumns(p.lines[:start], p.lines[start:], vrulesIn(p.page.Rules, 0, 1e9))
+			ds := DefaultSettings()
+			cols := discoverColumns(p.lines[:start], p.lines[start:], vrulesIn(p.page.Rules, 0, 1e9, &ds), &ds)
 			classify(cols, p.lines[start:], r.title.Kind)
 			for _, c := range cols {
 				fmt.Printf("   COL %.1f-%.1f role=%d key=%s side=%s hdr=%q n=%d/%d/%d/%d\n", c.x0, c.x1, c.role, c.key, c.side, c.header, c.nAmt, c.nCode, c.nInt, c.nText)
@@ -95,7 +96,8 @@ func TestDebugBuild(t *testing.T) {
 		pages = append(pages, layout.Build(p, layout.Options{}))
 	}
 	for _, r := range findRegions(pages) {
-		tb, used, err := build(r)
+		ds := DefaultSettings()
+		tb, used, err := build(context.Background(), r, &ds)
 		fmt.Println("TABLE", r.title.Title, used, err, tb.Pages, tb.Columns)
 		for _, row := range tb.Rows {
 			fmt.Printf("   %s %q %q %v p%d\n", row.Side, row.CodeString(), row.Name, row.Values, row.Page)

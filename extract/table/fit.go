@@ -18,7 +18,9 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 			return true
 		}
 		col := cols[k]
-		if seen[k] && !freeForm {
+		// Two pieces of one text cell (cut at a figure inside it) fit.
+		textCol := col.role == vocab.RoleName || col.role == vocab.RoleName2 || col.textual
+		if seen[k] && !freeForm && !(textCol && !amountish(c.text)) {
 			return true
 		}
 		seen[k] = true
@@ -43,12 +45,15 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 type block struct {
 	lines []tline
 	cols  []*column
+	// guessed: the block's own columns were matched to the table's by
+	// order, not by place.
+	guessed bool
 }
 
 // blocks cuts the body into runs that fit the columns and runs that do not;
 // a run that does not fit gets its own columns, matched to the table's
 // columns in order (amount to amount, text to text).
-func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool) []block {
+func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool, s *Settings) []block {
 	var out []block
 	var cur []tline
 	curFit := true
@@ -56,11 +61,11 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 		if len(cur) == 0 {
 			return
 		}
-		bc := cols
+		bc, guessed := cols, false
 		if !curFit {
-			bc = refit(cur, cols, kind)
+			bc, guessed = refit(cur, cols, kind, s)
 		}
-		out = append(out, block{lines: cur, cols: bc})
+		out = append(out, block{lines: cur, cols: bc, guessed: guessed})
 		cur = nil
 	}
 	for _, l := range body {
@@ -85,25 +90,37 @@ func blocks(body []tline, cols []*column, kind yusuan.TableKind, withHeader bool
 }
 
 // refit finds a block's own columns and takes roles and keys from the
-// table's columns.
-func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
-	nc := discoverColumns(nil, lines, nil)
+// table's columns: by place, else in order (byOrder tells that an amount
+// column was matched so). Columns left without a match keep their own.
+func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) (nc []*column, byOrder bool) {
+	nc = discoverColumns(nil, lines, nil, s)
 	classify(nc, lines, kind)
-	isText := func(c *column) bool { return c.role != vocab.RoleNone }
+	// Amounts match amounts, codes codes and names names: a code column
+	// the table's columns lack keeps its own role.
+	sort := func(c *column) int {
+		switch {
+		case c.role == vocab.RoleNone:
+			return 0
+		case isCodeRole(c.role):
+			return 1
+		}
+		return 2
+	}
 	used := make([]bool, len(cols))
 	next := 0
 	for _, b := range nc {
 		match := -1
 		for i, c := range cols {
-			if !used[i] && isText(c) == isText(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
+			if !used[i] && sort(c) == sort(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
 				match = i
 				break
 			}
 		}
 		if match < 0 {
 			for i := next; i < len(cols); i++ {
-				if !used[i] && isText(cols[i]) == isText(b) {
+				if !used[i] && sort(cols[i]) == sort(b) {
 					match = i
+					byOrder = byOrder || b.role == vocab.RoleNone
 					break
 				}
 			}
@@ -116,11 +133,5 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind) []*column {
 		m := cols[match]
 		b.role, b.key, b.side, b.header = m.role, m.key, m.side, m.header
 	}
-	// Columns left without a match keep a key of their own.
-	for i, b := range nc {
-		if b.role == vocab.RoleNone && b.key == "" {
-			b.key = "col" + string(rune('a'+i%26))
-		}
-	}
-	return nc
+	return nc, byOrder
 }

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"context"
 	"math"
 	"regexp"
 	"strings"
@@ -55,7 +56,7 @@ func wholeLine(l tline) tline {
 
 // buildForm reads a region of forms; ok is false when no amount was found
 // (then the region is read as a grid).
-func buildForm(r *region, t yusuan.Table) (yusuan.Table, bool) {
+func buildForm(ctx context.Context, r *region, t yusuan.Table) (yusuan.Table, bool) {
 	var cur *yusuan.Row
 	var nameX float64 // x of the name's first line, for its wrapped lines
 	var nameY float64
@@ -69,6 +70,9 @@ func buildForm(r *region, t yusuan.Table) (yusuan.Table, bool) {
 	}
 	keys := []string{}
 	for _, p := range r.parts {
+		if ctx.Err() != nil {
+			return t, false
+		}
 		if len(p.lines) > 0 && !contains(t.Pages, p.page.Number) {
 			t.Pages = append(t.Pages, p.page.Number)
 		}

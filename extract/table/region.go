@@ -239,10 +239,11 @@ func findRegions(pages []layout.Page) []*region {
 	}
 	for k := range pages {
 		// A running head (苏州市…2026年度单位预算公开 atop every page) is
-		// no part of a table continuing on the page.
+		// no part of a table continuing on the page; a table's header
+		// repeated atop its pages (headings over several columns) is.
 		// A title repeated atop every page of a long table is a title all
 		// the same: the regions it starts are merged again.
-		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) {
+		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) && len(l[0].cells) < 3 {
 			all[k] = l[1:]
 		}
 	}

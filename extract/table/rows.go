@@ -11,23 +11,39 @@ import (
 	"yusuan/vocab"
 )
 
+// rowReading is what cutting a page's lines into rows needs besides the
+// lines and columns.
+type rowReading struct {
+	s  *Settings
+	hr []hrule // the page's horizontal rules (none with StrategyText)
+	// text holds the text cells of the whole region (all its pages), to
+	// tell a cell filled to its column's edge (its text wraps) from a
+	// short one.
+	text []cell
+	// rowGap is the gap that separates rows (rowGapOf), 0 when lines are
+	// as close within a row as between rows.
+	rowGap float64
+}
+
 // rowGroups cuts body lines into printed rows: a line with an amount, a code
 // or an item ordinal starts a row; a text-only line close to another line
-// (no ruling line between) is a wrapped continuation of its cell.
-//
-// text holds the text cells of the whole region (all its pages), to tell a
-// cell filled to its column's edge (its text wraps) from a short one.
-//
-// rowGap is the gap that separates rows (rowGapOf), 0 when lines are as
-// close within a row as between rows.
-func rowGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap float64) [][]int {
-	bands := ruledBands(body, cols, hr)
+// (no ruling line between) is a wrapped continuation of its cell. The
+// groups index the lines returned: body itself, or body's lines cut into
+// pieces by row where tall rows centre their cells (centredRows).
+func rowGroups(body []tline, cols []*column, rd rowReading) (lines []tline, groups [][]int, guessed []bool) {
+	for i := range body {
+		body[i].src = i
+	}
+	bands := ruledBands(body, cols, rd.hr, rd.s)
 	if bands == nil {
-		return streamGroups(body, cols, hr, text, rowGap)
+		if lines, groups, ok := centredRows(body, cols); ok {
+			return lines, groups, make([]bool, len(groups))
+		}
+		groups, guessed := streamGroups(body, cols, rd)
+		return body, groups, guessed
 	}
 	// Lattice: the lines between two ruling lines are one row, unless a
 	// band holds several rows (rules only around groups of rows).
-	var out [][]int
 	for _, b := range bands {
 		sub := make([]tline, len(b))
 		for k, i := range b {
@@ -35,24 +51,27 @@ func rowGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap flo
 		}
 		// One row between the rules, or one line of amounts with its name
 		// wrapped round it (amounts centred in a tall row).
-		if countAnchors(sub, cols) <= 1 || countValueLines(sub, cols) == 1 {
-			out = append(out, b)
+		if rd.s.RowStrategy == StrategyLines || countAnchors(sub, cols) <= 1 || countValueLines(sub, cols) == 1 {
+			groups = append(groups, b)
+			guessed = append(guessed, false)
 			continue
 		}
-		for _, g := range streamGroups(sub, cols, hr, text, rowGap) {
+		sg, sguess := streamGroups(sub, cols, rd)
+		for gi, g := range sg {
 			for k := range g {
 				g[k] = b[g[k]]
 			}
-			out = append(out, g)
+			groups = append(groups, g)
+			guessed = append(guessed, sguess[gi])
 		}
 	}
-	return out
+	return body, groups, guessed
 }
 
 // ruledBands groups body lines by the horizontal ruling lines between them,
 // when rules cross the table between its rows; nil when there are none.
-func ruledBands(body []tline, cols []*column, hr []hrule) [][]int {
-	if len(body) < 2 || len(hr) < 3 || len(cols) == 0 {
+func ruledBands(body []tline, cols []*column, hr []hrule, s *Settings) [][]int {
+	if len(body) < 2 || len(hr) < s.MinRules || len(cols) == 0 {
 		return nil
 	}
 	x0, x1 := cols[0].x0, cols[len(cols)-1].x1
@@ -62,12 +81,12 @@ func ruledBands(body []tline, cols []*column, hr []hrule) [][]int {
 	}
 	var ys []float64
 	for _, r := range hr {
-		if r.x1-r.x0 < 0.5*(x1-x0) || overlap(r.x0, r.x1, x0, x1) < 0.5*(x1-x0) || r.y < ylo-2 || r.y > yhi+2 {
+		if r.x1-r.x0 < s.RuleCover*(x1-x0) || overlap(r.x0, r.x1, x0, x1) < s.RuleCover*(x1-x0) || r.y < ylo-2 || r.y > yhi+2 {
 			continue
 		}
 		ys = append(ys, r.y)
 	}
-	if len(ys) < 3 {
+	if len(ys) < s.MinRules {
 		return nil
 	}
 	sort.Float64s(ys)
@@ -138,9 +157,13 @@ func isAnchor(l tline, cols []*column) bool {
 	return ordinalStartRe.MatchString(t) || totalStartRe.MatchString(t) || codeNameRe.MatchString(t)
 }
 
-// streamGroups cuts body lines into rows without ruling lines.
-func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap float64) [][]int {
+// streamGroups cuts body lines into rows without ruling lines. guessed
+// tells the groups holding a line that was as close to the row above as to
+// the row below.
+func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, guessed []bool) {
+	s, hr, rowGap := rd.s, rd.hr, rd.rowGap
 	n := len(body)
+	guess := make([]bool, n)
 	anchor := make([]bool, n)
 	valuesOnly := make([]bool, n) // amounts and no item text
 	namesOnly := make([]bool, n)  // item text and no amounts
@@ -172,7 +195,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 			anchor[i] = true
 		}
 	}
-	textEdge := textEdges(cols, text, body)
+	textEdge := textEdges(cols, rd.text, body)
 	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
@@ -194,7 +217,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 		if !valuesOnly[i] {
 			continue
 		}
-		tol := math.Max(0.35*math.Max(l.size, 1), rowGap)
+		tol := math.Max(s.RowTolerance*math.Max(l.size, 1), rowGap)
 		x := l.cells[0].xc()
 		best, bestGap := -1, math.Inf(1)
 		for _, j := range []int{i - 1, i + 1} {
@@ -210,7 +233,10 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 				continue
 			}
 			// Prefer the name's first line (above) on a tie.
-			if g < bestGap-0.2*l.size || best < 0 {
+			if best >= 0 && math.Abs(g-bestGap) < s.TieMargin*l.size {
+				guess[i] = true
+			}
+			if g < bestGap-s.TieMargin*l.size || best < 0 {
 				best, bestGap = j, g
 			}
 		}
@@ -226,7 +252,7 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 		if find(i) != i {
 			continue
 		}
-		tol := math.Max(0.35*math.Max(l.size, 1), rowGap)
+		tol := math.Max(s.RowTolerance*math.Max(l.size, 1), rowGap)
 		best, bestGap := -1, math.Inf(1)
 		x := l.cells[0].xc()
 		if i > 0 && body[i-1].page == l.page {
@@ -236,8 +262,13 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 		}
 		// Wrapped text continues downwards: the line above wins a tie.
 		if i+1 < n && body[i+1].page == l.page {
-			if g := gap(l, body[i+1]); g < tol && (best < 0 || g < bestGap-0.2*l.size) && !ruleBetween(hr, l, body[i+1], x) {
-				best = i + 1
+			if g := gap(l, body[i+1]); g < tol && !ruleBetween(hr, l, body[i+1], x) {
+				if best >= 0 && math.Abs(g-bestGap) < s.TieMargin*l.size {
+					guess[i] = true
+				}
+				if best < 0 || g < bestGap-s.TieMargin*l.size {
+					best = i + 1
+				}
 			}
 		}
 		// Rows as tall as their lines (no extra leading): the gap does not
@@ -246,9 +277,9 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 		// its own.
 		if best < 0 && namesOnly[i] {
 			switch {
-			case i > 0 && body[i-1].page == l.page && gap(body[i-1], l) < 1.2*l.size && !ruleBetween(hr, body[i-1], l, x) && wrapsInto(body[i-1], l, cols, textEdge):
+			case i > 0 && body[i-1].page == l.page && gap(body[i-1], l) < s.WrapGap*l.size && !ruleBetween(hr, body[i-1], l, x) && wrapsInto(body[i-1], l, cols, textEdge):
 				best = i - 1
-			case i+1 < n && body[i+1].page == l.page && gap(l, body[i+1]) < 1.2*l.size && !ruleBetween(hr, l, body[i+1], x) && wrapsInto(l, body[i+1], cols, textEdge):
+			case i+1 < n && body[i+1].page == l.page && gap(l, body[i+1]) < s.WrapGap*l.size && !ruleBetween(hr, l, body[i+1], x) && wrapsInto(l, body[i+1], cols, textEdge):
 				best = i + 1
 			}
 		}
@@ -256,7 +287,6 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 			parent[find(i)] = find(best)
 		}
 	}
-	var groups [][]int
 	idx := map[int]int{}
 	for i := range body {
 		r := find(i)
@@ -280,19 +310,31 @@ func streamGroups(body []tline, cols []*column, hr []hrule, text []cell, rowGap 
 		}
 		if na <= 1 {
 			out = append(out, g)
+			guessed = append(guessed, anyGuess(g, guess))
 			continue
 		}
 		var cur []int
 		for _, i := range g {
 			if anchor[i] && hasAnchor(cur, anchor) {
 				out = append(out, cur)
+				guessed = append(guessed, anyGuess(cur, guess))
 				cur = nil
 			}
 			cur = append(cur, i)
 		}
 		out = append(out, cur)
+		guessed = append(guessed, anyGuess(cur, guess))
 	}
-	return out
+	return out, guessed
+}
+
+func anyGuess(g []int, guess []bool) bool {
+	for _, i := range g {
+		if guess[i] {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAnchor(g []int, anchor []bool) bool {
@@ -329,10 +371,10 @@ type sideRow struct {
 	has   bool
 }
 
-// buildRows turns grouped lines into rows.
-func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKind, cs *codeStack) []yusuan.Row {
-	var out []yusuan.Row
-	for _, g := range groups {
+// buildRows turns grouped lines into rows; guessed[i] tells that the
+// returned row i was grouped by a guess (guess per group, nil for none).
+func buildRows(body []tline, groups [][]int, guess []bool, cols []*column, kind yusuan.TableKind, cs *codeStack) (out []yusuan.Row, guessed []bool) {
+	for gi, g := range groups {
 		sides := map[yusuan.Side]*sideRow{}
 		order := []yusuan.Side{}
 		cellsBy := map[int][]cell{}
@@ -429,9 +471,10 @@ func buildRows(body []tline, groups [][]int, cols []*column, kind yusuan.TableKi
 				continue
 			}
 			out = append(out, r)
+			guessed = append(guessed, gi < len(guess) && guess[gi])
 		}
 	}
-	return out
+	return out, guessed
 }
 
 func allNull(r yusuan.Row) bool {
@@ -718,7 +761,7 @@ func wrapsInto(upper, lower tline, cols []*column, textEdge []float64) bool {
 // rows when they differ clearly (tall rows, their text wrapped and their
 // amounts centred, with wide spacing between rows): half-way between the
 // two. Otherwise 0 (lines are as close within a row as between rows).
-func rowGapOf(body []tline) float64 {
+func rowGapOf(body []tline, s *Settings) float64 {
 	var gaps []float64
 	for i := 1; i < len(body); i++ {
 		if body[i].page == body[i-1].page {
@@ -732,7 +775,7 @@ func rowGapOf(body []tline) float64 {
 	}
 	sort.Float64s(gaps)
 	small, large := gaps[len(gaps)/4], gaps[3*len(gaps)/4]
-	if small <= 0 || large < 2.5*small || small > 1.5*body[0].size {
+	if small <= 0 || large < s.RowGapRatio*small || small > 1.5*body[0].size {
 		return 0
 	}
 	return (small + large) / 2

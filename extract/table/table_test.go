@@ -256,22 +256,7 @@ func TestSplitCodes(t *testing.T) {
 // Lattice: tightly spaced rows that only ruling lines separate, and a name
 // wrapped inside its cell.
 func TestLatticeRows(t *testing.T) {
-	b := newPage(9)
-	b.pitch = 11
-	b.line(20, L("机关运行经费预算表", 200))
-	b.line(20, L("单位：万元", 60))
-	b.hrule(50, 560)
-	b.line(0, L("单位名称", 60), L("合计", 330), L("一般公共预算", 400))
-	b.hrule(50, 560)
-	b.line(0, L("部门合计", 60), R("12.21", 350), R("12.21", 430))
-	b.hrule(50, 560)
-	b.line(0, L("某某市某某局下属的某某", 60), R("10.00", 350), R("10.00", 430))
-	b.line(0, L("中心", 60))
-	b.hrule(50, 560)
-	b.line(0, L("办公室", 60))
-	b.hrule(50, 560)
-	b.line(0, L("某某所", 60), R("2.21", 350), R("2.21", 430))
-	tb := one(t, b.page)
+	tb := one(t, latticePage())
 	if tb.Kind != yusuan.AdminOperating {
 		t.Fatalf("kind %s", tb.Kind)
 	}
@@ -378,6 +363,12 @@ func TestSplitSegment(t *testing.T) {
 		{"2026年预算数", []string{"2026年预算数"}},
 		{"29,569.515638一、一般公共服务支出", []string{"29,569.515638", "一、一般公共服务支出"}},
 		{"民办技校补助-民", []string{"民办技校补助-民"}},
+		{"181,184.15 (一)一般公共服务支出", []string{"181,184.15", "(一)一般公共服务支出"}},
+		{"120258,600一、社会保障和就业支出", []string{"120258,600", "一、社会保障和就业支出"}},
+		{"(二)教育支出 32,368.57", []string{"(二)教育支出", "32,368.57"}},
+		{"0.001.为工作人员提供良好的履职环境", []string{"0.00", "1.为工作人员提供良好的履职环境"}},
+		{"东城养护所养护169.47公里国省道", []string{"东城养护所养护169.47公里国省道"}},
+		{"广州市司法局2022年-", []string{"广州市司法局2022年-"}},
 	}
 	for _, c := range cases {
 		var got []string
