@@ -46,7 +46,7 @@ func debugCommand() command {
 			return fail("%v", err)
 		}
 		if *page > len(t.Pages) {
-			return fail("no page %d: the file has %d pages", *page, len(t.Pages))
+			return fail("no page %d: the file has %d page(s)", *page, len(t.Pages))
 		}
 		in := draw.PageInput{Page: t.Pages[*page-1]}
 		for _, w := range in.Page.Warnings {
