@@ -607,9 +607,19 @@ func (d *drawing) legendLines() []string {
 			line += " · region from its rows (no area recorded)"
 		}
 		if len(t.Doubts) > 0 {
-			reasons := make([]string, len(t.Doubts))
-			for i, dg := range t.Doubts {
-				reasons[i] = string(dg.Reason)
+			// Each reason once, with how often it occurs here.
+			var reasons []string
+			count := map[yusuan.DoubtReason]int{}
+			for _, dg := range t.Doubts {
+				if count[dg.Reason] == 0 {
+					reasons = append(reasons, string(dg.Reason))
+				}
+				count[dg.Reason]++
+			}
+			for i, r := range reasons {
+				if n := count[yusuan.DoubtReason(r)]; n > 1 {
+					reasons[i] = fmt.Sprintf("%s ×%d", r, n)
+				}
 			}
 			line += " · doubts: " + strings.Join(reasons, ", ")
 		}

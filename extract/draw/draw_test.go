@@ -498,6 +498,35 @@ func TestColumnsWithoutAreas(t *testing.T) {
 	}
 }
 
+// TestTwoSidedAreaColumns: in a two-sided table the area names columns
+// "side:key"; each heading box joins the band of its own side.
+func TestTwoSidedAreaColumns(t *testing.T) {
+	row := func(side yusuan.Side, x float64, y float64) yusuan.Row {
+		return yusuan.Row{Side: side, Page: 1, BBox: &yusuan.Rect{x - 100, y, x + 20, y + 9}, Values: map[string]yusuan.Amount{"amount": yusuan.MustAmount("1")},
+			Boxes: map[string]yusuan.Rect{"amount": {x, y, x + 20, y + 9}}}
+	}
+	hdr := yusuan.Rect{100, 515, 480, 530}
+	tb := yusuan.Table{Kind: yusuan.IncomeExpenditureSummary, Pages: []int{1},
+		Rows: []yusuan.Row{row(yusuan.SideIncome, 200, 500), row(yusuan.SideExpenditure, 450, 500)},
+		Areas: []yusuan.Area{{Page: 1, BBox: yusuan.Rect{100, 500, 480, 530}, Header: &hdr, Columns: map[string]yusuan.Rect{
+			"income:amount": {190, 515, 225, 530}, "expenditure:amount": {440, 515, 475, 530}, "expenditure:total": {300, 515, 330, 530}}}}}
+	cols := Measure(PageInput{Page: layout.Page{Number: 1, Width: 595, Height: 842}, Tables: []yusuan.Table{tb}}).Tables[0].Columns
+	want := []ColumnGeometry{
+		{Key: "amount", Side: yusuan.SideIncome, Band: yusuan.Rect{190, 500, 225, 530}, Cells: 1},
+		{Key: "total", Side: yusuan.SideExpenditure, Band: yusuan.Rect{300, 500, 330, 530}},
+		{Key: "amount", Side: yusuan.SideExpenditure, Band: yusuan.Rect{440, 500, 475, 530}, Cells: 1},
+	}
+	if len(cols) != len(want) {
+		t.Fatalf("columns %+v", cols)
+	}
+	for i, w := range want {
+		c := cols[i]
+		if c.Key != w.Key || c.Side != w.Side || c.Band != w.Band || c.Cells != w.Cells || c.HeaderBox == nil {
+			t.Errorf("column %d: %+v, want %+v", i, c, w)
+		}
+	}
+}
+
 func TestHostileTextEscaped(t *testing.T) {
 	in, opt := hostile()
 	var b bytes.Buffer
@@ -619,4 +648,49 @@ func BenchmarkPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzPage: whatever the page's text, titles and labels hold, the drawing
+// is one well-formed SVG document that shows the text as text.
+func FuzzPage(f *testing.F) {
+	f.Add(hostileText, `表"&<b>`, "</svg>")
+	f.Add("2026年预算支出总表", "收支总表", "actual 108.22 万元")
+	f.Add("\x00\xff\ufffe]]>", "\u2028", "--><!--")
+	f.Fuzz(func(t *testing.T, text, title, label string) {
+		in, opt := hostile()
+		p := layout.Build(textlayer.Page{Number: 1, Width: 300, Height: 150, Glyphs: glyphs(text, 10, 100, 10), Fonts: []string{"F"}}, layout.Options{})
+		in.Page = p
+		in.Tables[0].Title = title
+		opt.Highlights[0].Label = label
+		var b bytes.Buffer
+		if err := Page(&b, in, opt); err != nil {
+			t.Fatal(err)
+		}
+		dec := xml.NewDecoder(&b)
+		depth, roots := 0, 0
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("not well-formed: %v", err)
+			}
+			switch tk := tok.(type) {
+			case xml.StartElement:
+				if depth == 0 {
+					roots++
+				}
+				if tk.Name.Local == "script" || tk.Name.Local == "svg" && depth > 0 {
+					t.Fatalf("<%s> inside the drawing", tk.Name.Local)
+				}
+				depth++
+			case xml.EndElement:
+				depth--
+			}
+		}
+		if roots != 1 {
+			t.Fatalf("%d root elements", roots)
+		}
+	})
 }

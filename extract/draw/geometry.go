@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"yusuan"
 )
@@ -184,24 +185,25 @@ func measureColumns(t yusuan.Table, page int, tg TableGeometry) []ColumnGeometry
 			g.n++
 		}
 	}
-	// Header boxes recorded by the extractor join the group they sit over
-	// (either side), or stand alone for a column with no value here.
+	// Header boxes recorded by the extractor join the group they sit over,
+	// or stand alone for a column with no value here.
 	for _, a := range t.Areas {
 		if a.Page != page {
 			continue
 		}
-		for _, key := range sortedKeys(a.Columns) {
-			h := a.Columns[key]
+		for _, name := range sortedKeys(a.Columns) {
+			h := a.Columns[name]
 			hb := fromRect(h)
+			side, key := splitSide(name)
 			var hit *group
 			for _, g := range groups {
-				if g.key == key && overlapX(g.x, hb) {
+				if g.key == key && (side == "" || g.side == side) && overlapX(g.x, hb) {
 					hit = g
 					break
 				}
 			}
 			if hit == nil {
-				hit = &group{key: key, x: hb}
+				hit = &group{key: key, side: side, x: hb}
 				groups = append(groups, hit)
 			}
 			hit.x = hit.x.union(hb)
@@ -237,6 +239,15 @@ func measureColumns(t yusuan.Table, page int, tg TableGeometry) []ColumnGeometry
 		out = []ColumnGeometry{}
 	}
 	return out
+}
+
+// splitSide reads an area's column name: the key, prefixed by the side in
+// two-sided tables ("income:amount").
+func splitSide(name string) (yusuan.Side, string) {
+	if side, key, ok := strings.Cut(name, ":"); ok && (yusuan.Side(side) == yusuan.SideIncome || yusuan.Side(side) == yusuan.SideExpenditure) {
+		return yusuan.Side(side), key
+	}
+	return "", name
 }
 
 // measureDoubts places each doubt: on the cells of its rows in its column,
