@@ -87,8 +87,8 @@ type Options struct {
 	Layers     Layer
 	Highlights []Highlight
 	// Crop shows only the highlighted boxes of this page, each widened to
-	// its row so the row's name shows, plus Margin. Without highlights on
-	// the page the whole page is drawn. The legend is left out.
+	// its row so the row's name shows, plus Margin, and no legend. With no
+	// highlight on the page, the whole page is drawn.
 	Crop   bool
 	Margin float64 // points around a crop; 0 means 24
 	// Scale multiplies the width and height attributes (1 point = 1 CSS
@@ -115,11 +115,14 @@ const (
 	colLabelTxt = "#fff"
 )
 
-var roleColours = map[string]string{"actual": "#d9480f", "expected": "#1864ab", "part": "#5c940d"}
-
 func roleColour(role string) string {
-	if c, ok := roleColours[role]; ok {
-		return c
+	switch role {
+	case "actual":
+		return "#d9480f"
+	case "expected":
+		return "#1864ab"
+	case "part":
+		return "#5c940d"
 	}
 	return "#a61e4d"
 }
@@ -194,7 +197,7 @@ func (d *drawing) viewBox() rect {
 		}
 		return full
 	}
-	if d.on(Legend) {
+	if d.on(Legend) && !d.opt.Crop {
 		d.legend = d.legendLines()
 		full.y1 += legendTop + float64(len(d.legend)+1)*legendLine
 	}
@@ -240,15 +243,7 @@ func (d *drawing) write() {
 	s.WriteString("</title>\n")
 	// The page, then the tints under the text, the text, and the outlines
 	// and labels over it.
-	s.WriteString(`<rect class="canvas" x="`)
-	s.num(v.x0)
-	s.WriteString(`" y="`)
-	s.num(v.y0)
-	s.WriteString(`" width="`)
-	s.num(v.x1 - v.x0)
-	s.WriteString(`" height="`)
-	s.num(v.y1 - v.y0)
-	s.WriteString(`" fill="#f1f3f5"/>` + "\n")
+	s.rect(d.c, d.c.unbox(v.x0, v.y0, v.x1-v.x0, v.y1-v.y0), `class="canvas" fill="#f1f3f5"`, "")
 	s.rect(d.c, rect{0, 0, d.page.Width, d.page.Height}, `class="page" fill="#fff" stroke="#868e96" stroke-width="0.5"`, "")
 	d.tints()
 	d.rules()
@@ -328,8 +323,9 @@ const (
 	descent = 0.15
 )
 
-// text draws every segment where layout put it, stretched to its box so
-// that what the drawing shows lines up with the boxes drawn over it.
+// text draws every visible segment where layout put it, or, on a page
+// without text, says so. The segments' boxes are kept for the labels to
+// keep clear of.
 func (d *drawing) text() {
 	s, c := &d.s, d.c
 	if len(d.page.Lines) == 0 {
