@@ -31,6 +31,7 @@ func commands() []command {
 	cmds := []command{
 		textCommand(),
 		extractCommand(),
+		debugCommand(),
 	}
 	cmds = append(cmds, extraCommands()...)
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
