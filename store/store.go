@@ -36,6 +36,7 @@ type Store struct {
 	wr      *sql.DB // one connection: all writes, BEGIN IMMEDIATE
 	rd      *sql.DB // query_only pool for readers
 	archive *Archive
+	aliases *Aliases // nil: none declared
 }
 
 // Options adjust Open.
@@ -43,6 +44,9 @@ type Options struct {
 	// ArchiveDir overrides the default archive directory
 	// (yusuan-archive/ beside the database file).
 	ArchiveDir string
+	// AliasesFile names the entity aliases file; by default aliases.toml
+	// beside the database file is read when it exists.
+	AliasesFile string
 }
 
 // Open opens (creating if needed) the database at path, applies any pending
@@ -58,6 +62,9 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	s := &Store{path: abs}
+	if s.aliases, err = loadAliases(abs, opt); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	s.wr, err = sql.Open("sqlite", dsn(abs, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
@@ -73,6 +80,14 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.wr.Close()
 		return nil, err
+	}
+	if err := s.backfill(ctx); err != nil {
+		s.wr.Close()
+		return nil, err
+	}
+	if err := s.applyAliases(ctx); err != nil {
+		s.wr.Close()
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	s.rd, err = sql.Open("sqlite", dsn(abs, true))
 	if err != nil {
