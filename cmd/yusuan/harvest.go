@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"yusuan"
 	"yusuan/check"
 	"yusuan/crawl"
 	"yusuan/crawl/ingestsink"
@@ -101,7 +100,6 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	defer st.Close()
 	failedBefore, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsBefore, _ := st.Count(ctx, store.Filter{})
-	prev, _ := previousFindings(ctx, st)
 	rep, err := crawlSites(ctx, e, st, cfg, site)
 	code := crawl.ExitCode(rep, err)
 	if errors.Is(err, crawl.ErrLocked) {
@@ -121,58 +119,16 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	}
 	failedAfter, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsAfter, _ := st.Count(ctx, store.Filter{})
-	fresh := newFindings(prev, res.Findings)
 	w := e.stdout
 	fmt.Fprintf(w, "== harvest %s ==\n", time.Now().Format(time.DateTime))
 	fmt.Fprint(w, rep.String())
 	fmt.Fprintf(w, "documents: %d new (%d could not be extracted), %d in the store\n", docsAfter-docsBefore, failedAfter-failedBefore, docsAfter)
-	fmt.Fprintf(w, "check: %d documents, %s; %d new since the last run\n", res.Documents, countBySeverity(res.Findings), len(fresh))
-	// Errors and warnings are listed; notes (尾差 and the like) are counted,
-	// `yusuan check` shows them all.
-	serious := check.Filter{MinSeverity: yusuan.SeverityWarning}.Apply(fresh)
-	if len(serious) > 0 {
-		fmt.Fprintln(w, "\nnew errors and warnings:")
-		_ = check.Report(w, serious)
-	}
-	if notes := len(fresh) - len(serious); notes > 0 {
-		fmt.Fprintf(w, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
+	if cerr == nil {
+		if err := check.ReportRun(ctx, w, st, res, db); err != nil {
+			fmt.Fprintf(e.stderr, "yusuan harvest: check report: %v\n", err)
+		}
 	}
 	return code
-}
-
-// previousFindings are the findings of the latest saved check run.
-func previousFindings(ctx context.Context, st *store.Store) ([]yusuan.Finding, error) {
-	if _, ok, err := st.LatestRun(ctx); err != nil || !ok {
-		return nil, err
-	}
-	stored, err := st.Findings(ctx, store.FindingFilter{})
-	out := make([]yusuan.Finding, len(stored))
-	for i, f := range stored {
-		out[i] = f.Finding
-	}
-	return out, err
-}
-
-// newFindings are those of cur that prev did not have.
-func newFindings(prev, cur []yusuan.Finding) []yusuan.Finding {
-	key := func(f yusuan.Finding) string {
-		k := f.Rule + "|" + f.Message
-		for _, d := range f.Documents {
-			k += "|" + d.SHA256
-		}
-		return k
-	}
-	seen := map[string]bool{}
-	for _, f := range prev {
-		seen[key(f)] = true
-	}
-	var out []yusuan.Finding
-	for _, f := range cur {
-		if !seen[key(f)] {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 func demoCommand() command {
