@@ -90,16 +90,28 @@ func writeFile(path string, fn func(io.Writer) error) error {
 }
 
 // DocumentWithProvenance is one line of documents.jsonl: the document in
-// the extract shape plus where it was found.
+// the extract shape plus where it was found and whether it is current
+// (see DocumentRow.Current).
 type DocumentWithProvenance struct {
 	*yusuan.Document
-	Provenance []store.Source `json:"provenance"`
+	Provenance   []store.Source `json:"provenance"`
+	Current      bool           `json:"current"`
+	SupersededBy string         `json:"superseded_by,omitempty"`
+	CopyOf       string         `json:"copy_of,omitempty"`
 }
 
 // DocumentsJSONL writes every document, one JSON object per line.
 func DocumentsJSONL(ctx context.Context, st *store.Store, w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	infos, err := st.Documents(ctx, store.Filter{})
+	if err != nil {
+		return err
+	}
+	bySHA := make(map[string]store.DocInfo, len(infos))
+	for _, di := range infos {
+		bySHA[di.SHA256] = di
+	}
 	for doc, err := range st.AllDocuments(ctx, store.Filter{}) {
 		if err != nil {
 			return err
@@ -111,23 +123,25 @@ func DocumentsJSONL(ctx context.Context, st *store.Store, w io.Writer) error {
 		if srcs == nil {
 			srcs = []store.Source{}
 		}
-		if err := enc.Encode(DocumentWithProvenance{Document: doc, Provenance: srcs}); err != nil {
+		di := bySHA[doc.SHA256]
+		if err := enc.Encode(DocumentWithProvenance{Document: doc, Provenance: srcs, Current: di.Current,
+			SupersededBy: di.SupersededBy, CopyOf: di.CopyOf}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// FindingsJSONL writes the latest check run's findings in the shape of
-// `check --json`.
+// FindingsJSONL writes the open findings in the shape of `check --json`,
+// with their evidence and verdicts (false alarms included: their verdict
+// says so).
 func FindingsJSONL(ctx context.Context, st *store.Store, w io.Writer) error {
-	fs, err := st.Findings(ctx, store.FindingFilter{})
-	if err != nil {
-		return err
-	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, f := range fs {
+	for f, err := range st.AllFindings(ctx, store.FindingFilter{All: true}) {
+		if err != nil {
+			return err
+		}
 		if err := enc.Encode(f.Finding); err != nil {
 			return err
 		}
