@@ -425,7 +425,7 @@ func ReportRun(ctx context.Context, w io.Writer, st *store.Store, res StoreResul
 		}
 	}
 	if notes > 0 {
-		fmt.Fprintf(bw, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
+		fmt.Fprintf(bw, "\n%d new or changed notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write report: %w", err)

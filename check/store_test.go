@@ -287,6 +287,22 @@ func TestStaleVerdicts(t *testing.T) {
 	if !slices.ContainsFunc(changes, func(c store.RunChange) bool { return c.Finding.ID == moved.ID && c.Replaces == yp.ID }) {
 		t.Errorf("the takeover is not among the changes")
 	}
+	var rep bytes.Buffer
+	if err := ReportRun(ctx, &rep, st, third, "y.db"); err != nil {
+		t.Fatal(err)
+	}
+	out := rep.String()
+	for _, want := range []string{
+		fmt.Sprintf("check: 3 documents, %s; since the last run: %d new, %d changed, %d gone", CountLine(third.Findings),
+			third.Run.New, third.Run.Changed, third.Run.Gone),
+		"changed errors and warnings (other figures, or the same defect on a revised document):",
+		ShortID(moved.ID) + " was " + ShortID(yp.ID) + " on the previous version of the document",
+		"STALE",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("harvest report lacks %q:\n%s", want, out)
+		}
+	}
 }
 
 // Copies of a document are checked once.

@@ -144,8 +144,9 @@ type FactRow struct {
 	Current  bool    `parquet:"current"` // the document's
 }
 
-// FindingRow is one line of findings.csv: an open finding, as the latest
-// run that checked it reported it (run_id), with the verdict that applies.
+// FindingRow is one line of findings.csv: an open finding as the run
+// run_id reported it (first, or with these figures), with the verdict that
+// applies.
 type FindingRow struct {
 	RunID     int64  `parquet:"run_id"`
 	Seq       int64  `parquet:"seq"` // row number
@@ -251,7 +252,7 @@ var datasets = []dataset{
 	newDataset[FactRow]("facts", `SELECT d.sha256, d.entity, d.year, f.key, f.amount, f.unit, f.places, f.fen, NULL,
 		f.page, f.sentence, d.current FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.key`,
 		func(f *FactRow) { copyFen(&f.Fen, &f.Yuan) }),
-	newDataset[FindingRow]("findings", `SELECT f.last_run, row_number() OVER (ORDER BY f.rid), f.rule, f.severity,
+	newDataset[FindingRow]("findings", `SELECT coalesce(f.changed_run, f.first_run), row_number() OVER (ORDER BY f.rid), f.rule, f.severity,
 		f.message, f.expected, f.actual, f.pages, f.tables, f.sha256, f.entity, f.year,
 		(SELECT json_group_array(json_object('sha256', x.sha256, 'file', x.file, 'entity', x.entity, 'year', x.year,
 			'kind', x.kind, 'scope', x.scope))

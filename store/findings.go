@@ -167,6 +167,7 @@ type runWriter struct {
 	byID, byKey           map[string]latestVerdict
 	docs                  map[string]docEntity
 	fresh                 map[string][]int64 // finding key → rids new in this run
+	seen                  map[int64]bool     // rids reported by this run
 	newN, changedN, goneN int
 }
 
@@ -187,7 +188,8 @@ func newRunWriter(ctx context.Context, tx *sql.Tx, run *CheckRun) (*runWriter, e
 	if run.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
-	w := &runWriter{ctx: ctx, tx: tx, run: run, docs: map[string]docEntity{}, fresh: map[string][]int64{}}
+	w := &runWriter{ctx: ctx, tx: tx, run: run, docs: map[string]docEntity{}, fresh: map[string][]int64{},
+		seen: map[int64]bool{}}
 	if w.byID, w.byKey, err = loadVerdicts(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -195,16 +197,16 @@ func newRunWriter(ctx context.Context, tx *sql.Tx, run *CheckRun) (*runWriter, e
 		st **sql.Stmt
 		q  string
 	}{
-		{&w.sel, `SELECT rid, fingerprint, hash, status, verdict_id FROM findings WHERE id = ?`},
+		{&w.sel, `SELECT rid, fingerprint, hash, status, verdict_id, verdict_stale FROM findings WHERE id = ?`},
 		{&w.ins, `INSERT INTO findings(id, finding_key, fingerprint, hash, rule, severity, sev_rank, confidence, why,
-			message, expected, actual, unit, pages, tables, sha256, entity, entity_id, region, year, status, first_run,
-			last_run, verdict_id, verdict, verdict_stale, hidden)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?,?)`},
+			message, expected, actual, unit, pages, tables, sha256, entity, entity_id, region, province, year, status,
+			first_run, verdict_id, verdict, verdict_stale, hidden)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?,?)`},
 		{&w.upd, `UPDATE findings SET finding_key=?, fingerprint=?, hash=?, rule=?, severity=?, sev_rank=?, confidence=?,
 			why=?, message=?, expected=?, actual=?, unit=?, pages=?, tables=?, sha256=?, entity=?, entity_id=?, region=?,
-			year=?, status='open', last_run=?, changed_run=coalesce(?, changed_run), gone_run=NULL, verdict_id=?, verdict=?,
+			province=?, year=?, status='open', changed_run=coalesce(?, changed_run), gone_run=NULL, verdict_id=?, verdict=?,
 			verdict_stale=?, hidden=? WHERE rid=?`},
-		{&w.touch, `UPDATE findings SET last_run = ?, verdict_id = ?, verdict = ?, verdict_stale = ?, hidden = ? WHERE rid = ?`},
+		{&w.touch, `UPDATE findings SET verdict_id = ?, verdict = ?, verdict_stale = ?, hidden = ? WHERE rid = ?`},
 		{&w.insDoc, `INSERT INTO finding_documents(finding_rid, seq, sha256, file, entity, year, kind, scope) VALUES (?,?,?,?,?,?,?,?)`},
 		{&w.insEv, `INSERT INTO finding_evidence(finding_rid, seq, role, sha256, table_seq, kind, label, title, side, row_name,
 			code, col, header, page, x0, y0, x1, y1, text, amount, fen, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
@@ -270,7 +272,8 @@ func (w *runWriter) save(f *yusuan.Finding) error {
 	var rid int64
 	var fp, hash, status string
 	var verdictID sql.NullInt64
-	err := w.sel.QueryRowContext(w.ctx, f.ID).Scan(&rid, &fp, &hash, &status, &verdictID)
+	var wasStale bool
+	err := w.sel.QueryRowContext(w.ctx, f.ID).Scan(&rid, &fp, &hash, &status, &verdictID, &wasStale)
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -299,10 +302,9 @@ func (w *runWriter) save(f *yusuan.Finding) error {
 	tables, _ := json.Marshal(nonNil(f.Tables))
 	row := []any{f.Key, f.Fingerprint, newHash, f.Rule, string(f.Severity), f.Severity.Rank(), string(f.Confidence), f.Why,
 		f.Message, f.Expected, f.Actual, f.Unit, string(pages), string(tables), first.SHA256, first.Entity, ent.id, ent.region,
-		first.Year}
-	switch {
-	case !exists:
-		res, err := w.ins.ExecContext(w.ctx, append([]any{f.ID}, append(row, w.run.ID, w.run.ID, vid, vkind, boolInt(stale),
+		Province(ent.region), first.Year}
+	if !exists {
+		res, err := w.ins.ExecContext(w.ctx, append([]any{f.ID}, append(row, w.run.ID, vid, vkind, boolInt(stale),
 			boolInt(hidden))...)...)
 		if err != nil {
 			return err
@@ -310,20 +312,26 @@ func (w *runWriter) save(f *yusuan.Finding) error {
 		if rid, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		w.seen[rid] = true
 		if err := w.details(rid, f); err != nil {
 			return err
 		}
 		w.fresh[f.Key] = append(w.fresh[f.Key], rid)
 		return w.addEvent(rid, "new", "")
+	}
+	w.seen[rid] = true
+	switch {
+	case hash == newHash && status == "open" && verdictID == vid && wasStale == stale:
+		return nil // the common case on a nightly run: nothing to write
 	case hash == newHash && status == "open":
-		_, err := w.touch.ExecContext(w.ctx, w.run.ID, vid, vkind, boolInt(stale), boolInt(hidden), rid)
+		_, err := w.touch.ExecContext(w.ctx, vid, vkind, boolInt(stale), boolInt(hidden), rid)
 		return err
 	}
 	var changed sql.NullInt64
 	if fp != f.Fingerprint {
 		changed = sql.NullInt64{Int64: w.run.ID, Valid: true}
 	}
-	if _, err := w.upd.ExecContext(w.ctx, append(row, w.run.ID, changed, vid, vkind, boolInt(stale), boolInt(hidden), rid)...); err != nil {
+	if _, err := w.upd.ExecContext(w.ctx, append(row, changed, vid, vkind, boolInt(stale), boolInt(hidden), rid)...); err != nil {
 		return err
 	}
 	if hash != newHash {
@@ -379,8 +387,8 @@ func (w *runWriter) details(rid int64, f *yusuan.Finding) error {
 // defect on a revised document): it counts as changed, the other not as
 // gone.
 func (w *runWriter) markGone(scope Scope) error {
-	q := `SELECT rid, id, finding_key, rule, severity FROM findings WHERE status = 'open' AND last_run < ?`
-	args := []any{w.run.ID}
+	q := `SELECT rid, id, finding_key, rule, severity FROM findings WHERE status = 'open'`
+	var args []any
 	if len(scope.Rules) > 0 {
 		c, a := ruleCond("rule", scope.Rules)
 		q += " AND " + c
@@ -413,6 +421,9 @@ func (w *runWriter) markGone(scope Scope) error {
 		return err
 	}
 	for _, c := range cands {
+		if w.seen[c.rid] {
+			continue
+		}
 		if scope.Match != nil {
 			f := yusuan.Finding{ID: c.id, Key: c.key, Rule: c.rule, Severity: yusuan.Severity(c.severity)}
 			if f.Documents, err = findingDocuments(w.ctx, w.tx, c.rid); err != nil {
@@ -448,8 +459,21 @@ func (w *runWriter) markGone(scope Scope) error {
 
 func (w *runWriter) finish() error {
 	w.run.New, w.run.Changed, w.run.Gone = w.newN, w.changedN, w.goneN
-	_, err := w.tx.ExecContext(w.ctx, `UPDATE check_runs SET new = ?, changed = ?, gone = ? WHERE id = ?`,
-		w.newN, w.changedN, w.goneN, w.run.ID)
+	if _, err := w.tx.ExecContext(w.ctx, `UPDATE check_runs SET new = ?, changed = ?, gone = ? WHERE id = ?`,
+		w.newN, w.changedN, w.goneN, w.run.ID); err != nil {
+		return err
+	}
+	return recountTotals(w.ctx, w.tx)
+}
+
+// recountTotals rebuilds findings_totals from the findings.
+func recountTotals(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM findings_totals`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO findings_totals(rule, sev_rank, year, province, verdict, verdict_stale, hidden, n)
+		SELECT rule, sev_rank, year, province, verdict, verdict_stale, hidden, count(*) FROM findings WHERE status = 'open'
+		GROUP BY rule, sev_rank, year, province, verdict, verdict_stale, hidden`)
 	return err
 }
 

@@ -30,7 +30,6 @@ type StoredFinding struct {
 	// after one did not.
 	Status     string `json:"status"`
 	FirstRun   int64  `json:"first_run"`
-	LastRun    int64  `json:"last_run"`              // the last run that reported it
 	ChangedRun int64  `json:"changed_run,omitempty"` // the last run its figures changed in
 	GoneRun    int64  `json:"gone_run,omitempty"`
 	EntityID   int64  `json:"entity_id,omitempty"`
@@ -116,9 +115,21 @@ func (f FindingFilter) Validate() error {
 	return nil
 }
 
-func (f FindingFilter) where() (string, []any) {
-	var conds []string
-	var args []any
+// querier is a transaction or a pool.
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// maxEntityIDs bounds the entities an Entity substring is turned into;
+// beyond, the findings' printed names are searched instead.
+const maxEntityIDs = 1000
+
+// where builds the filter's condition. An Entity substring is first looked
+// up among the names of entities (aliases too), so that the entity index
+// serves it; findings whose documents name no stored entity match by their
+// printed name.
+func (f FindingFilter) where(ctx context.Context, q querier) (string, []any, error) {
+	conds, args := f.counted("f.")
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	switch f.Status {
 	case "", "open":
@@ -126,50 +137,116 @@ func (f FindingFilter) where() (string, []any) {
 	case "gone":
 		add("f.status = 'gone'")
 	}
-	if !f.All {
-		add("f.hidden = 0")
-	}
-	if f.Rule != "" {
-		c, a := ruleCond("f.rule", []string{f.Rule})
-		add(c, a...)
-	}
-	if f.Severity != "" {
-		add("f.sev_rank = ?", f.Severity.Rank())
-	}
-	if f.Year != 0 {
-		add("f.year = ?", f.Year)
-	}
 	if f.EntityID != 0 {
 		add("f.entity_id = ?", f.EntityID)
 	}
 	if f.Entity != "" {
-		add("f.entity LIKE '%' || ? || '%'", f.Entity)
+		ids, err := entitiesNamed(ctx, q, f.Entity)
+		switch {
+		case err != nil:
+			return "", nil, err
+		case len(ids) == 0:
+			add("f.entity_id IS NULL AND f.entity LIKE '%' || ? || '%'", f.Entity)
+		case len(ids) > maxEntityIDs:
+			add("f.entity LIKE '%' || ? || '%'", f.Entity)
+		default:
+			add("f.entity_id IN "+placeholders(len(ids)), ids...)
+		}
 	}
-	if f.Region != "" {
+	if f.Region != "" && Province(f.Region) != f.Region {
 		// U+10FFFF sorts after every character a region can continue with.
 		add("f.region >= ? AND f.region < ?", f.Region, f.Region+"\U0010FFFF")
 	}
 	if f.SHA256 != "" {
 		add("f.rid IN (SELECT finding_rid FROM finding_documents WHERE sha256 = ?)", f.SHA256)
 	}
-	switch f.Verdict {
-	case "":
-	case VerdictNone:
-		add("f.verdict = ''")
-	case VerdictAny:
-		add("f.verdict <> ''")
-	case VerdictStale:
-		add("f.verdict_stale = 1")
-	default:
-		add("f.verdict = ?", f.Verdict)
-	}
 	if f.NewIn != 0 {
 		add("f.rid IN (SELECT finding_rid FROM finding_events WHERE run_id = ? AND event IN ('new', 'changed', 'back'))", f.NewIn)
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// counted are the conditions on the columns findings_totals counts by
+// (prefix p names the table).
+func (f FindingFilter) counted(p string) ([]string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if !f.All {
+		add(p + "hidden = 0")
+	}
+	if f.Rule != "" {
+		c, a := ruleCond(p+"rule", []string{f.Rule})
+		add(c, a...)
+	}
+	if f.Severity != "" {
+		add(p+"sev_rank = ?", f.Severity.Rank())
+	}
+	if f.Year != 0 {
+		add(p+"year = ?", f.Year)
+	}
+	if f.Region != "" && Province(f.Region) == f.Region {
+		add(p+"province = ?", f.Region)
+	}
+	switch f.Verdict {
+	case "":
+	case VerdictNone:
+		add(p + "verdict = ''")
+	case VerdictAny:
+		// An IN list, not <>, so that the verdict index serves it.
+		add(p + "verdict IN ('confirmed', 'false-alarm', 'explained')")
+	case VerdictStale:
+		add(p + "verdict IN ('confirmed', 'false-alarm', 'explained') AND " + p + "verdict_stale = 1")
+	default:
+		add(p+"verdict = ?", f.Verdict)
+	}
+	return conds, args
+}
+
+// fromTotals reports whether findings_totals can count what f selects:
+// open findings filtered only by what it counts by.
+func (f FindingFilter) fromTotals() bool {
+	return (f.Status == "" || f.Status == "open") && f.EntityID == 0 && f.Entity == "" && f.SHA256 == "" && f.NewIn == 0 &&
+		(f.Region == "" || Province(f.Region) == f.Region)
+}
+
+// total counts the findings f selects.
+func (f FindingFilter) total(ctx context.Context, tx *sql.Tx, where string, args []any) (int, error) {
+	var n int
+	if f.fromTotals() {
+		conds, targs := f.counted("")
+		q := `SELECT coalesce(sum(n), 0) FROM findings_totals`
+		if len(conds) > 0 {
+			q += " WHERE " + strings.Join(conds, " AND ")
+		}
+		err := tx.QueryRowContext(ctx, q, targs...).Scan(&n)
+		return n, err
+	}
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM findings f`+where, args...).Scan(&n)
+	return n, err
+}
+
+// entitiesNamed lists the entities one of whose names contains name, up to
+// one more than maxEntityIDs.
+func entitiesNamed(ctx context.Context, q querier, name string) ([]any, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT entity_id FROM entity_names WHERE instr(norm_name, ?) > 0 LIMIT ?`,
+		NormalizeEntity(name), maxEntityIDs+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // FindingPage is one page of findings and how many match in all.
@@ -180,7 +257,7 @@ type FindingPage struct {
 
 const findingColumns = `f.rid, f.id, f.finding_key, f.fingerprint, f.rule, f.severity, f.confidence, f.why, f.message,
 	f.expected, f.actual, f.unit, f.pages, f.tables, coalesce(f.entity_id, 0), f.region, f.status, f.first_run,
-	f.last_run, coalesce(f.changed_run, 0), coalesce(f.gone_run, 0), f.verdict_stale, v.verdict, v.note, v.author, v.at`
+	coalesce(f.changed_run, 0), coalesce(f.gone_run, 0), f.verdict_stale, v.verdict, v.note, v.author, v.at`
 
 const findingFrom = ` FROM findings f LEFT JOIN verdicts v ON v.id = f.verdict_id`
 
@@ -190,7 +267,7 @@ func scanFinding(sc interface{ Scan(...any) error }) (StoredFinding, error) {
 	var stale bool
 	var vkind, vnote, vby, vat sql.NullString
 	err := sc.Scan(&sf.rid, &sf.ID, &sf.Key, &sf.Fingerprint, &sf.Rule, &sev, &conf, &sf.Why, &sf.Message, &sf.Expected,
-		&sf.Actual, &sf.Unit, &pages, &tables, &sf.EntityID, &sf.Region, &sf.Status, &sf.FirstRun, &sf.LastRun,
+		&sf.Actual, &sf.Unit, &pages, &tables, &sf.EntityID, &sf.Region, &sf.Status, &sf.FirstRun,
 		&sf.ChangedRun, &sf.GoneRun, &stale, &vkind, &vnote, &vby, &vat)
 	if err != nil {
 		return sf, err
@@ -217,16 +294,14 @@ func (s *Store) QueryFindings(ctx context.Context, f FindingFilter) (FindingPage
 	}
 	var page FindingPage
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		where, args := f.where()
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM findings f`+where, args...).Scan(&page.Total); err != nil {
+		where, args, err := f.where(ctx, tx)
+		if err != nil {
 			return err
 		}
-		q := `SELECT ` + findingColumns + findingFrom + where + ` ORDER BY ` + findingOrders[cmp.Or(f.Sort, SortSeverity)]
-		if f.Limit > 0 {
-			q += ` LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(f.Offset)
+		if page.Total, err = f.total(ctx, tx, where, args); err != nil {
+			return err
 		}
-		var err error
-		page.Findings, err = queryFindings(ctx, tx, q, args...)
+		page.Findings, err = pageOfFindings(ctx, tx, f, where, args)
 		return err
 	})
 	if err != nil {
@@ -243,13 +318,11 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]StoredFinding,
 	}
 	var out []StoredFinding
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		where, args := f.where()
-		q := `SELECT ` + findingColumns + findingFrom + where + ` ORDER BY ` + findingOrders[cmp.Or(f.Sort, SortSeverity)]
-		if f.Limit > 0 {
-			q += ` LIMIT ` + strconv.Itoa(f.Limit) + ` OFFSET ` + strconv.Itoa(f.Offset)
+		where, args, err := f.where(ctx, tx)
+		if err != nil {
+			return err
 		}
-		var err error
-		out, err = queryFindings(ctx, tx, q, args...)
+		out, err = pageOfFindings(ctx, tx, f, where, args)
 		return err
 	})
 	if err != nil {
@@ -266,7 +339,11 @@ func (s *Store) AllFindings(ctx context.Context, f FindingFilter) iter.Seq2[Stor
 			yield(StoredFinding{}, fmt.Errorf("store: findings: %w", err))
 			return
 		}
-		where, args := f.where()
+		where, args, err := f.where(ctx, s.rd)
+		if err != nil {
+			yield(StoredFinding{}, fmt.Errorf("store: findings: %w", err))
+			return
+		}
 		if where == "" {
 			where = " WHERE 1"
 		}
@@ -294,6 +371,53 @@ func (s *Store) AllFindings(ctx context.Context, f FindingFilter) iter.Seq2[Stor
 			last = batch[len(batch)-1].rid
 		}
 	}
+}
+
+// pageOfFindings reads the findings of a filter's page in two steps: the
+// page's row ids from an index alone (skipping Offset rows costs index
+// steps, not rows), then those rows.
+func pageOfFindings(ctx context.Context, tx *sql.Tx, f FindingFilter, where string, args []any) ([]StoredFinding, error) {
+	q := `SELECT f.rid FROM findings f` + where + ` ORDER BY ` + findingOrders[cmp.Or(f.Sort, SortSeverity)]
+	if f.Limit > 0 || f.Offset > 0 {
+		q += ` LIMIT ` + strconv.Itoa(cmp.Or(f.Limit, -1)) + ` OFFSET ` + strconv.Itoa(f.Offset)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var rids []any
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rids = append(rids, rid)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]StoredFinding, 0, len(rids))
+	for start := 0; start < len(rids); start += 500 {
+		part := rids[start:min(start+500, len(rids))]
+		fs, err := queryFindings(ctx, tx, `SELECT `+findingColumns+findingFrom+` WHERE f.rid IN `+placeholders(len(part)), part...)
+		if err != nil {
+			return nil, err
+		}
+		at := make(map[int64]int, len(fs))
+		for i := range fs {
+			at[fs[i].rid] = i
+		}
+		for _, rid := range part {
+			out = append(out, fs[at[rid.(int64)]])
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
 }
 
 func queryFindings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]StoredFinding, error) {
@@ -329,7 +453,7 @@ func loadDetails(ctx context.Context, tx *sql.Tx, fs []StoredFinding) error {
 			at[part[i].rid] = i
 			ids[i] = part[i].rid
 		}
-		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+		in := placeholders(len(ids))
 		rows, err := tx.QueryContext(ctx, `SELECT finding_rid, sha256, file, entity, year, kind, scope FROM finding_documents
 			WHERE finding_rid IN `+in+` ORDER BY finding_rid, seq`, ids...)
 		if err != nil {
@@ -459,9 +583,26 @@ func (s *Store) CountFindings(ctx context.Context, f FindingFilter) ([]FindingCo
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("store: count findings: %w", err)
 	}
-	where, args := f.where()
-	rows, err := s.rd.QueryContext(ctx, `SELECT f.rule, f.severity, count(*) FROM findings f`+where+`
-		GROUP BY f.rule, f.severity ORDER BY f.rule, f.severity`, args...)
+	var q string
+	var args []any
+	if f.fromTotals() {
+		var conds []string
+		conds, args = f.counted("")
+		q = `SELECT rule, sev_rank, sum(n) FROM findings_totals`
+		if len(conds) > 0 {
+			q += " WHERE " + strings.Join(conds, " AND ")
+		}
+		q += ` GROUP BY rule, sev_rank HAVING sum(n) > 0 ORDER BY rule, sev_rank`
+	} else {
+		var where string
+		var err error
+		if where, args, err = f.where(ctx, s.rd); err != nil {
+			return nil, fmt.Errorf("store: count findings: %w", err)
+		}
+		// By rank, not name: the rule index then covers the count.
+		q = `SELECT f.rule, f.sev_rank, count(*) FROM findings f` + where + ` GROUP BY f.rule, f.sev_rank ORDER BY f.rule, f.sev_rank`
+	}
+	rows, err := s.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count findings: %w", err)
 	}
@@ -469,11 +610,11 @@ func (s *Store) CountFindings(ctx context.Context, f FindingFilter) ([]FindingCo
 	var out []FindingCount
 	for rows.Next() {
 		var c FindingCount
-		var sev string
-		if err := rows.Scan(&c.Rule, &sev, &c.N); err != nil {
+		var rank int
+		if err := rows.Scan(&c.Rule, &rank, &c.N); err != nil {
 			return nil, fmt.Errorf("store: count findings: %w", err)
 		}
-		c.Severity = yusuan.Severity(sev)
+		c.Severity = []yusuan.Severity{yusuan.SeverityError, yusuan.SeverityWarning, yusuan.SeverityInfo}[min(max(rank, 0), 2)]
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -552,7 +693,7 @@ func (s *Store) RunChanges(ctx context.Context, runID int64) ([]RunChange, error
 		}
 		for start := 0; start < len(ids); start += 500 {
 			part := ids[start:min(start+500, len(ids))]
-			in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(part)), ",") + ")"
+			in := placeholders(len(part))
 			fs, err := queryFindings(ctx, tx, `SELECT `+findingColumns+findingFrom+` WHERE f.rid IN `+in+
 				` ORDER BY `+findingOrders[SortSeverity], part...)
 			if err != nil {

@@ -317,10 +317,30 @@ func (s *Store) DocumentVersions(ctx context.Context, sha string) ([]DocInfo, er
 	if err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", sha, err)
 	}
-	if !ent.Valid {
-		return s.Documents(ctx, Filter{SHA256: sha})
+	if !ent.Valid || year == 0 {
+		return s.Documents(ctx, Filter{SHA256: sha}) // no group to be a version in
 	}
 	out, err := s.Documents(ctx, Filter{EntityID: ent.Int64, Year: year, Kind: yusuan.DocKind(kind), Scope: yusuan.Scope(scope)})
 	slices.SortFunc(out, func(a, b DocInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return out, err
+}
+
+// Superseded maps the digest of every document superseded by a later
+// version to the digest of the current one (copies are not listed: see
+// Filter.SkipCopies).
+func (s *Store) Superseded(ctx context.Context) (map[string]string, error) {
+	rows, err := s.rd.QueryContext(ctx, `SELECT d.sha256, c.sha256 FROM documents d JOIN documents c ON c.id = d.superseded_by`)
+	if err != nil {
+		return nil, fmt.Errorf("store: superseded: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var old, cur string
+		if err := rows.Scan(&old, &cur); err != nil {
+			return nil, fmt.Errorf("store: superseded: %w", err)
+		}
+		out[old] = cur
+	}
+	return out, rows.Err()
 }

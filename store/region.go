@@ -80,3 +80,14 @@ func place(name, rest string) bool {
 	}
 	return true
 }
+
+// Province is the province-level part a region begins with (江苏省 of
+// 江苏省苏州市), "" when it names none.
+func Province(region string) string {
+	for _, p := range provinces {
+		if strings.HasPrefix(region, p.full) {
+			return p.full
+		}
+	}
+	return ""
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -88,35 +89,38 @@ func validVerdict(kind yusuan.VerdictKind, note, by string) error {
 func badControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
 
 // reattachVerdicts brings the verdict columns of every finding with this
-// key up to date with the verdicts table.
+// key up to date with the verdicts table, and findings_totals with them.
 func reattachVerdicts(ctx context.Context, tx *sql.Tx, key string) error {
 	byID, byKey, err := verdictsOfKey(ctx, tx, key)
 	if err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT rid, id, fingerprint FROM findings WHERE finding_key = ?`, key)
+	rows, err := tx.QueryContext(ctx, `SELECT rid, id, fingerprint, status = 'open', rule, sev_rank, year, province,
+		verdict, verdict_stale, hidden FROM findings WHERE finding_key = ?`, key)
 	if err != nil {
 		return err
 	}
 	type upd struct {
 		rid           int64
+		open          bool
+		total         []any // the findings_totals key before
 		vid           sql.NullInt64
 		kind          string
 		stale, hidden bool
 	}
 	var ups []upd
 	for rows.Next() {
-		var rid int64
-		var id, fp string
-		if err := rows.Scan(&rid, &id, &fp); err != nil {
+		var id, fp, rule, province, verdict string
+		var rank, year, stale, hidden int
+		var u upd
+		if err := rows.Scan(&u.rid, &id, &fp, &u.open, &rule, &rank, &year, &province, &verdict, &stale, &hidden); err != nil {
 			rows.Close()
 			return err
 		}
-		v, stale, ok := applies(byID, byKey, id, key, fp)
-		u := upd{rid: rid}
-		if ok {
-			u.vid, u.kind, u.stale = sql.NullInt64{Int64: v.id, Valid: true}, string(v.v.Verdict), stale
-			u.hidden = !stale && v.v.Verdict == yusuan.VerdictFalseAlarm
+		u.total = []any{rule, rank, year, province, verdict, stale, hidden}
+		if v, isStale, ok := applies(byID, byKey, id, key, fp); ok {
+			u.vid, u.kind, u.stale = sql.NullInt64{Int64: v.id, Valid: true}, string(v.v.Verdict), isStale
+			u.hidden = !isStale && v.v.Verdict == yusuan.VerdictFalseAlarm
 		}
 		ups = append(ups, u)
 	}
@@ -129,8 +133,26 @@ func reattachVerdicts(ctx context.Context, tx *sql.Tx, key string) error {
 			WHERE rid = ?`, u.vid, u.kind, boolInt(u.stale), boolInt(u.hidden), u.rid); err != nil {
 			return err
 		}
+		if !u.open {
+			continue
+		}
+		if err := addTotal(ctx, tx, u.total, -1); err != nil {
+			return err
+		}
+		now := append(slices.Clone(u.total[:4]), u.kind, boolInt(u.stale), boolInt(u.hidden))
+		if err := addTotal(ctx, tx, now, 1); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// addTotal adds delta to the findings_totals row of key (rule, sev_rank,
+// year, province, verdict, verdict_stale, hidden).
+func addTotal(ctx context.Context, tx *sql.Tx, key []any, delta int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO findings_totals(rule, sev_rank, year, province, verdict, verdict_stale,
+		hidden, n) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n`, append(slices.Clone(key), delta)...)
+	return err
 }
 
 // verdictsOfKey loads the latest verdicts by finding id and the latest

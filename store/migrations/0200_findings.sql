@@ -56,11 +56,13 @@ CREATE TABLE findings (
     entity      TEXT NOT NULL,
     entity_id   INTEGER,                -- the document's entity when it is stored
     region      TEXT NOT NULL,          -- 省/市/区 prefix of the entity name, '' unknown
+    province    TEXT NOT NULL,          -- its province-level part
     year        INTEGER NOT NULL,
     -- State across runs: open while the latest run covering it reports it.
+    -- (Unchanged findings are not written by a run: a nightly run over a
+    -- large store writes what changed, not every finding.)
     status      TEXT NOT NULL CHECK (status IN ('open', 'gone')),
     first_run   INTEGER NOT NULL REFERENCES check_runs(id),
-    last_run    INTEGER NOT NULL REFERENCES check_runs(id),  -- the last run that reported it
     changed_run INTEGER REFERENCES check_runs(id),           -- the last run its figures changed in
     gone_run    INTEGER REFERENCES check_runs(id),           -- set while gone
     -- The verdict that applies, from verdicts: the latest on this id, else
@@ -70,17 +72,36 @@ CREATE TABLE findings (
     verdict_stale INTEGER NOT NULL DEFAULT 0 CHECK (verdict_stale IN (0, 1)),
     hidden        INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)) -- a false alarm whose verdict holds
 ) STRICT;
--- Listing open findings: each filter's column first, then the default
--- order (severity, entity, year, id); hidden last so filtering stays in the
--- index.
+-- Listing open findings (store.FindingFilter): a page is read from one
+-- index in its order, so every index is a filter's column followed by a
+-- sort order, with hidden last so that leaving false alarms out needs no
+-- table row. The default order is severity, entity, year, id.
 CREATE INDEX findings_open ON findings(sev_rank, entity, year, id, hidden) WHERE status = 'open';
 CREATE INDEX findings_open_rule ON findings(rule, sev_rank, entity, year, id, hidden) WHERE status = 'open';
 CREATE INDEX findings_open_entity ON findings(entity_id, sev_rank, entity, year, id, hidden) WHERE status = 'open';
-CREATE INDEX findings_open_year ON findings(year, sev_rank, entity, id, hidden) WHERE status = 'open';
+CREATE INDEX findings_open_year ON findings(year DESC, sev_rank, entity, id, hidden) WHERE status = 'open';
 CREATE INDEX findings_open_region ON findings(region, sev_rank, entity, year, id, hidden) WHERE status = 'open';
+CREATE INDEX findings_open_province ON findings(province, sev_rank, entity, year, id, hidden) WHERE status = 'open';
 CREATE INDEX findings_open_verdict ON findings(verdict, sev_rank, entity, year, id, hidden) WHERE status = 'open';
+CREATE INDEX findings_open_by_entity ON findings(entity, year, sev_rank, id, hidden) WHERE status = 'open';
+CREATE INDEX findings_open_recent ON findings(first_run DESC, sev_rank, entity, id, hidden) WHERE status = 'open';
 CREATE INDEX findings_key ON findings(finding_key);
-CREATE INDEX findings_last_run ON findings(status, last_run);
+
+-- How many open findings there are by what lists filter on most (rule,
+-- severity, year, province, verdict), so that a list's total is a sum over
+-- a few rows, not a count over all findings. SaveRun recomputes it;
+-- SetVerdict moves the findings it changes.
+CREATE TABLE findings_totals (
+    rule          TEXT NOT NULL,
+    sev_rank      INTEGER NOT NULL,
+    year          INTEGER NOT NULL,
+    province      TEXT NOT NULL,
+    verdict       TEXT NOT NULL,
+    verdict_stale INTEGER NOT NULL,
+    hidden        INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (rule, sev_rank, year, province, verdict, verdict_stale, hidden)
+) STRICT, WITHOUT ROWID;
 
 -- The documents a finding involves, in order.
 CREATE TABLE finding_documents (
