@@ -68,13 +68,18 @@ func (s *Store) SaveRun(ctx context.Context, run CheckRun, findings []yusuan.Fin
 	}
 	findings = uniqueIDs(findings)
 	run.Findings = len(findings)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	seen, pending, err := s.unchanged(ctx, findings)
+	if err != nil {
+		return CheckRun{}, nil, fmt.Errorf("store: save run: %w", err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		w, err := newRunWriter(ctx, tx, &run)
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		for i := range findings {
+		w.seen = seen
+		for _, i := range pending {
 			if err := w.save(&findings[i]); err != nil {
 				return fmt.Errorf("finding %s (%s): %w", findings[i].ID, findings[i].Rule, err)
 			}
@@ -88,6 +93,57 @@ func (s *Store) SaveRun(ctx context.Context, run CheckRun, findings []yusuan.Fin
 		return CheckRun{}, nil, fmt.Errorf("store: save run: %w", err)
 	}
 	return run, findings, nil
+}
+
+// unchanged finds, in a read snapshot, the findings reported exactly as
+// they are stored, with the verdict they have — on a nightly run nearly
+// all — and sets their verdicts; it returns their row ids and the indexes
+// of the others. The write transaction then handles only the others, so
+// that it stays short (a verdict given from the web UI meanwhile waits for
+// it). A verdict given between the two steps updates the stored finding
+// itself.
+func (s *Store) unchanged(ctx context.Context, fs []yusuan.Finding) (seen map[int64]bool, pending []int, err error) {
+	seen = map[int64]bool{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		byID, byKey, err := loadVerdicts(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		sel, err := tx.PrepareContext(ctx, `SELECT rid, hash, status, verdict_id, verdict_stale FROM findings WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer sel.Close()
+		for i := range fs {
+			f := &fs[i]
+			var rid int64
+			var hash, status string
+			var vid sql.NullInt64
+			var stale bool
+			err := sel.QueryRowContext(ctx, f.ID).Scan(&rid, &hash, &status, &vid, &stale)
+			if errors.Is(err, sql.ErrNoRows) {
+				pending = append(pending, i)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			v, isStale, has := applies(byID, byKey, f.ID, f.Key, f.Fingerprint)
+			if status != "open" || vid.Valid != has || has && (vid.Int64 != v.id || stale != isStale) || hash != findingHash(f) {
+				pending = append(pending, i)
+				continue
+			}
+			f.Verdict = nil
+			if has {
+				vv := v.v
+				vv.Stale = isStale
+				f.Verdict = &vv
+			}
+			seen[rid] = true
+		}
+		return nil
+	})
+	return seen, pending, err
 }
 
 // uniqueIDs stamps findings without an id and makes ids unique within one
@@ -168,6 +224,7 @@ type runWriter struct {
 	docs                  map[string]docEntity
 	fresh                 map[string][]int64 // finding key → rids new in this run
 	seen                  map[int64]bool     // rids reported by this run
+	dirty                 bool               // some finding's state changed: recount the totals
 	newN, changedN, goneN int
 }
 
@@ -190,7 +247,8 @@ func newRunWriter(ctx context.Context, tx *sql.Tx, run *CheckRun) (*runWriter, e
 	}
 	w := &runWriter{ctx: ctx, tx: tx, run: run, docs: map[string]docEntity{}, fresh: map[string][]int64{},
 		seen: map[int64]bool{}}
-	if w.byID, w.byKey, err = loadVerdicts(ctx, tx); err != nil {
+
+	if w.byID, w.byKey, err = loadVerdicts(ctx, tx, ""); err != nil {
 		return nil, err
 	}
 	for _, p := range []struct {
@@ -228,9 +286,16 @@ func (w *runWriter) close() {
 	}
 }
 
-func loadVerdicts(ctx context.Context, tx *sql.Tx) (byID, byKey map[string]latestVerdict, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, finding_id, finding_key, fingerprint, verdict, note, author, at
-		FROM verdicts ORDER BY id`)
+// loadVerdicts loads the latest verdict on each finding id and on each key,
+// among all verdicts or, with key set, the verdicts of that key.
+func loadVerdicts(ctx context.Context, tx *sql.Tx, key string) (byID, byKey map[string]latestVerdict, err error) {
+	q := `SELECT id, finding_id, finding_key, fingerprint, verdict, note, author, at FROM verdicts`
+	var args []any
+	if key != "" {
+		q += ` WHERE finding_key = ?`
+		args = append(args, key)
+	}
+	rows, err := tx.QueryContext(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -304,6 +369,7 @@ func (w *runWriter) save(f *yusuan.Finding) error {
 		f.Message, f.Expected, f.Actual, f.Unit, string(pages), string(tables), first.SHA256, first.Entity, ent.id, ent.region,
 		Province(ent.region), first.Year}
 	if !exists {
+		w.dirty = true
 		res, err := w.ins.ExecContext(w.ctx, append([]any{f.ID}, append(row, w.run.ID, vid, vkind, boolInt(stale),
 			boolInt(hidden))...)...)
 		if err != nil {
@@ -324,9 +390,11 @@ func (w *runWriter) save(f *yusuan.Finding) error {
 	case hash == newHash && status == "open" && verdictID == vid && wasStale == stale:
 		return nil // the common case on a nightly run: nothing to write
 	case hash == newHash && status == "open":
+		w.dirty = true
 		_, err := w.touch.ExecContext(w.ctx, vid, vkind, boolInt(stale), boolInt(hidden), rid)
 		return err
 	}
+	w.dirty = true
 	var changed sql.NullInt64
 	if fp != f.Fingerprint {
 		changed = sql.NullInt64{Int64: w.run.ID, Valid: true}
@@ -436,6 +504,7 @@ func (w *runWriter) markGone(scope Scope) error {
 		if _, err := w.tx.ExecContext(w.ctx, `UPDATE findings SET status = 'gone', gone_run = ? WHERE rid = ?`, w.run.ID, c.rid); err != nil {
 			return err
 		}
+		w.dirty = true
 		if news := w.fresh[c.key]; len(news) > 0 {
 			for _, n := range news {
 				if _, err := w.tx.ExecContext(w.ctx, `UPDATE finding_events SET event = 'changed', replaces = ?
@@ -462,6 +531,9 @@ func (w *runWriter) finish() error {
 	if _, err := w.tx.ExecContext(w.ctx, `UPDATE check_runs SET new = ?, changed = ?, gone = ? WHERE id = ?`,
 		w.newN, w.changedN, w.goneN, w.run.ID); err != nil {
 		return err
+	}
+	if !w.dirty {
+		return nil
 	}
 	return recountTotals(w.ctx, w.tx)
 }

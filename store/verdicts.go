@@ -91,7 +91,7 @@ func badControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != 
 // reattachVerdicts brings the verdict columns of every finding with this
 // key up to date with the verdicts table, and findings_totals with them.
 func reattachVerdicts(ctx context.Context, tx *sql.Tx, key string) error {
-	byID, byKey, err := verdictsOfKey(ctx, tx, key)
+	byID, byKey, err := loadVerdicts(ctx, tx, key)
 	if err != nil {
 		return err
 	}
@@ -153,28 +153,6 @@ func addTotal(ctx context.Context, tx *sql.Tx, key []any, delta int) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO findings_totals(rule, sev_rank, year, province, verdict, verdict_stale,
 		hidden, n) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n`, append(slices.Clone(key), delta)...)
 	return err
-}
-
-// verdictsOfKey loads the latest verdicts by finding id and the latest
-// overall, among verdicts given on findings of one key.
-func verdictsOfKey(ctx context.Context, tx *sql.Tx, key string) (byID, byKey map[string]latestVerdict, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, finding_id, fingerprint, verdict, note, author, at FROM verdicts
-		WHERE finding_key = ? ORDER BY id`, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	byID, byKey = map[string]latestVerdict{}, map[string]latestVerdict{}
-	for rows.Next() {
-		var v latestVerdict
-		var kind, at string
-		if err := rows.Scan(&v.id, &v.findingID, &v.fingerprint, &kind, &v.v.Note, &v.v.By, &at); err != nil {
-			return nil, nil, err
-		}
-		v.v.Verdict, v.v.At = yusuan.VerdictKind(kind), parseTime(at)
-		byID[v.findingID], byKey[key] = v, v
-	}
-	return byID, byKey, rows.Err()
 }
 
 // Verdicts lists every verdict given on a finding id, oldest first; the
