@@ -32,9 +32,9 @@ type StoreResult struct {
 // a Run (only digests stay in memory); copies of a document are checked
 // once; entity names declared aliases are checked as their canonical name.
 // With f.Year set, the documents of that year and the year before (for
-// year.previous) are read; otherwise all. Findings that involve only
-// superseded versions of documents are left out: their current version
-// speaks for them.
+// year.previous) are read; otherwise all. Findings on a superseded version
+// of a document are left out (but document.revised's, which compare the
+// versions): the current version's findings speak for it.
 func RunStore(ctx context.Context, st *store.Store, opt Options, f Filter) (StoreResult, error) {
 	started := time.Now()
 	var res StoreResult
@@ -42,6 +42,10 @@ func RunStore(ctx context.Context, st *store.Store, opt Options, f Filter) (Stor
 		f.Entity = st.CanonicalEntity(f.Entity)
 	}
 	superseded, err := st.Superseded(ctx)
+	if err != nil {
+		return res, fmt.Errorf("check: %w", err)
+	}
+	copies, err := st.Copies(ctx)
 	if err != nil {
 		return res, fmt.Errorf("check: %w", err)
 	}
@@ -76,7 +80,9 @@ func RunStore(ctx context.Context, st *store.Store, opt Options, f Filter) (Stor
 				return res, fmt.Errorf("check: %w", err)
 			}
 			d.Meta.Entity = st.CanonicalEntity(d.Meta.Entity)
-			extractors[d.Extractor] = true
+			if d.Extractor != "" {
+				extractors[d.Extractor] = true
+			}
 			read[d.SHA256] = true
 			run.Add(d)
 			res.Documents++
@@ -111,10 +117,11 @@ func RunStore(ctx context.Context, st *store.Store, opt Options, f Filter) (Stor
 	res.Run, res.Findings, err = st.SaveRun(ctx, store.CheckRun{Started: started, Finished: time.Now(), Rules: opt.Rules,
 		Note: filterNote(f), RulesVersion: RulesVersion, Extractors: exts, Documents: res.Documents}, save,
 		// A saved finding is this run's to close only if the run read all
-		// its documents, ran its rule and would have reported it.
+		// its documents (a copy through the document it copies), ran its
+		// rule and would have reported it.
 		store.Scope{Rules: rules, Year: f.Year, Match: func(x *yusuan.Finding) bool {
 			return scope.Match(*x) && (Options{Rules: opt.Rules}).wants(x.Rule) &&
-				!slices.ContainsFunc(x.Documents, func(d yusuan.DocRef) bool { return !read[d.SHA256] })
+				!slices.ContainsFunc(x.Documents, func(d yusuan.DocRef) bool { return !read[d.SHA256] && !read[copies[d.SHA256]] })
 		}})
 	if err != nil {
 		return res, fmt.Errorf("check: %w", err)

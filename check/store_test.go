@@ -324,6 +324,51 @@ func TestCopiesCheckedOnce(t *testing.T) {
 	}
 }
 
+// A document that a re-extraction finds to be a copy of another is checked
+// through that one: its own findings are gone.
+func TestBecomingACopyClosesFindings(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	a, b := seedDoc(t), seedDoc(t)
+	b.SHA256 = "c0b1" + b.SHA256[4:]
+	set(rowOf(t, b, yusuan.IncomeExpenditureSummary, yusuan.SideExpenditure, "支出总计"), "amount", "108.23")
+	putDocs(t, st, a, b)
+	first := runStore(t, st, Options{}, Filter{})
+	onB := 0
+	for _, f := range first.Findings {
+		if f.Documents[0].SHA256 == b.SHA256 && f.Rule != "document.revised" {
+			onB++
+		}
+	}
+	if onB == 0 {
+		t.Fatal("b, the later version, has no findings")
+	}
+	// b read again as exactly a: a copy.
+	again := seedDoc(t)
+	again.SHA256 = b.SHA256
+	if err := st.ReplaceDocument(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	second := runStore(t, st, Options{}, Filter{})
+	if second.Documents != 1 {
+		t.Errorf("%d documents checked, want 1", second.Documents)
+	}
+	open, err := st.Findings(ctx, store.FindingFilter{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range open {
+		for _, d := range f.Documents {
+			if d.SHA256 == b.SHA256 {
+				t.Errorf("a finding on the copy is still open: %s %s", f.Rule, f.Message)
+			}
+		}
+	}
+	if second.Run.Gone == 0 {
+		t.Errorf("run %+v: the revision's findings should be gone", second.Run)
+	}
+}
+
 func byID(fs []yusuan.Finding, id string) *yusuan.Finding {
 	for i := range fs {
 		if fs[i].ID == id {

@@ -327,20 +327,30 @@ func (s *Store) DocumentVersions(ctx context.Context, sha string) ([]DocInfo, er
 
 // Superseded maps the digest of every document superseded by a later
 // version to the digest of the current one (copies are not listed: see
-// Filter.SkipCopies).
+// Copies).
 func (s *Store) Superseded(ctx context.Context) (map[string]string, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT d.sha256, c.sha256 FROM documents d JOIN documents c ON c.id = d.superseded_by`)
+	return s.pairs(ctx, `SELECT d.sha256, c.sha256 FROM documents d JOIN documents c ON c.id = d.superseded_by`)
+}
+
+// Copies maps the digest of every copy of a document to the digest of the
+// document it copies (the first stored with its content).
+func (s *Store) Copies(ctx context.Context) (map[string]string, error) {
+	return s.pairs(ctx, `SELECT d.sha256, c.sha256 FROM documents d JOIN documents c ON c.id = d.copy_of`)
+}
+
+func (s *Store) pairs(ctx context.Context, q string) (map[string]string, error) {
+	rows, err := s.rd.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("store: superseded: %w", err)
+		return nil, fmt.Errorf("store: versions: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]string{}
 	for rows.Next() {
-		var old, cur string
-		if err := rows.Scan(&old, &cur); err != nil {
-			return nil, fmt.Errorf("store: superseded: %w", err)
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, fmt.Errorf("store: versions: %w", err)
 		}
-		out[old] = cur
+		out[a] = b
 	}
 	return out, rows.Err()
 }
