@@ -135,7 +135,7 @@ func assignVersions(docs []versionDoc) {
 func refreshVersions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, coalesce(entity_id, 0), year, kind, scope, status = 'ok',
 		coalesce(content_digest, ''), current, superseded_by, copy_of FROM documents WHERE `+where+`
-		ORDER BY coalesce(entity_id, 0), year, kind, scope, id`, args...)
+		ORDER BY entity_id, year, kind, scope, id`, args...)
 	if err != nil {
 		return fmt.Errorf("versions: %w", err)
 	}
