@@ -108,3 +108,68 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs (run with -update to accept):\n%s", path, got)
 	}
 }
+
+// The report names tables as printed, shows differences with their unit,
+// says how sure the reading is and what analysts said, and hides false
+// alarms unless asked.
+func TestReportEvidenceAndVerdicts(t *testing.T) {
+	code := "2050201"
+	f := yusuan.Finding{Rule: "three_public.sum", Severity: yusuan.SeverityWarning, Confidence: yusuan.ConfidenceMedium,
+		Why:       "表8 的“公务用车”列为按位置猜测",
+		Documents: []yusuan.DocRef{{SHA256: "ab", File: "gz.pdf", Entity: "广州市某局", Year: 2026}},
+		Tables:    []string{"three_public"}, Unit: "万元", Pages: []int{14},
+		Message: "“三公”经费合计 304.63 ≠ 出国+接待+公务用车 305.64（差 1.01）",
+		Evidence: []yusuan.Evidence{
+			{Role: "actual", SHA256: "ab", Table: 7, Kind: "three_public", Label: "表8", Title: "财政拨款“三公”经费支出预算表",
+				Row: "合计", Column: "total", Page: 14, Amount: yusuan.MustAmount("304.63"), Unit: "万元"},
+			{Role: "part", SHA256: "ab", Table: 7, Kind: "three_public", Label: "表8", Title: "财政拨款“三公”经费支出预算表",
+				Row: "公务接待费", Code: &code, Column: "total", Page: 14, Amount: yusuan.MustAmount("1.00"), Unit: "万元"},
+			{Role: "expected", SHA256: "ab", Table: -1, Kind: "narrative", Column: "three_public", Page: 20, Amount: yusuan.MustAmount("305.64")},
+		},
+		Verdict: &yusuan.Verdict{Verdict: yusuan.VerdictConfirmed, Note: "已向单位核实", By: "张三", Stale: true},
+	}
+	f.Stamp()
+	alarm := f
+	alarm.Rule, alarm.Message = "row.sum", "行 1.00 ≠ 2.00（差 1.00 万元）"
+	alarm.Verdict = &yusuan.Verdict{Verdict: yusuan.VerdictFalseAlarm, By: "李四"}
+	alarm.Stamp()
+	var b bytes.Buffer
+	if err := Report(&b, []yusuan.Finding{f, alarm}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		ShortID(f.ID) + "  warning  three_public.sum  表8 财政拨款“三公”经费支出预算表；情况说明  p.14",
+		"（差 1.01 万元）",
+		"↳ confidence medium: 表8 的“公务用车”列为按位置猜测",
+		"↳ verdict confirmed by 张三: 已向单位核实 — STALE",
+		"1 findings: 0 error, 1 warning, 0 info\n1 false alarms hidden (--all shows them)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "row.sum") {
+		t.Errorf("false alarm shown:\n%s", out)
+	}
+	b.Reset()
+	ReportWith(&b, []yusuan.Finding{f, alarm}, ReportOptions{All: true})
+	if !strings.Contains(b.String(), "row.sum") || !strings.Contains(b.String(), "（差 1.00 万元）") || strings.Contains(b.String(), "万元 万元") {
+		t.Errorf("--all:\n%s", b.String())
+	}
+}
+
+func TestWithUnit(t *testing.T) {
+	for _, c := range []struct{ msg, unit, want string }{
+		{"a 1 ≠ b 2（差 1.01）", "万元", "a 1 ≠ b 2（差 1.01 万元）"},
+		{"尾差：a ≠ b（差 0.01，容许 0.030）", "元", "尾差：a ≠ b（差 0.01 元，容许 0.030）"},
+		{"a（差 1.01 万元）", "万元", "a（差 1.01 万元）"},
+		{"a（差 1,234.00元）", "元", "a（差 1,234.00元）"},
+		{"a（差 1.01）", "", "a（差 1.01）"},
+		{"差额说明", "万元", "差额说明"},
+	} {
+		if got := WithUnit(c.msg, c.unit); got != c.want {
+			t.Errorf("WithUnit(%q, %q) = %q, want %q", c.msg, c.unit, got, c.want)
+		}
+	}
+}

@@ -27,6 +27,13 @@ type DocumentRow struct {
 	FirstURL    string  `parquet:"first_url"`
 	IngestedAt  string  `parquet:"ingested_at"`
 	ExtractedAt string  `parquet:"extracted_at"`
+	// Current is false for a document superseded by a later version
+	// (SupersededBy) or a copy of another (CopyOf): sum over current
+	// documents only, to count every figure once.
+	Current       bool   `parquet:"current"`
+	SupersededBy  string `parquet:"superseded_by"`  // sha256 or ""
+	CopyOf        string `parquet:"copy_of"`        // sha256 or ""
+	ContentDigest string `parquet:"content_digest"` // same for copies of one document
 }
 
 // SourceRow is one line of sources.csv: a sighting of a document.
@@ -120,6 +127,8 @@ type CellRow struct {
 	Y0   *float64 `parquet:"y0,optional"`
 	X1   *float64 `parquet:"x1,optional"`
 	Y1   *float64 `parquet:"y1,optional"`
+	// Current is the document's (see DocumentRow.Current).
+	Current bool `parquet:"current"`
 }
 
 // OtherCellRow is one line of other_cells.csv: a printed table cell that
@@ -152,12 +161,15 @@ type FactRow struct {
 	Yuan     *int64  `parquet:"yuan,optional,decimal(2:18)"`
 	Page     *int64  `parquet:"page,optional"`
 	Sentence *string `parquet:"sentence,optional"`
+	Current  bool    `parquet:"current"` // the document's
 }
 
-// FindingRow is one line of findings.csv (the latest check run).
+// FindingRow is one line of findings.csv: an open finding as the run
+// run_id reported it (first, or with these figures), with the verdict that
+// applies.
 type FindingRow struct {
 	RunID     int64  `parquet:"run_id"`
-	Seq       int64  `parquet:"seq"`
+	Seq       int64  `parquet:"seq"` // row number
 	Rule      string `parquet:"rule"`
 	Severity  string `parquet:"severity"`
 	Message   string `parquet:"message"`
@@ -169,6 +181,60 @@ type FindingRow struct {
 	Entity    string `parquet:"entity"`
 	Year      int64  `parquet:"year"`
 	Documents string `parquet:"documents"` // JSON array of every document involved
+	// ID is the finding's stable id (evidence.csv's finding_id); Key the
+	// same across versions of a document; Fingerprint its figures.
+	ID           string  `parquet:"id"`
+	Key          string  `parquet:"key"`
+	Fingerprint  string  `parquet:"fingerprint"`
+	Confidence   string  `parquet:"confidence"`
+	Why          string  `parquet:"why"`
+	Unit         string  `parquet:"unit"`
+	FirstRun     int64   `parquet:"first_run"`
+	Verdict      string  `parquet:"verdict"` // confirmed, false-alarm, explained or ""
+	VerdictNote  string  `parquet:"verdict_note"`
+	VerdictBy    string  `parquet:"verdict_by"`
+	VerdictAt    *string `parquet:"verdict_at,optional"`
+	VerdictStale bool    `parquet:"verdict_stale"` // given on other figures
+}
+
+// EvidenceRow is one line of evidence.csv: a figure a finding compares,
+// down to its cell on the page.
+type EvidenceRow struct {
+	FindingID string   `parquet:"finding_id"`
+	Seq       int64    `parquet:"seq"`
+	Role      string   `parquet:"role"`
+	SHA256    string   `parquet:"sha256"`
+	TableSeq  int64    `parquet:"table_seq"` // -1: the narrative
+	TableKind string   `parquet:"table_kind"`
+	Label     string   `parquet:"label"`
+	Title     string   `parquet:"title"`
+	Side      string   `parquet:"side"`
+	Row       string   `parquet:"row"`
+	Code      *string  `parquet:"code,optional"`
+	Column    string   `parquet:"col"`
+	Header    string   `parquet:"header"`
+	Page      int64    `parquet:"page"`
+	X0        *float64 `parquet:"x0,optional"`
+	Y0        *float64 `parquet:"y0,optional"`
+	X1        *float64 `parquet:"x1,optional"`
+	Y1        *float64 `parquet:"y1,optional"`
+	Text      string   `parquet:"text"`
+	Amount    *string  `parquet:"amount,optional"`
+	Unit      string   `parquet:"unit"`
+	Fen       *int64   `parquet:"fen,optional"`
+	Yuan      *int64   `parquet:"yuan,optional,decimal(2:18)"`
+}
+
+// VerdictRow is one line of verdicts.csv: every verdict ever given, the
+// latest on a finding applying.
+type VerdictRow struct {
+	FindingID   string `parquet:"finding_id"`
+	Key         string `parquet:"key"`
+	Fingerprint string `parquet:"fingerprint"` // of the finding when judged
+	Verdict     string `parquet:"verdict"`
+	Note        string `parquet:"note"`
+	By          string `parquet:"by"`
+	At          string `parquet:"at"`
 }
 
 func copyFen(fen **int64, yuan **int64) {
@@ -187,7 +253,9 @@ var datasets = []dataset{
 		d.entity, d.entity_id, e.code, d.scope, d.kind, d.year, d.status, d.error, d.warnings,
 		(SELECT count(*) FROM tables t WHERE t.document_id = d.id), d.extractor,
 		coalesce((SELECT s.url FROM sources s WHERE s.document_id = d.id AND s.url <> '' ORDER BY s.id LIMIT 1), ''),
-		d.ingested_at, d.extracted_at
+		d.ingested_at, d.extracted_at, d.current,
+		coalesce((SELECT x.sha256 FROM documents x WHERE x.id = d.superseded_by), ''),
+		coalesce((SELECT x.sha256 FROM documents x WHERE x.id = d.copy_of), ''), coalesce(d.content_digest, '')
 		FROM documents d LEFT JOIN entities e ON e.id = d.entity_id ORDER BY d.id`, nil),
 	newDataset[SourceRow]("sources", `SELECT d.sha256, s.file, s.url, s.page_url, s.link_text, s.local_path, s.fetched_at
 		FROM sources s JOIN documents d ON d.id = s.document_id ORDER BY d.id, s.id`, nil),
@@ -201,7 +269,7 @@ var datasets = []dataset{
 		FROM rows r JOIN tables t ON t.id = r.table_id JOIN documents d ON d.id = t.document_id
 		ORDER BY d.id, t.seq, r.seq`, nil),
 	newDataset[CellRow]("cells", `SELECT d.sha256, d.entity, d.year, d.kind, t.seq, t.kind, r.seq, r.side, r.code,
-		r.name, c.col, c.amount, c.unit, c.places, c.fen, c.fen, c.raw, r.page, c.x0, c.y0, c.x1, c.y1
+		r.name, c.col, c.amount, c.unit, c.places, c.fen, c.fen, c.raw, r.page, c.x0, c.y0, c.x1, c.y1, d.current
 		FROM cells c JOIN rows r ON r.id = c.row_id JOIN tables t ON t.id = r.table_id
 		JOIN documents d ON d.id = t.document_id WHERE `+moneyCell+` ORDER BY d.id, t.seq, r.seq, c.col`, nil),
 	newDataset[OtherCellRow]("other_cells", `SELECT d.sha256, t.seq, t.kind, r.seq, c.col, coalesce(c.raw, c.amount), c.amount,
@@ -211,12 +279,20 @@ var datasets = []dataset{
 		WHERE NOT (`+moneyCell+`) AND coalesce(c.raw, c.amount, '') <> ''
 		ORDER BY d.id, t.seq, r.seq, c.col`, nil),
 	newDataset[FactRow]("facts", `SELECT d.sha256, d.entity, d.year, f.key, f.amount, f.unit, f.places, f.fen, NULL,
-		f.page, f.sentence FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.key`,
+		f.page, f.sentence, d.current FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.key`,
 		func(f *FactRow) { copyFen(&f.Fen, &f.Yuan) }),
-	newDataset[FindingRow]("findings", `SELECT f.run_id, f.seq, f.rule, f.severity, f.message, f.expected, f.actual,
-		f.pages, f.tables, coalesce(fd.sha256, ''), coalesce(fd.entity, ''), coalesce(fd.year, 0),
-		(SELECT json_group_array(json_object('sha256', x.sha256, 'file', x.file, 'entity', x.entity, 'year', x.year))
-		   FROM (SELECT * FROM finding_documents x WHERE x.finding_id = f.id ORDER BY x.seq) x)
-		FROM findings f LEFT JOIN finding_documents fd ON fd.finding_id = f.id AND fd.seq = 0
-		WHERE f.run_id = (SELECT max(id) FROM check_runs) ORDER BY f.seq`, nil),
+	newDataset[FindingRow]("findings", `SELECT coalesce(f.changed_run, f.first_run), row_number() OVER (ORDER BY f.rid), f.rule, f.severity,
+		f.message, f.expected, f.actual, f.pages, f.tables, f.sha256, f.entity, f.year,
+		(SELECT json_group_array(json_object('sha256', x.sha256, 'file', x.file, 'entity', x.entity, 'year', x.year,
+			'kind', x.kind, 'scope', x.scope))
+		   FROM (SELECT * FROM finding_documents x WHERE x.finding_rid = f.rid ORDER BY x.seq) x),
+		f.id, f.finding_key, f.fingerprint, f.confidence, f.why, f.unit, f.first_run, f.verdict,
+		coalesce(v.note, ''), coalesce(v.author, ''), v.at, f.verdict_stale
+		FROM findings f LEFT JOIN verdicts v ON v.id = f.verdict_id WHERE f.status = 'open' ORDER BY f.rid`, nil),
+	newDataset[EvidenceRow]("evidence", `SELECT f.id, e.seq, e.role, e.sha256, e.table_seq, e.kind, e.label, e.title,
+		e.side, e.row_name, e.code, e.col, e.header, e.page, e.x0, e.y0, e.x1, e.y1, e.text, e.amount, e.unit, e.fen, NULL
+		FROM finding_evidence e JOIN findings f ON f.rid = e.finding_rid WHERE f.status = 'open' ORDER BY f.rid, e.seq`,
+		func(e *EvidenceRow) { copyFen(&e.Fen, &e.Yuan) }),
+	newDataset[VerdictRow]("verdicts", `SELECT finding_id, finding_key, fingerprint, verdict, note, author, at
+		FROM verdicts ORDER BY id`, nil),
 }

@@ -160,10 +160,14 @@ func writeFile(path string, fn func(io.Writer) (int, error)) (int, error) {
 }
 
 // DocumentWithProvenance is one line of documents.jsonl: the document in
-// the extract shape plus where it was found.
+// the extract shape plus where it was found and whether it is current
+// (see DocumentRow.Current).
 type DocumentWithProvenance struct {
 	*yusuan.Document
-	Provenance []store.Source `json:"provenance"`
+	Provenance   []store.Source `json:"provenance"`
+	Current      bool           `json:"current"`
+	SupersededBy string         `json:"superseded_by,omitempty"`
+	CopyOf       string         `json:"copy_of,omitempty"`
 }
 
 // DocumentsJSONL writes every document, one JSON object per line, and
@@ -172,6 +176,14 @@ func DocumentsJSONL(ctx context.Context, st *store.Store, w io.Writer) (int, err
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	n := 0
+	infos, err := st.Documents(ctx, store.Filter{})
+	if err != nil {
+		return 0, err
+	}
+	bySHA := make(map[string]store.DocInfo, len(infos))
+	for _, di := range infos {
+		bySHA[di.SHA256] = di
+	}
 	for doc, err := range st.AllDocuments(ctx, store.Filter{}) {
 		if err != nil {
 			return n, err
@@ -183,7 +195,9 @@ func DocumentsJSONL(ctx context.Context, st *store.Store, w io.Writer) (int, err
 		if srcs == nil {
 			srcs = []store.Source{}
 		}
-		if err := enc.Encode(DocumentWithProvenance{Document: doc, Provenance: srcs}); err != nil {
+		di := bySHA[doc.SHA256]
+		if err := enc.Encode(DocumentWithProvenance{Document: doc, Provenance: srcs, Current: di.Current,
+			SupersededBy: di.SupersededBy, CopyOf: di.CopyOf}); err != nil {
 			return n, err
 		}
 		n++
@@ -191,21 +205,23 @@ func DocumentsJSONL(ctx context.Context, st *store.Store, w io.Writer) (int, err
 	return n, nil
 }
 
-// FindingsJSONL writes the latest check run's findings in the shape of
-// `check --json` and returns how many.
+// FindingsJSONL writes the open findings in the shape of `check --json`,
+// with their evidence and verdicts (false alarms included: their verdict
+// says so), and returns how many.
 func FindingsJSONL(ctx context.Context, st *store.Store, w io.Writer) (int, error) {
-	fs, err := st.Findings(ctx, store.FindingFilter{})
-	if err != nil {
-		return 0, err
-	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for i, f := range fs {
-		if err := enc.Encode(f.Finding); err != nil {
-			return i, err
+	n := 0
+	for f, err := range st.AllFindings(ctx, store.FindingFilter{All: true}) {
+		if err != nil {
+			return n, err
 		}
+		if err := enc.Encode(f.Finding); err != nil {
+			return n, err
+		}
+		n++
 	}
-	return len(fs), nil
+	return n, nil
 }
 
 // dataset is one exported table: a query whose columns are, in order, the

@@ -321,3 +321,66 @@ func TestUnknownFormatCreatesNothing(t *testing.T) {
 }
 
 var _ = io.Discard
+
+// Findings carry their ids, verdicts and evidence into the dataset;
+// superseded documents are marked so that sums count them once.
+func TestFindingsEvidenceVerdictsAndCurrent(t *testing.T) {
+	ctx := context.Background()
+	st := fixture(t)
+	// A revision of document 0: one figure changed.
+	doc := fakepdf.Document(0)
+	r := &doc.Tables[0].Rows[1]
+	r.Values = map[string]yusuan.Amount{"total": yusuan.MustAmount("1.00"), "basic": r.Values["basic"], "project": r.Values["project"]}
+	p := &ingest.Pipeline{Store: st, Extractor: fakepdf.Extractor{}}
+	res, err := p.Bytes(ctx, fakepdf.Encode(doc), store.Source{File: "d0-revised.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "201"
+	f := yusuan.Finding{Rule: "hierarchy.sum", Severity: yusuan.SeverityError, Unit: "万元",
+		Documents: []yusuan.DocRef{{SHA256: res.SHA256, Entity: doc.Meta.Entity, Year: doc.Meta.Year}},
+		Message:   "一般公共服务支出 1.00 ≠ Σ款 2.00", Evidence: []yusuan.Evidence{{Role: "actual", SHA256: res.SHA256, Table: 0,
+			Kind: "income_expenditure_summary", Label: "预算公开表1", Title: "收支总表", Row: "一般公共服务支出", Code: &code,
+			Column: "total", Header: "合计", Page: 3, BBox: &yusuan.Rect{1, 2, 3, 4}, Text: "1.00", Amount: yusuan.MustAmount("1.00"), Unit: "万元"}}}
+	f.Stamp()
+	if _, _, err := st.SaveRun(ctx, store.CheckRun{}, []yusuan.Finding{f}, store.Scope{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetVerdict(ctx, f.ID, yusuan.VerdictFalseAlarm, "读错了行", "张三"); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := export.Write(ctx, st, "csv", out); err != nil {
+		t.Fatal(err)
+	}
+	fs := readCSV(t, filepath.Join(out, "findings.csv"))
+	if len(fs) != 1 || fs[0]["id"] != f.ID || fs[0]["key"] != f.Key || fs[0]["verdict"] != "false-alarm" ||
+		fs[0]["verdict_note"] != "读错了行" || fs[0]["verdict_by"] != "张三" || fs[0]["verdict_at"] == "" || fs[0]["verdict_stale"] != "false" {
+		t.Fatalf("findings.csv: %v", fs)
+	}
+	ev := readCSV(t, filepath.Join(out, "evidence.csv"))
+	if len(ev) != 1 || ev[0]["finding_id"] != f.ID || ev[0]["label"] != "预算公开表1" || ev[0]["fen"] != "1000000" ||
+		ev[0]["yuan"] != "10000.00" || ev[0]["x1"] != "3" || ev[0]["code"] != "201" {
+		t.Fatalf("evidence.csv: %v", ev)
+	}
+	if vs := readCSV(t, filepath.Join(out, "verdicts.csv")); len(vs) != 1 || vs[0]["fingerprint"] != f.Fingerprint {
+		t.Fatalf("verdicts.csv: %v", vs)
+	}
+	docs := readCSV(t, filepath.Join(out, "documents.csv"))
+	if docs[0]["current"] != "false" || docs[0]["superseded_by"] != res.SHA256 || docs[6]["current"] != "true" || docs[1]["current"] != "true" {
+		t.Fatalf("documents.csv current: %v / %v", docs[0], docs[6])
+	}
+	for _, c := range readCSV(t, filepath.Join(out, "cells.csv")) {
+		if (c["sha256"] == docs[0]["sha256"]) != (c["current"] == "false") {
+			t.Fatalf("cells.csv current: %v", c)
+		}
+	}
+	if _, err := export.Write(ctx, st, "jsonl", out); err != nil {
+		t.Fatal(err)
+	}
+	fl, _ := os.ReadFile(filepath.Join(out, "findings.jsonl"))
+	var got yusuan.Finding
+	if err := json.Unmarshal(fl, &got); err != nil || got.ID != f.ID || got.Verdict == nil || len(got.Evidence) != 1 || got.Evidence[0].BBox == nil {
+		t.Fatalf("findings.jsonl: %s", fl)
+	}
+}

@@ -90,7 +90,7 @@ func TestNoExportedFieldRunsAsAFormula(t *testing.T) {
 		t.Fatal(err)
 	}
 	csvs, _ := filepath.Glob(filepath.Join(out, "*.csv"))
-	if len(csvs) != 9 {
+	if len(csvs) != 11 {
 		t.Fatalf("%d csv files", len(csvs))
 	}
 	neutralised := map[string]int{}

@@ -62,6 +62,14 @@ type DocInfo struct {
 	Tables      int
 	IngestedAt  time.Time
 	ExtractedAt time.Time
+	// Current is false for a document superseded by a later version of the
+	// same entity, year, kind and scope (SupersededBy names it) or that is
+	// a copy of another stored document with the same content (CopyOf).
+	Current       bool
+	SupersededBy  string // sha256, "" when not superseded
+	CopyOf        string // sha256, "" when not a copy
+	ContentDigest string // ContentDigest of the extraction, "" when nothing was extracted
+	Region        string // the entity's region, "" unknown
 }
 
 // Filter selects documents; zero fields match everything.
@@ -76,7 +84,11 @@ type Filter struct {
 	// NotExtractor selects documents whose stored extractor version differs
 	// (the candidates for re-extraction).
 	NotExtractor string
-	Limit        int
+	// OnlyCurrent leaves out superseded documents and copies; SkipCopies
+	// only copies (a check reads every version once).
+	OnlyCurrent bool
+	SkipCopies  bool
+	Limit       int
 }
 
 func (f Filter) where() (string, []any) {
@@ -106,6 +118,12 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.NotExtractor != "" {
 		add("d.extractor <> ?", f.NotExtractor)
+	}
+	if f.OnlyCurrent {
+		add("d.current = 1")
+	}
+	if f.SkipCopies {
+		add("d.copy_of IS NULL")
 	}
 	q := ""
 	if len(conds) > 0 {
@@ -155,14 +173,14 @@ func (s *Store) PutDocument(ctx context.Context, doc *yusuan.Document, size int6
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		entityID, err := linkEntity(ctx, tx, doc)
+		entityID, err := s.linkEntity(ctx, tx, doc)
 		if err != nil {
 			return err
 		}
 		t := now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents(sha256, size, file, pages, producer, text_layer,
 			title, entity, entity_id, scope, kind, year, schema_version, extractor, status, error, warnings,
-			extract, ingested_at, extracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			extract, content_digest, ingested_at, extracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			append([]any{doc.SHA256, size}, append(docColumns(doc, entityID, blob), t, t)...)...)
 		if err != nil {
 			return err
@@ -171,6 +189,9 @@ func (s *Store) PutDocument(ctx context.Context, doc *yusuan.Document, size int6
 			return err
 		}
 		if err := insertContent(ctx, tx, id, doc); err != nil {
+			return err
+		}
+		if err := refreshGroupOf(ctx, tx, id); err != nil {
 			return err
 		}
 		added = true
@@ -203,17 +224,33 @@ func (s *Store) ReplaceDocument(ctx context.Context, doc *yusuan.Document) error
 				return err
 			}
 		}
-		entityID, err := linkEntity(ctx, tx, doc)
+		entityID, err := s.linkEntity(ctx, tx, doc)
 		if err != nil {
 			return err
 		}
+		// The document may leave one group of versions for another (a
+		// new extractor reads another year or scope): both are refreshed.
+		var oldEnt sql.NullInt64
+		var oldYear int
+		var oldKind, oldScope string
+		if err := tx.QueryRowContext(ctx, `SELECT entity_id, year, kind, scope FROM documents WHERE id = ?`, id).
+			Scan(&oldEnt, &oldYear, &oldKind, &oldScope); err != nil {
+			return err
+		}
+		old := []any{oldEnt, oldYear, oldKind, oldScope}
 		_, err = tx.ExecContext(ctx, `UPDATE documents SET file=?, pages=?, producer=?, text_layer=?, title=?, entity=?,
 			entity_id=?, scope=?, kind=?, year=?, schema_version=?, extractor=?, status=?, error=?, warnings=?, extract=?,
-			extracted_at=? WHERE id=?`, append(docColumns(doc, entityID, blob), now(), id)...)
+			content_digest=?, extracted_at=? WHERE id=?`, append(docColumns(doc, entityID, blob), now(), id)...)
 		if err != nil {
 			return err
 		}
-		return insertContent(ctx, tx, id, doc)
+		if err := insertContent(ctx, tx, id, doc); err != nil {
+			return err
+		}
+		if err := refreshVersions(ctx, tx, groupWhere, old...); err != nil {
+			return err
+		}
+		return refreshGroupOf(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("store: replace %s: %w", doc.SHA256, err)
@@ -221,7 +258,7 @@ func (s *Store) ReplaceDocument(ctx context.Context, doc *yusuan.Document) error
 	return nil
 }
 
-// docColumns are the documents columns from file to extract, in order.
+// docColumns are the documents columns from file to content_digest, in order.
 func docColumns(doc *yusuan.Document, entityID sql.NullInt64, blob []byte) []any {
 	status := StatusOK
 	if doc.Error != "" {
@@ -234,7 +271,7 @@ func docColumns(doc *yusuan.Document, entityID sql.NullInt64, blob []byte) []any
 	wj, _ := json.Marshal(warnings)
 	return []any{doc.File, doc.Pages, doc.Producer, boolInt(doc.TextLayer), doc.Meta.Title, doc.Meta.Entity, entityID,
 		string(doc.Meta.Scope), string(doc.Meta.Kind), doc.Meta.Year, doc.Schema, doc.Extractor, status, doc.Error,
-		string(wj), blob}
+		string(wj), blob, ContentDigest(doc)}
 }
 
 // AddSource records another sighting of a stored document; a sighting
@@ -490,32 +527,46 @@ func NormalizeEntity(name string) string {
 	}, norm.NFKC.String(name))
 }
 
-// linkEntity finds or creates the entity a document names.
-func linkEntity(ctx context.Context, tx *sql.Tx, doc *yusuan.Document) (sql.NullInt64, error) {
+// linkEntity finds or creates the entity a document names. A name in a
+// group of aliases joins the entity of any name of its group.
+func (s *Store) linkEntity(ctx context.Context, tx *sql.Tx, doc *yusuan.Document) (sql.NullInt64, error) {
 	n := NormalizeEntity(doc.Meta.Entity)
 	if n == "" {
 		return sql.NullInt64{}, nil
 	}
+	names := s.aliases.names(n)
+	if names == nil {
+		names = []string{n}
+	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT entity_id FROM entity_names WHERE norm_name = ?`, n).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	for _, name := range names {
+		err := tx.QueryRowContext(ctx, `SELECT entity_id FROM entity_names WHERE norm_name = ?`, name).Scan(&id)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return sql.NullInt64{}, err
+		}
+	}
+	if id == 0 {
 		scope := string(doc.Meta.Scope)
 		if scope == "" {
 			scope = string(yusuan.ScopeUnknown)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope) VALUES (?, ?)`, doc.Meta.Entity, scope)
+		name, _ := s.aliases.Canonical(doc.Meta.Entity)
+		res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope, region) VALUES (?, ?, ?)`, name, scope, Region(name))
 		if err != nil {
 			return sql.NullInt64{}, err
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return sql.NullInt64{}, err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO entity_names(norm_name, entity_id) VALUES (?, ?)`, n, id)
-		if err != nil {
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO entity_names(norm_name, entity_id) VALUES (?, ?)
+			ON CONFLICT (norm_name) DO NOTHING`, name, id); err != nil {
 			return sql.NullInt64{}, err
 		}
-	} else if err != nil {
-		return sql.NullInt64{}, err
 	}
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
@@ -534,59 +585,70 @@ func (s *Store) SetEntityCode(ctx context.Context, sha, code string) error {
 			}
 			return err
 		}
-		var coded int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM entities WHERE code = ?`, code).Scan(&coded)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := setEntityCode(ctx, tx, docID, ent, code); err != nil {
 			return err
 		}
-		if !ent.Valid {
-			if coded == 0 {
-				return fmt.Errorf("document names no entity and no entity has code %s", code)
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, coded, docID)
+		// Documents changed entity: their groups of versions changed.
+		if err := refreshVersions(ctx, tx, `entity_id IS ?`, ent); err != nil {
 			return err
 		}
-		var own sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT code FROM entities WHERE id = ?`, ent.Int64).Scan(&own); err != nil {
-			return err
-		}
-		switch {
-		case coded == ent.Int64:
-			return nil
-		case coded == 0 && !own.Valid:
-			_, err := tx.ExecContext(ctx, `UPDATE entities SET code = ? WHERE id = ?`, code, ent.Int64)
-			return err
-		case coded == 0:
-			// Same name, different code: a different unit. Give it its own entity.
-			var name, scope string
-			if err := tx.QueryRowContext(ctx, `SELECT entity, scope FROM documents WHERE id = ?`, docID).Scan(&name, &scope); err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope, code) VALUES (?,?,?)`, name, scope, code)
-			if err != nil {
-				return err
-			}
-			id, _ := res.LastInsertId()
-			_, err = tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, id, docID)
-			return err
-		case !own.Valid:
-			for _, q := range []string{`UPDATE documents SET entity_id = ? WHERE entity_id = ?`,
-				`UPDATE entity_names SET entity_id = ? WHERE entity_id = ?`} {
-				if _, err := tx.ExecContext(ctx, q, coded, ent.Int64); err != nil {
-					return err
-				}
-			}
-			_, err := tx.ExecContext(ctx, `DELETE FROM entities WHERE id = ?`, ent.Int64)
-			return err
-		default:
-			_, err := tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, coded, docID)
-			return err
-		}
+		return refreshVersions(ctx, tx, `entity_id IS (SELECT entity_id FROM documents WHERE id = ?)`, docID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: entity code %s for %s: %w", code, sha, err)
 	}
 	return nil
+}
+
+func setEntityCode(ctx context.Context, tx *sql.Tx, docID int64, ent sql.NullInt64, code string) error {
+	var coded int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM entities WHERE code = ?`, code).Scan(&coded)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if !ent.Valid {
+		if coded == 0 {
+			return fmt.Errorf("document names no entity and no entity has code %s", code)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, coded, docID)
+		return err
+	}
+	var own sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT code FROM entities WHERE id = ?`, ent.Int64).Scan(&own); err != nil {
+		return err
+	}
+	switch {
+	case coded == ent.Int64:
+		return nil
+	case coded == 0 && !own.Valid:
+		_, err := tx.ExecContext(ctx, `UPDATE entities SET code = ? WHERE id = ?`, code, ent.Int64)
+		return err
+	case coded == 0:
+		// Same name, different code: a different unit. Give it its own entity.
+		var name, scope string
+		if err := tx.QueryRowContext(ctx, `SELECT entity, scope FROM documents WHERE id = ?`, docID).Scan(&name, &scope); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope, code, region) VALUES (?,?,?,?)`, name, scope, code, Region(name))
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		_, err = tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, id, docID)
+		return err
+	case !own.Valid:
+		for _, q := range []string{`UPDATE documents SET entity_id = ? WHERE entity_id = ?`,
+			`UPDATE entity_names SET entity_id = ? WHERE entity_id = ?`, `UPDATE findings SET entity_id = ? WHERE entity_id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, coded, ent.Int64); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM entities WHERE id = ?`, ent.Int64)
+		return err
+	default:
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET entity_id = ? WHERE id = ?`, coded, docID)
+		return err
+	}
 }
 
 // Document returns the stored document exactly as the extractor produced it.
@@ -622,14 +684,18 @@ func (s *Store) DocumentJSON(ctx context.Context, sha string) ([]byte, error) {
 
 const docInfoColumns = `d.id, d.sha256, d.size, d.file, d.pages, d.producer, d.text_layer, d.title, d.entity,
 	coalesce(d.entity_id, 0), d.scope, d.kind, d.year, d.extractor, d.status, d.error, json_array_length(d.warnings),
-	(SELECT count(*) FROM tables t WHERE t.document_id = d.id), d.ingested_at, d.extracted_at`
+	(SELECT count(*) FROM tables t WHERE t.document_id = d.id), d.ingested_at, d.extracted_at, d.current,
+	coalesce((SELECT x.sha256 FROM documents x WHERE x.id = d.superseded_by), ''),
+	coalesce((SELECT x.sha256 FROM documents x WHERE x.id = d.copy_of), ''), coalesce(d.content_digest, ''),
+	coalesce((SELECT e.region FROM entities e WHERE e.id = d.entity_id), '')`
 
 func scanDocInfo(sc interface{ Scan(...any) error }) (DocInfo, error) {
 	var di DocInfo
 	var tl int
 	var scope, kind, ing, ext string
 	err := sc.Scan(&di.ID, &di.SHA256, &di.Size, &di.File, &di.Pages, &di.Producer, &tl, &di.Title, &di.Entity,
-		&di.EntityID, &scope, &kind, &di.Year, &di.Extractor, &di.Status, &di.Error, &di.Warnings, &di.Tables, &ing, &ext)
+		&di.EntityID, &scope, &kind, &di.Year, &di.Extractor, &di.Status, &di.Error, &di.Warnings, &di.Tables, &ing, &ext,
+		&di.Current, &di.SupersededBy, &di.CopyOf, &di.ContentDigest, &di.Region)
 	di.TextLayer = tl != 0
 	di.Scope, di.Kind = yusuan.Scope(scope), yusuan.DocKind(kind)
 	di.IngestedAt, di.ExtractedAt = parseTime(ing), parseTime(ext)
@@ -669,8 +735,18 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	return n, nil
 }
 
+// DocumentError is a stored document that could not be read back.
+type DocumentError struct {
+	SHA256 string
+	Err    error
+}
+
+func (e *DocumentError) Error() string { return "store: document " + e.SHA256 + ": " + e.Err.Error() }
+func (e *DocumentError) Unwrap() error { return e.Err }
+
 // AllDocuments streams the full documents matching f, in ingest order,
-// holding one at a time. Stop early by breaking out of the loop.
+// holding one at a time. Stop early by breaking out of the loop. A record
+// that cannot be read yields a *DocumentError and the stream goes on.
 func (s *Store) AllDocuments(ctx context.Context, f Filter) iter.Seq2[*yusuan.Document, error] {
 	return func(yield func(*yusuan.Document, error) bool) {
 		where, args := f.where()
@@ -693,7 +769,7 @@ func (s *Store) AllDocuments(ctx context.Context, f Filter) iter.Seq2[*yusuan.Do
 				err = json.Unmarshal(b, &doc)
 			}
 			if err != nil {
-				if !yield(nil, fmt.Errorf("store: document %s: %w", sha, err)) {
+				if !yield(nil, &DocumentError{SHA256: sha, Err: err}) {
 					return
 				}
 				continue

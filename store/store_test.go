@@ -343,45 +343,6 @@ func TestReplaceDocument(t *testing.T) {
 	}
 }
 
-func TestFindingsRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	st := openTemp(t)
-	fs := []yusuan.Finding{
-		{Rule: "summary.balance", Severity: yusuan.SeverityError,
-			Documents: []yusuan.DocRef{{SHA256: strings.Repeat("c", 64), File: "046008-2026.pdf", Entity: "某局", Year: 2026}},
-			Tables:    []string{"income_expenditure_summary"}, Message: "收入总计 108.32 ≠ 支出总计 108.22",
-			Expected: "108.22", Actual: "108.32", Pages: []int{3}},
-		{Rule: "year.previous", Severity: yusuan.SeverityWarning, Tables: []string{"narrative"}, Message: "m",
-			Documents: []yusuan.DocRef{{SHA256: strings.Repeat("d", 64), Year: 2025}, {SHA256: strings.Repeat("c", 64), Year: 2026}}},
-	}
-	if _, err := st.SaveFindings(ctx, store.CheckRun{Note: "old"}, fs[:1]); err != nil {
-		t.Fatal(err)
-	}
-	run, err := st.SaveFindings(ctx, store.CheckRun{Rules: []string{"summary.balance"}}, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.Findings(ctx, store.FindingFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || got[0].RunID != run {
-		t.Fatalf("findings = %+v", got)
-	}
-	for k := range fs {
-		a, _ := json.Marshal(fs[k])
-		b, _ := json.Marshal(got[k].Finding)
-		if !bytes.Equal(a, b) {
-			t.Errorf("finding %d:\n got %s\nwant %s", k, b, a)
-		}
-	}
-	y, _ := st.Findings(ctx, store.FindingFilter{Year: 2025})
-	e, _ := st.Findings(ctx, store.FindingFilter{Severity: yusuan.SeverityError})
-	if len(y) != 1 || y[0].Rule != "year.previous" || len(e) != 1 {
-		t.Fatalf("filters: %v %v", y, e)
-	}
-}
-
 func TestArchive(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -11,7 +11,8 @@ import (
 )
 
 func checkCommand() command {
-	c := command{name: "check", summary: "run the consistency rules over the store, save the findings and print them", usage: "[--db yusuan.db] [--json] [--year Y] [--rule R[,R]] [--entity NAME]"}
+	c := command{name: "check", summary: "run the consistency rules over the store, save the findings and print them",
+		usage: "[--db yusuan.db] [--json] [--year Y] [--rule R[,R]] [--entity NAME] [--severity S] [--all] [--fail-on error|warning] [--aliases FILE]"}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlags(e, c)
 		db := dbFlag(fs)
@@ -19,6 +20,10 @@ func checkCommand() command {
 		year := fs.Int("year", 0, "only findings involving documents of this year")
 		rules := fs.String("rule", "", "rule ids or prefixes ending in '.' (cross.), comma-separated")
 		entity := fs.String("entity", "", "only findings involving this unit or department (substring)")
+		severity := fs.String("severity", "", "show only findings at least this serious: error, warning or info")
+		all := fs.Bool("all", false, "also show findings judged false alarms (yusuan verdict)")
+		failOn := fs.String("fail-on", "", "exit 1 when a shown finding is at least this serious: error or warning")
+		aliases := fs.String("aliases", "", "entity aliases file (default: "+store.AliasesFileName+" beside the database, when present)")
 		list := fs.Bool("rules", false, "list the rules and exit")
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
@@ -29,7 +34,15 @@ func checkCommand() command {
 			}
 			return 0
 		}
-		f := check.Filter{Year: *year, Entity: *entity}
+		f := check.Filter{Year: *year, Entity: *entity, MinSeverity: yusuan.Severity(*severity)}
+		if !validSeverity(f.MinSeverity, true) {
+			fmt.Fprintf(e.stderr, "yusuan check: --severity %q: want error, warning or info\n", *severity)
+			return 2
+		}
+		if !validSeverity(yusuan.Severity(*failOn), false) {
+			fmt.Fprintf(e.stderr, "yusuan check: --fail-on %q: want error or warning\n", *failOn)
+			return 2
+		}
 		if *rules != "" {
 			f.Rules = strings.Split(*rules, ",")
 			for _, r := range f.Rules {
@@ -39,7 +52,7 @@ func checkCommand() command {
 				}
 			}
 		}
-		st, ok := openStore(ctx, e, c.name, *db)
+		st, ok := openStoreWith(ctx, e, c.name, *db, store.Options{AliasesFile: *aliases})
 		if !ok {
 			return 1
 		}
@@ -49,29 +62,48 @@ func checkCommand() command {
 			fmt.Fprintf(e.stderr, "yusuan check: %v\n", err)
 			return 1
 		}
+		shown := res.Findings
+		if !*all {
+			shown = check.Visible(shown)
+		}
 		if *asJSON {
-			err = check.WriteJSON(e.stdout, res.Findings)
+			err = check.WriteJSON(e.stdout, shown)
 		} else {
-			err = check.Report(e.stdout, res.Findings)
-			fmt.Fprintf(e.stdout, "%d documents checked\n", res.Documents)
+			err = check.ReportWith(e.stdout, res.Findings, check.ReportOptions{All: *all})
+			if err == nil {
+				r := res.Run
+				fmt.Fprintf(e.stdout, "%d documents checked (run %d: %d new, %d changed, %d gone since the last run)\n",
+					res.Documents, r.ID, r.New, r.Changed, r.Gone)
+			}
 		}
 		if err != nil {
+			fmt.Fprintf(e.stderr, "yusuan check: %v\n", err)
 			return 1
+		}
+		if *failOn != "" {
+			limit := yusuan.Severity(*failOn).Rank()
+			for _, x := range check.Visible(res.Findings) {
+				if x.Severity.Rank() <= limit {
+					return 1
+				}
+			}
 		}
 		return 0
 	}
 	return c
 }
 
+func validSeverity(s yusuan.Severity, infoToo bool) bool {
+	switch s {
+	case "", yusuan.SeverityError, yusuan.SeverityWarning:
+		return true
+	case yusuan.SeverityInfo:
+		return infoToo
+	}
+	return false
+}
+
 // runChecks runs every rule over the store and saves the findings.
 func runChecks(ctx context.Context, st *store.Store, f check.Filter) (check.StoreResult, error) {
 	return check.RunStore(ctx, st, check.Options{Rules: f.Rules}, f)
-}
-
-func countBySeverity(fs []yusuan.Finding) string {
-	n := map[yusuan.Severity]int{}
-	for _, f := range fs {
-		n[f.Severity]++
-	}
-	return fmt.Sprintf("%d findings: %d error, %d warning, %d info", len(fs), n[yusuan.SeverityError], n[yusuan.SeverityWarning], n[yusuan.SeverityInfo])
 }

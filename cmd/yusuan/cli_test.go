@@ -333,7 +333,7 @@ func TestBinaryHarvestJSON(t *testing.T) {
 		Check     *struct {
 			Documents int            `json:"documents"`
 			Findings  map[string]int `json:"findings"`
-			New       map[string]int `json:"new_findings"`
+			New       int            `json:"new"`
 		} `json:"check"`
 		ExitCode int `json:"exit_code"`
 	}

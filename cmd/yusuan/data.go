@@ -33,7 +33,13 @@ func dbFlag(fs *flag.FlagSet) *string {
 // openStore opens an existing database or reports why not, creating
 // nothing: only ingest, crawl, harvest and demo create a store.
 func openStore(ctx context.Context, e *env, name, path string) (*store.Store, bool) {
-	st, err := store.OpenWith(ctx, path, store.Options{MustExist: true})
+	return openStoreWith(ctx, e, name, path, store.Options{})
+}
+
+// openStoreWith is openStore with store options (an aliases file).
+func openStoreWith(ctx context.Context, e *env, name, path string, opt store.Options) (*store.Store, bool) {
+	opt.MustExist = true
+	st, err := store.OpenWith(ctx, path, opt)
 	if errors.Is(err, store.ErrNoDatabase) {
 		fmt.Fprintf(e.stderr, "yusuan %s: no database at %s (ingest, crawl, harvest or demo create one; --db names another)\n", name, path)
 		return nil, false

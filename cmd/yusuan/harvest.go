@@ -143,8 +143,10 @@ type harvestDocs struct {
 
 type harvestChecks struct {
 	Documents int            `json:"documents"`
-	Findings  map[string]int `json:"findings"`     // by severity
-	New       map[string]int `json:"new_findings"` // not in the previous run, by severity
+	Findings  map[string]int `json:"findings"` // by severity, false alarms hidden
+	New       int            `json:"new"`      // findings not open before this run
+	Changed   int            `json:"changed"`  // open before, with other figures now
+	Gone      int            `json:"gone"`     // open before, not found now
 }
 
 func bySeverity(fs []yusuan.Finding) map[string]int {
@@ -175,7 +177,6 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	out.DB = st.Path()
 	failedBefore, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsBefore, _ := st.Count(ctx, store.Filter{})
-	prev, _ := previousFindings(ctx, st)
 	rep, err := crawlSites(ctx, e, st, cfg, site)
 	out.Crawl = rep
 	code := crawl.ExitCode(rep, err)
@@ -199,10 +200,10 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	}
 	failedAfter, _ := st.Count(ctx, store.Filter{Status: store.StatusFailed})
 	docsAfter, _ := st.Count(ctx, store.Filter{})
-	fresh := newFindings(prev, res.Findings)
 	out.Documents = harvestDocs{New: docsAfter - docsBefore, Failed: failedAfter - failedBefore, Total: docsAfter}
 	if cerr == nil {
-		out.Check = &harvestChecks{Documents: res.Documents, Findings: bySeverity(res.Findings), New: bySeverity(fresh)}
+		out.Check = &harvestChecks{Documents: res.Documents, Findings: bySeverity(check.Visible(res.Findings)),
+			New: res.Run.New, Changed: res.Run.Changed, Gone: res.Run.Gone}
 	}
 	if asJSON {
 		return done(code, err)
@@ -211,53 +212,12 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 	fmt.Fprintf(w, "== harvest %s ==\n", time.Now().Format(time.DateTime))
 	fmt.Fprint(w, rep.String())
 	fmt.Fprintf(w, "documents: %d new (%d could not be extracted), %d in the store\n", docsAfter-docsBefore, failedAfter-failedBefore, docsAfter)
-	fmt.Fprintf(w, "check: %d documents, %s; %d new since the last run\n", res.Documents, countBySeverity(res.Findings), len(fresh))
-	// Errors and warnings are listed; notes (尾差 and the like) are counted,
-	// `yusuan check` shows them all.
-	serious := check.Filter{MinSeverity: yusuan.SeverityWarning}.Apply(fresh)
-	if len(serious) > 0 {
-		fmt.Fprintln(w, "\nnew errors and warnings:")
-		_ = check.Report(w, serious)
-	}
-	if notes := len(fresh) - len(serious); notes > 0 {
-		fmt.Fprintf(w, "\n%d new notes (rounding 尾差 and the like): yusuan check --db %s lists them\n", notes, db)
+	if cerr == nil {
+		if err := check.ReportRun(ctx, w, st, res, db); err != nil {
+			fmt.Fprintf(e.stderr, "yusuan harvest: check report: %v\n", err)
+		}
 	}
 	return done(code, err)
-}
-
-// previousFindings are the findings of the latest saved check run.
-func previousFindings(ctx context.Context, st *store.Store) ([]yusuan.Finding, error) {
-	if _, ok, err := st.LatestRun(ctx); err != nil || !ok {
-		return nil, err
-	}
-	stored, err := st.Findings(ctx, store.FindingFilter{})
-	out := make([]yusuan.Finding, len(stored))
-	for i, f := range stored {
-		out[i] = f.Finding
-	}
-	return out, err
-}
-
-// newFindings are those of cur that prev did not have.
-func newFindings(prev, cur []yusuan.Finding) []yusuan.Finding {
-	key := func(f yusuan.Finding) string {
-		k := f.Rule + "|" + f.Message
-		for _, d := range f.Documents {
-			k += "|" + d.SHA256
-		}
-		return k
-	}
-	seen := map[string]bool{}
-	for _, f := range prev {
-		seen[key(f)] = true
-	}
-	var out []yusuan.Finding
-	for _, f := range cur {
-		if !seen[key(f)] {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 func demoCommand() command {

@@ -27,7 +27,7 @@ func TestHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, name := range []string{"text", "extract", "ingest", "check", "export", "crawl", "harvest", "demo", "reextract"} {
+	for _, name := range []string{"text", "extract", "ingest", "check", "export", "crawl", "harvest", "demo", "reextract", "verdict"} {
 		if !strings.Contains(out, "  "+name+" ") {
 			t.Errorf("help does not list %s:\n%s", name, out)
 		}
