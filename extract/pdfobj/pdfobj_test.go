@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"yusuan/extract/limits"
 )
 
 // minimalPDF builds a one-page PDF with a correct xref; body is the page's
@@ -34,7 +36,7 @@ func minimalPDF(body string) []byte {
 }
 
 func TestOpen(t *testing.T) {
-	f, err := Open(minimalPDF("BT ET"), DefaultLimits)
+	f, err := Open(minimalPDF("BT ET"), limits.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Open(tt.data, DefaultLimits)
+			_, err := Open(tt.data, limits.Limits{})
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("got %v, want %v mentioning %q", err, tt.want, tt.msg)
 			}
@@ -74,12 +76,12 @@ func TestOpenErrors(t *testing.T) {
 	}
 	// Junk before the header and after %%EOF, as some portals serve, is trimmed.
 	junk := append(append([]byte("\xef\xbb\xbf  \n"), good...), []byte("<script>tracker()</script>")...)
-	if f, err := Open(junk, DefaultLimits); err != nil || len(f.Pages) != 1 {
+	if f, err := Open(junk, limits.Limits{}); err != nil || len(f.Pages) != 1 {
 		t.Errorf("junk-wrapped file: %v", err)
 	}
 	// A PDF 2.0 header is accepted.
 	v2 := []byte(strings.Replace(string(good), "%PDF-1.4", "%PDF-2.0", 1))
-	if f, err := Open(v2, DefaultLimits); err != nil || len(f.Pages) != 1 {
+	if f, err := Open(v2, limits.Limits{}); err != nil || len(f.Pages) != 1 {
 		t.Errorf("PDF 2.0 file: %v", err)
 	}
 }
@@ -89,7 +91,7 @@ func TestRebuildXref(t *testing.T) {
 	// Shift every xref offset: the table points into the wrong places.
 	broken := []byte(strings.Replace(string(good), "0000000009 00000 n", "0000000001 00000 n", 1))
 	broken = []byte(strings.ReplaceAll(string(broken), " 00000 n \n", " 00000 n \n"))
-	f, err := Open(broken, DefaultLimits)
+	f, err := Open(broken, limits.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestRebuildXref(t *testing.T) {
 	}
 	// Truncated after the page objects: the rebuild recovers the page.
 	cut := good[:strings.Index(string(good), "xref")]
-	f, err = Open(cut, DefaultLimits)
+	f, err = Open(cut, limits.Limits{})
 	if err != nil || len(f.Pages) != 1 {
 		t.Fatalf("truncated file: %v", err)
 	}
@@ -117,7 +119,7 @@ func TestPrecheck(t *testing.T) {
 		{"huge subsection", "xref\n1999999990 5\n", true},
 		{"huge index", "/Index [0 10 2000000000 3]", true},
 	} {
-		err := precheck([]byte(tt.data+strings.Repeat(" ", 100)), DefaultLimits)
+		err := precheck([]byte(tt.data+strings.Repeat(" ", 100)), limits.Limits{}.Fill())
 		if (err != nil) != tt.hostile {
 			t.Errorf("%s: %v", tt.name, err)
 		}
@@ -131,7 +133,7 @@ func FuzzOpen(f *testing.F) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			if fl, err := Open(data, Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
+			if fl, err := Open(data, limits.Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
 				for _, p := range fl.Pages {
 					_ = Safe("test", func() { _, _ = fl.ReadStream(p.V.Key("Contents")) })
 				}
