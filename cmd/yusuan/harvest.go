@@ -61,7 +61,9 @@ func loadConfig(e *env, name, path string) (*crawl.Config, bool) {
 }
 
 func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config, site string) (*crawl.Report, error) {
-	sink := ingestsink.New(&ingest.Pipeline{Store: st, Extractor: extractor()})
+	ex := extractor()
+	defer closeExtractor(ex)
+	sink := ingestsink.New(&ingest.Pipeline{Store: st, Extractor: ex})
 	return crawl.Harvest(ctx, crawl.Options{
 		Config: cfg, Site: site,
 		Frontier:   crawl.NewStoreFrontier(st),

@@ -20,6 +20,7 @@ type command struct {
 	name    string
 	summary string
 	usage   string // argument synopsis
+	hidden  bool   // not listed (internal plumbing)
 	run     func(ctx context.Context, env *env, args []string) int
 }
 
@@ -67,7 +68,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "yusuan — harvest, extract and check Chinese government budget disclosures")
 	fmt.Fprintln(w, "\nUsage: yusuan COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		if !c.hidden {
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintln(w, "\n`yusuan COMMAND -h` explains a command.")
 }

@@ -145,6 +145,9 @@ func HexMax(data []byte, pos int, strict bool, max int) ([]byte, int, error) {
 		pos++
 		if c == '>' {
 			if half {
+				if max > 0 && len(out) >= max {
+					return out, pos, ErrTooLong
+				}
 				out = append(out, hi<<4)
 			}
 			return out, pos, nil
@@ -166,7 +169,7 @@ func HexMax(data []byte, pos int, strict bool, max int) ([]byte, int, error) {
 		}
 		half = !half
 	}
-	if half {
+	if half && (max <= 0 || len(out) < max) {
 		out = append(out, hi<<4)
 	}
 	return out, pos, ErrUnterminated

@@ -68,6 +68,12 @@ func FuzzLiteral(f *testing.F) {
 		if next > len(data) {
 			t.Fatalf("hex next %d of %d", next, len(data))
 		}
+		if s, next, _ := LiteralMax(data, 0, 8); len(s) > 8 || next > len(data) {
+			t.Fatalf("LiteralMax 8: %d bytes, next %d of %d", len(s), next, len(data))
+		}
+		if s, next, _ := HexMax(data, 0, false, 8); len(s) > 8 || next > len(data) {
+			t.Fatalf("HexMax 8: %d bytes, next %d of %d", len(s), next, len(data))
+		}
 	})
 }
 
