@@ -34,22 +34,39 @@ func refOf(p reflect.Value) (ObjID, bool) {
 // RawRef reports whether dict entry key of v (a dictionary or a stream) is
 // an indirect reference, and to which object, without resolving it.
 func RawRef(v pdf.Value, key string) (ObjID, bool) {
+	e, ok := rawEntry(v, key)
+	if !ok {
+		return ObjID{}, false
+	}
+	return refOf(e.Elem())
+}
+
+// hasKey reports whether dictionary (or stream) v has entry key, without
+// resolving it.
+func hasKey(v pdf.Value, key string) bool {
+	_, ok := rawEntry(v, key)
+	return ok
+}
+
+// rawEntry is entry key of v as stored (an interface holding the layer's
+// object), when present and not null.
+func rawEntry(v pdf.Value, key string) (reflect.Value, bool) {
 	d := reflect.ValueOf(v).FieldByName("data")
 	if !d.IsValid() || d.IsNil() {
-		return ObjID{}, false
+		return reflect.Value{}, false
 	}
 	d = d.Elem()
 	if d.Kind() == reflect.Struct && d.Type().Name() == "stream" {
 		d = d.FieldByName("hdr")
 	}
 	if d.Kind() != reflect.Map || d.Type().Key().Kind() != reflect.String {
-		return ObjID{}, false
+		return reflect.Value{}, false
 	}
 	e := d.MapIndex(reflect.ValueOf(key).Convert(d.Type().Key()))
 	if !e.IsValid() || e.IsNil() {
-		return ObjID{}, false
+		return reflect.Value{}, false
 	}
-	return refOf(e.Elem())
+	return e, true
 }
 
 // RawIndexRef is RawRef for element i of an array.

@@ -446,18 +446,16 @@ func openReader(data []byte, lim limits.Limits) (*File, error) {
 	if err := f.checkObjectStreams(); err != nil {
 		return nil, err
 	}
-	if err := Safe("trailer", func() {
-		t := r.Trailer()
-		f.Encrypted = !t.Key("Encrypt").IsNull()
-		if err := f.Guard(t, "Info", lim.MaxArrayLen); err != nil {
-			f.Warnings = append(f.Warnings, "document information skipped: "+err.Error())
-			return
-		}
-		info := t.Key("Info")
-		f.Producer = info.Key("Producer").Text()
-		f.Creator = info.Key("Creator").Text()
-	}); err != nil {
+	if err := Safe("trailer", func() { f.Encrypted = !r.Trailer().Key("Encrypt").IsNull() }); err != nil {
 		f.Warnings = append(f.Warnings, err.Error())
+	}
+	if info, err := f.Get(r.Trailer(), "Info"); err != nil {
+		f.Warnings = append(f.Warnings, "document information skipped: "+err.Error())
+	} else {
+		_ = Safe("document information", func() {
+			f.Producer = info.Key("Producer").Text()
+			f.Creator = info.Key("Creator").Text()
+		})
 	}
 	if err := f.listPages(); err != nil {
 		return nil, err
@@ -563,6 +561,21 @@ func (f *File) Guard(v pdf.Value, key string, maxElems int) error {
 	return f.checkObject(id, maxElems, "/"+key)
 }
 
+// Get looks up the path of dictionary keys from v, each indirect object
+// measured (Guard, MaxArrayLen) before the object layer parses it. A panic
+// of the layer or an object over the limits is the error.
+func (f *File) Get(v pdf.Value, keys ...string) (pdf.Value, error) {
+	for _, k := range keys {
+		if err := f.Guard(v, k, f.Limits.MaxArrayLen); err != nil {
+			return pdf.Value{}, err
+		}
+		if err := Safe("/"+k, func() { v = v.Key(k) }); err != nil {
+			return pdf.Value{}, err
+		}
+	}
+	return v, nil
+}
+
 // GuardIndex is Guard for element i of array v.
 func (f *File) GuardIndex(v pdf.Value, i, maxElems int) error {
 	id, ok := RawIndexRef(v, i)
@@ -650,22 +663,15 @@ type parentKey struct {
 }
 
 func (f *File) listPages() error {
+	cat, err := f.Get(f.Reader.Trailer(), "Root")
 	var root pdf.Value
-	var rootID ObjID
-	if err := Safe("catalog", func() {
-		t := f.Reader.Trailer()
-		if err := f.Guard(t, "Root", f.Limits.MaxArrayLen); err != nil {
-			panic(err)
-		}
-		cat := t.Key("Root")
-		if err := f.Guard(cat, "Pages", f.Limits.MaxArrayLen); err != nil {
-			panic(err)
-		}
-		root = cat.Key("Pages")
-		rootID, _ = RawRef(cat, "Pages")
-	}); err != nil {
-		return fmt.Errorf("%w: %w", errNoTree, err)
+	if err == nil {
+		root, err = f.Get(cat, "Pages")
 	}
+	if err != nil {
+		return fmt.Errorf("%w: catalog: %w", errNoTree, err)
+	}
+	rootID, _ := RawRef(cat, "Pages")
 	if root.IsNull() {
 		return fmt.Errorf("%w: no page tree", ErrDamaged)
 	}
@@ -710,22 +716,24 @@ func (f *File) walk(w *treeWalk, node pdf.Value, id ObjID, where string, inh inh
 		if node.Kind() != pdf.Dict {
 			panic(fmt.Sprintf("not a dictionary but %v", kindName(node.Kind())))
 		}
-		for key, dst := range map[string]*pdf.Value{"Resources": &inh.resources, "MediaBox": &inh.mediaBox, "CropBox": &inh.cropBox, "Rotate": &inh.rotate} {
-			if err := f.Guard(node, key, f.Limits.MaxArrayLen); err != nil {
-				panic(err)
-			}
-			if v := node.Key(key); !v.IsNull() {
-				*dst = v
-			}
-		}
 		typ = node.Key("Type").Name()
-		kids = node.Key("Kids")
+		// Presence only: resolving a page's /Parent would parse the node
+		// listing all its siblings again, once per page.
 		for _, k := range []string{"Contents", "MediaBox", "Parent", "Resources"} {
-			pageLike = pageLike || !node.Key(k).IsNull()
+			pageLike = pageLike || hasKey(node, k)
 		}
 	})
+	for key, dst := range map[string]*pdf.Value{"Resources": &inh.resources, "MediaBox": &inh.mediaBox, "CropBox": &inh.cropBox, "Rotate": &inh.rotate, "Kids": &kids} {
+		if err != nil {
+			break
+		}
+		var v pdf.Value
+		if v, err = f.Get(node, key); err == nil && !v.IsNull() {
+			*dst = v
+		}
+	}
 	if err != nil {
-		f.Warnings = append(f.Warnings, err.Error())
+		f.Warnings = append(f.Warnings, fmt.Sprintf("page tree: %s: %v", where, err))
 		return
 	}
 	isNode := typ == "Pages" || (typ == "" && kids.Kind() == pdf.Array)
@@ -799,21 +807,22 @@ func (f *File) fromParents(w *treeWalk, node pdf.Value, key string) pdf.Value {
 		return v
 	}
 	var found pdf.Value
-	_ = Safe("page tree", func() {
-		seen := map[ObjID]bool{}
-		for n := node; len(seen) < 32; {
-			ref, ok := RawRef(n, "Parent")
-			if !ok || seen[ref] || f.Guard(n, "Parent", f.Limits.MaxArrayLen) != nil {
-				return
-			}
-			seen[ref] = true
-			n = n.Key("Parent")
-			if v := n.Key(key); !v.IsNull() {
-				found = v
-				return
-			}
+	seen := map[ObjID]bool{}
+	for n := node; len(seen) < 32; {
+		ref, ok := RawRef(n, "Parent")
+		if !ok || seen[ref] {
+			break
 		}
-	})
+		seen[ref] = true
+		var err error
+		if n, err = f.Get(n, "Parent"); err != nil {
+			break
+		}
+		if v, err := f.Get(n, key); err == nil && !v.IsNull() {
+			found = v
+			break
+		}
+	}
 	w.fromParent[pk] = found
 	return found
 }

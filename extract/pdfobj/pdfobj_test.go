@@ -13,26 +13,11 @@ import (
 // minimalPDF builds a one-page PDF with a correct xref; body is the page's
 // content stream.
 func minimalPDF(body string) []byte {
-	objs := []string{
+	return classicPDF(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 100] >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Rotate 90 /CropBox [10 10 190 90] >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(body)+1, body),
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return []byte(b.String())
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(body)+1, body))
 }
 
 func TestOpen(t *testing.T) {

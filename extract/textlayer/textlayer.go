@@ -238,11 +238,7 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	w.fontIndex = map[*fontEntry]uint16{}
 	w.pageOps, w.pageGlyphs, w.pageRules, w.pageForms = 0, 0, 0, 0
 	defer func() { w.page = nil }()
-	var contents pdf.Value
-	err := w.file.Guard(p.V, "Contents", w.lim.MaxArrayLen)
-	if err == nil {
-		err = pdfobj.Safe("page contents", func() { contents = p.V.Key("Contents") })
-	}
+	contents, err := w.file.Get(p.V, "Contents")
 	var data []byte
 	if err == nil {
 		data, err = w.file.ReadStream(contents)
@@ -463,17 +459,7 @@ func scaleOf(m matrix) float64 {
 }
 
 func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
-	var dict pdf.Value
-	err := w.file.Guard(res, "Font", w.lim.MaxArrayLen)
-	if err == nil {
-		err = pdfobj.Safe("font", func() {
-			fonts := res.Key("Font")
-			if err := w.file.Guard(fonts, name, w.lim.MaxArrayLen); err != nil {
-				panic(err)
-			}
-			dict = fonts.Key(name)
-		})
-	}
+	dict, err := w.file.Get(res, "Font", name)
 	key := fontKey{pdfobj.ID(dict), name}
 	if dict.IsNull() {
 		key = fontKey{name: "missing:" + name}
@@ -590,18 +576,10 @@ func direction(ax, ay float64, vertical bool) Dir {
 // taken from the cache), an image is counted. Only budgets and ctx stop the
 // page; other problems are warnings.
 func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) error {
-	var xo pdf.Value
 	var subtype string
-	err := w.file.Guard(res, "XObject", w.lim.MaxArrayLen)
+	xo, err := w.file.Get(res, "XObject", name)
 	if err == nil {
-		err = pdfobj.Safe("xobject", func() {
-			xobjects := res.Key("XObject")
-			if err := w.file.Guard(xobjects, name, w.lim.MaxArrayLen); err != nil {
-				panic(err)
-			}
-			xo = xobjects.Key(name)
-			subtype = xo.Key("Subtype").Name()
-		})
+		err = pdfobj.Safe("xobject", func() { subtype = xo.Key("Subtype").Name() })
 	}
 	if err != nil {
 		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: XObject %q: %v", w.page.Number, name, err))
@@ -666,10 +644,7 @@ func (w *walker) form(id pdfobj.ObjID, xo pdf.Value) *formEntry {
 				fe.matrix[i] = pdfobj.Num(mv.Index(i))
 			}
 		}
-		if w.file.Guard(xo, "Resources", w.lim.MaxArrayLen) != nil {
-			return
-		}
-		if r := xo.Key("Resources"); r.Kind() == pdf.Dict {
+		if r, err := w.file.Get(xo, "Resources"); err == nil && r.Kind() == pdf.Dict {
 			fe.res = r
 		}
 	})
