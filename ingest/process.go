@@ -149,7 +149,7 @@ func (p *Process) ExtractWithin(ctx context.Context, data []byte, fileName strin
 		return fail(yusuan.FailInternal, "the extraction process failed: %v: %s", r.err, lastLine(c.stderr.String())), false
 	}
 	if r.resp.Retire {
-		go c.stop()
+		c.stop()
 	} else {
 		p.put(c)
 	}

@@ -32,6 +32,7 @@ const (
 	workerEnv    = "YUSUAN_TEST_WORKER" // file the worker appends its pid to
 	hangMarker   = "%HANG"
 	greedyMarker = "%GREEDY"
+	leakMarker   = "%LEAK" // times out, leaving a goroutine at work
 )
 
 func TestMain(m *testing.M) {
@@ -59,6 +60,13 @@ func testExtract(ctx context.Context, data []byte, name string) *yusuan.Document
 		for { // a loop inside a library: no context reaches it
 			time.Sleep(time.Hour)
 		}
+	case bytes.Contains(data, []byte(leakMarker)):
+		go func() {
+			for { // what a timed-out extraction may leave behind
+				runtime.Gosched()
+			}
+		}()
+		return ingest.FailedDocument("", name, yusuan.FailTimeout, "gave up after 60s")
 	case bytes.Contains(data, []byte(greedyMarker)):
 		for {
 			b := make([]byte, 64<<20)
@@ -145,6 +153,19 @@ func TestProcessTimeout(t *testing.T) {
 	}
 	if n := len(workerPids(t, pids)); n != 2 {
 		t.Errorf("%d workers, want a new one after the kill", n)
+	}
+}
+
+// TestTimedOutWorkerRetires: a worker whose file timed out inside it
+// (work may still run in it) answers and ends.
+func TestTimedOutWorkerRetires(t *testing.T) {
+	p, pids := worker(t)
+	doc := p.Extract(context.Background(), []byte("%PDF-1.4\n"+leakMarker+"\n%%EOF\n"), "leak.pdf")
+	if doc.ErrorKind != yusuan.FailTimeout {
+		t.Fatalf("%+v", doc)
+	}
+	if w := workerPids(t, pids); len(w) != 1 || !gone(w[0]) {
+		t.Fatalf("worker %v still running after its file timed out", w)
 	}
 }
 

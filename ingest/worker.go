@@ -17,7 +17,8 @@ import (
 // Worker growth limits: a worker whose address space has grown this much
 // past its start, or that has served this many files, answers and exits
 // (Process starts another), so that memory held from one large file never
-// counts against the next file's limit for long.
+// counts against the next file's limit for long. So does one whose file
+// timed out.
 const (
 	retireGrowth = 256 << 20
 	retireFiles  = 1000
@@ -78,7 +79,10 @@ func Worker(ctx context.Context, in io.Reader, out io.Writer, extract func(ctx c
 		}
 		doc := extract(ctx, data, req.File)
 		now, _ = vmSize()
-		retire := now-base > retireGrowth || files >= retireFiles
+		// A file that ran out of time may have left work behind in a call
+		// that takes no context: only the end of this process stops it.
+		timedOut := doc == nil || doc.ErrorKind == yusuan.FailTimeout
+		retire := timedOut || now-base > retireGrowth || files >= retireFiles
 		if err := json.NewEncoder(w).Encode(response{Doc: doc, Retire: retire}); err != nil {
 			return fmt.Errorf("extract worker: %w", err)
 		}
