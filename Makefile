@@ -46,6 +46,8 @@ vet:
 # Short fuzzing runs of every parser of untrusted bytes.
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/content
+	$(GO) test -run '^$$' -fuzz FuzzScanObject -fuzztime 30s ./extract/content
+	$(GO) test -run '^$$' -fuzz FuzzLiteral -fuzztime 30s ./extract/pdfsyntax
 	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 30s ./extract/textlayer
 	$(GO) test -run '^$$' -fuzz FuzzOpen -fuzztime 30s ./extract/pdfobj
 	$(GO) test -run '^$$' -fuzz FuzzDecrypt -fuzztime 30s ./extract/decrypt

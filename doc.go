@@ -15,8 +15,10 @@ type Document struct {
 	Pages     int    `json:"pages"`
 	Producer  string `json:"producer,omitempty"`
 	TextLayer bool   `json:"text_layer"`
-	// Error is set only when the file could not be read at all.
+	// Error is set only when the file could not be read at all; ErrorKind
+	// then says why, in a word.
 	Error     string       `json:"error,omitempty"`
+	ErrorKind FailureKind  `json:"error_kind,omitempty"`
 	Meta      Meta         `json:"document"`
 	Tables    []Table      `json:"tables"`
 	Narrative []Section    `json:"narrative"`
@@ -27,6 +29,19 @@ type Document struct {
 	// newer extractor can re-run over the archive.
 	Extractor string `json:"extractor,omitempty"`
 }
+
+// FailureKind classifies why a file could not be read. A failed file is
+// stored with its reason and retried by a later extractor version.
+type FailureKind string
+
+const (
+	FailTimeout   FailureKind = "timeout"   // the extraction ran out of time
+	FailLimit     FailureKind = "limit"     // over a safety limit on size, memory or work
+	FailDamaged   FailureKind = "damaged"   // damaged beyond use, or a feature not supported
+	FailEncrypted FailureKind = "encrypted" // needs a user password
+	FailNotPDF    FailureKind = "not-pdf"   // not a PDF (an HTML error page, an Office file…)
+	FailInternal  FailureKind = "internal"  // the extractor itself failed (a bug)
+)
 
 // Scope says whether a disclosure covers one unit or a whole department.
 type Scope string

@@ -17,24 +17,40 @@ import (
 )
 
 // Extract reads one PDF into a Document. It never fails: a file that cannot
-// be read at all gets a record with Error set, and problems that lose only
-// part of the document (a page, a table, a font) become warnings.
+// be read at all gets a record with Error and ErrorKind set (a file over a
+// per-file limit or past its time included), and problems that lose only
+// part of the document (a page, a table, a font) become warnings. All work
+// on the file stops by opt.Timeout.
 func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yusuan.Document {
 	sum := sha256.Sum256(data)
-	doc := &yusuan.Document{
-		Schema:    yusuan.SchemaVersion,
-		File:      fileName,
-		SHA256:    hex.EncodeToString(sum[:]),
-		Extractor: Version,
-		Meta:      yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown},
-		Tables:    []yusuan.Table{},
-		Narrative: []yusuan.Section{},
-		Facts:     yusuan.Facts{},
-		Warnings:  []string{},
+	newDoc := func() *yusuan.Document {
+		return &yusuan.Document{
+			Schema:    yusuan.SchemaVersion,
+			File:      fileName,
+			SHA256:    hex.EncodeToString(sum[:]),
+			Extractor: Version,
+			Meta:      yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown},
+			Tables:    []yusuan.Table{},
+			Narrative: []yusuan.Section{},
+			Facts:     yusuan.Facts{},
+			Warnings:  []string{},
+		}
 	}
-	t, err := ReadText(ctx, data, opt)
+	opt = opt.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+	var doc *yusuan.Document
+	if !bounded(ctx, func(ctx context.Context) { doc = extract(ctx, data, opt, newDoc()) }) {
+		doc = newDoc()
+		fail(doc, timeoutError(ctx, opt.Timeout))
+	}
+	return doc
+}
+
+func extract(ctx context.Context, data []byte, opt Options, doc *yusuan.Document) *yusuan.Document {
+	t, err := textOf(ctx, data, opt)
 	if t == nil {
-		doc.Error = err.Error()
+		fail(doc, err)
 		return doc
 	}
 	if err != nil {
@@ -50,25 +66,22 @@ func Extract(ctx context.Context, data []byte, fileName string, opt Options) *yu
 	if !t.TextLayer {
 		return doc
 	}
-	// Tables and narrative are bounded by the same per-file time as the
-	// text layer: they work on a copy that is taken only if they finish.
-	opt = opt.withDefaults()
-	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
-	defer cancel()
-	done := make(chan *yusuan.Document, 1)
-	work := *doc
-	work.Warnings = append([]string(nil), doc.Warnings...)
-	go func() {
-		analyse(ctx, &work, t.Pages)
-		done <- &work
-	}()
-	select {
-	case d := <-done:
-		return d
-	case <-ctx.Done():
-		doc.Warnings = append(doc.Warnings, fmt.Sprintf("tables and narrative skipped: gave up after %s", opt.Timeout))
-		return doc
+	analyse(ctx, doc, t.Pages)
+	if ctx.Err() != nil {
+		// A file cut short is a failure, so that a later run retries it.
+		fail(doc, timeoutError(ctx, opt.Timeout))
 	}
+	return doc
+}
+
+// fail records why the file could not be read; what was read is dropped.
+func fail(doc *yusuan.Document, err error) {
+	doc.Error = err.Error()
+	doc.ErrorKind = FailureKind(err)
+	doc.Tables = []yusuan.Table{}
+	doc.Narrative = []yusuan.Section{}
+	doc.Facts = yusuan.Facts{}
+	doc.Sources = nil
 }
 
 // analyse fills tables, narrative, facts and metadata from the lines. A
@@ -82,11 +95,17 @@ func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 		}
 		doc.Warnings = append(doc.Warnings, warns...)
 	})
+	if ctx.Err() != nil {
+		return
+	}
 	lines := narrativeLines(pages)
 	contain(doc, "narrative", func() {
 		// Narrative and tables share pages (绩效目标表 inside 绩效管理情况), so
 		// only the lines inside a table's rows are left out, not whole pages.
-		sections, facts, sources, warns := narrative.Parse(outsideTables(lines, doc.Tables))
+		sections, facts, sources, warns, err := narrative.Parse(ctx, outsideTables(lines, doc.Tables))
+		if err != nil {
+			return // ctx ended: the caller records the timeout
+		}
 		if sections != nil {
 			doc.Narrative = sections
 		}
@@ -96,6 +115,9 @@ func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 		doc.Sources = sources
 		doc.Warnings = append(doc.Warnings, warns...)
 	})
+	if ctx.Err() != nil {
+		return
+	}
 	contain(doc, "document metadata", func() {
 		titles := make([]string, 0, len(doc.Tables))
 		for _, tb := range doc.Tables {

@@ -22,6 +22,9 @@ type ReextractOptions struct {
 	// NotExtractor field is set to the extractor's version.
 	Filter      store.Filter
 	FileTimeout time.Duration
+	// MemoryBudget and FileMemory as in Options.
+	MemoryBudget int64
+	FileMemory   int64
 }
 
 // ReextractSummary counts what Reextract did.
@@ -54,7 +57,8 @@ func Reextract(ctx context.Context, st *store.Store, ex Extractor, opt Reextract
 		workers = runtime.NumCPU()
 	}
 	pr := newProgress(opt.Progress, opt.Logger, "reextract", len(docs))
-	p := &Pipeline{Store: st, Extractor: ex, FileTimeout: opt.FileTimeout}
+	p := &Pipeline{Store: st, Extractor: ex, FileTimeout: opt.FileTimeout,
+		Memory: newBudget(opt.MemoryBudget, workers, opt.FileMemory), FileMemory: opt.FileMemory}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (

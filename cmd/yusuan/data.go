@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -19,11 +21,42 @@ import (
 	"yusuan/store"
 )
 
-// extractor is the real extractor as the ingest pipeline sees it.
+// extractor is the real extractor as the ingest pipeline sees it: every
+// file is extracted in a child process (yusuan extract-worker) that is
+// killed when its time is up and held to its memory limit, the one hard
+// bound on the PDF library's own loops and allocations.
 func extractor() ingest.Extractor {
-	return ingest.ExtractorFunc{Ver: extract.Version, Fn: func(ctx context.Context, data []byte, name string) *yusuan.Document {
-		return extract.Extract(ctx, data, name, extract.Options{})
-	}}
+	exe, err := os.Executable()
+	if err != nil {
+		return ingest.ExtractorFunc{Ver: extract.Version, Fn: extractFile}
+	}
+	return &ingest.Process{Command: []string{exe, workerCommandName}, Ver: extract.Version}
+}
+
+// closeExtractor stops the extractor's idle worker processes.
+func closeExtractor(ex ingest.Extractor) {
+	if c, ok := ex.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+func extractFile(ctx context.Context, data []byte, name string) *yusuan.Document {
+	return extract.Extract(ctx, data, name, extract.Options{})
+}
+
+// workerCommandName is the hidden command ingest.Process starts.
+const workerCommandName = "extract-worker"
+
+func workerCommand() command {
+	c := command{name: workerCommandName, hidden: true, summary: "extract the PDF on stdin to a JSON document on stdout (started by ingest, one per file)"}
+	c.run = func(ctx context.Context, e *env, args []string) int {
+		if err := ingest.Worker(ctx, os.Stdin, e.stdout, extractFile); err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return 1
+		}
+		return 0
+	}
+	return c
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
@@ -90,7 +123,9 @@ func ingestCommand() command {
 		}
 		defer st.Close()
 		report, stop := e.startProgress()
-		sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: extractor(), Paths: files, Workers: *workers, Progress: report, Logger: e.log})
+		ex := extractor()
+		defer closeExtractor(ex)
+		sum, err := ingest.Run(ctx, ingest.Options{Store: st, Extractor: ex, Paths: files, Workers: *workers, Progress: report, Logger: e.log})
 		stop()
 		if *asJSON {
 			e.printJSON(ingestJSON{DB: st.Path(), Files: sum.Files, New: sum.New, Known: sum.Known, Failed: sum.Failed,
@@ -151,7 +186,9 @@ func reextractCommand() command {
 		}
 		defer st.Close()
 		report, stop := e.startProgress()
-		sum, err := ingest.Reextract(ctx, st, extractor(), ingest.ReextractOptions{Progress: report, Logger: e.log, Filter: store.Filter{Year: *year}})
+		ex := extractor()
+		defer closeExtractor(ex)
+		sum, err := ingest.Reextract(ctx, st, ex, ingest.ReextractOptions{Progress: report, Logger: e.log, Filter: store.Filter{Year: *year}})
 		stop()
 		if *asJSON {
 			e.printJSON(reextractJSON{DB: st.Path(), Considered: sum.Considered, Updated: sum.Updated, Failed: sum.Failed,

@@ -83,7 +83,9 @@ func loadConfig(e *env, name, path string) (*crawl.Config, bool) {
 }
 
 func crawlSites(ctx context.Context, e *env, st *store.Store, cfg *crawl.Config, site string) (*crawl.Report, error) {
-	sink := ingestsink.New(&ingest.Pipeline{Store: st, Extractor: extractor()})
+	ex := extractor()
+	defer closeExtractor(ex)
+	sink := ingestsink.New(&ingest.Pipeline{Store: st, Extractor: ex})
 	report, stop := e.startProgress()
 	defer stop()
 	return crawl.Harvest(ctx, crawl.Options{

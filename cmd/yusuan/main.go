@@ -24,6 +24,7 @@ type command struct {
 	name    string
 	summary string
 	usage   string // argument synopsis
+	hidden  bool   // not listed (internal plumbing)
 	run     func(ctx context.Context, e *env, args []string) int
 }
 
@@ -102,7 +103,9 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "yusuan — harvest, extract and check Chinese government budget disclosures\n%s\n", versionString())
 	fmt.Fprintln(w, "\nUsage: yusuan [global flags] COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		if !c.hidden {
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintf(w, "\nGlobal flags (before or after the command):\n%s  --version          print the version\n", globalUsage)
 	fmt.Fprintln(w, "\n`yusuan COMMAND -h` explains a command. Flags may follow the arguments; `--` ends the flags.")

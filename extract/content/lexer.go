@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"yusuan/extract/limits"
 	"yusuan/extract/pdfsyntax"
 )
 
@@ -35,14 +36,8 @@ type Operand struct {
 	Arr   []Operand
 }
 
-// MaxDepth bounds array and dictionary nesting.
-const MaxDepth = 32
-
 // maxOperands bounds the operand stack; real operators take at most a few.
 const maxOperands = 64
-
-// ErrTooDeep reports nesting beyond MaxDepth.
-var ErrTooDeep = errors.New("content stream nesting too deep")
 
 // Handler receives each operator with its operands. Returning an error stops
 // the parse with that error.
@@ -51,6 +46,7 @@ type Handler func(op []byte, args []Operand) error
 type lexer struct {
 	data []byte
 	pos  int
+	lim  limits.Limits
 	// tmp collects array elements while they are read; arena holds the
 	// finished arrays of the current operator. Both are reused, so arrays
 	// cost no allocation once warmed up.
@@ -59,9 +55,12 @@ type lexer struct {
 }
 
 // Parse walks data and calls h for every operator. Malformed bytes are
-// skipped; only h's errors and excessive nesting stop it.
-func Parse(data []byte, h Handler) error {
-	lx := &lexer{data: data}
+// skipped; only h's errors and the limits stop it: nesting deeper than
+// MaxNesting, a string longer than MaxStringBytes, an array (or the arrays
+// of one operator together) longer than MaxArrayLen give a *limits.Error
+// before the memory is spent. Zero limits take their defaults.
+func Parse(data []byte, lim limits.Limits, h Handler) error {
+	lx := &lexer{data: data, lim: lim.Fill()}
 	args := make([]Operand, 0, 16)
 	for {
 		lx.skipSpace()
@@ -85,6 +84,7 @@ func Parse(data []byte, h Handler) error {
 			case "BI":
 				lx.skipInlineImage()
 				args = args[:0]
+				lx.arena = lx.arena[:0]
 				continue
 			}
 			if err := h(word, args); err != nil {
@@ -115,8 +115,8 @@ func push(args []Operand, o Operand) []Operand {
 // operand reads one operand at pos; ok is false when the byte was not the
 // start of one (it is then skipped).
 func (lx *lexer) operand(depth int) (Operand, bool, error) {
-	if depth > MaxDepth {
-		return Operand{}, false, ErrTooDeep
+	if depth > lx.lim.MaxNesting {
+		return Operand{}, false, limits.Exceeded("MaxNesting", int64(lx.lim.MaxNesting), 0, "arrays nested in a content stream")
 	}
 	c := lx.data[lx.pos]
 	switch {
@@ -130,13 +130,15 @@ func (lx *lexer) operand(depth int) (Operand, bool, error) {
 		}
 		return Operand{Kind: Name, Bytes: pdfsyntax.Name(lx.data[start:lx.pos])}, true, nil
 	case c == '(':
-		return Operand{Kind: String, Bytes: lx.literal()}, true, nil
+		s, err := lx.literal()
+		return Operand{Kind: String, Bytes: s}, err == nil, err
 	case c == '<':
 		if lx.pos+1 < len(lx.data) && lx.data[lx.pos+1] == '<' {
 			lx.pos += 2
 			return lx.collect(depth, Dict, ">>")
 		}
-		return Operand{Kind: String, Bytes: lx.hex()}, true, nil
+		s, err := lx.hex()
+		return Operand{Kind: String, Bytes: s}, err == nil, err
 	case c == '[':
 		lx.pos++
 		return lx.collect(depth, Array, "]")
@@ -150,6 +152,12 @@ func (lx *lexer) collect(depth int, kind Kind, closing string) (Operand, bool, e
 	start := len(lx.tmp)
 	finish := func() (Operand, bool, error) {
 		n := len(lx.arena)
+		if n+len(lx.tmp)-start > lx.lim.MaxArrayLen {
+			// Arena holds every array of the pending operands: bounding it
+			// bounds one huge array and a flood of small ones alike.
+			lx.tmp = lx.tmp[:start]
+			return Operand{}, false, lx.arrayLimit()
+		}
 		lx.arena = append(lx.arena, lx.tmp[start:]...)
 		lx.tmp = lx.tmp[:start]
 		return Operand{Kind: kind, Arr: lx.arena[n:len(lx.arena):len(lx.arena)]}, true, nil
@@ -162,6 +170,10 @@ func (lx *lexer) collect(depth int, kind Kind, closing string) (Operand, bool, e
 		if hasPrefixAt(lx.data, lx.pos, closing) {
 			lx.pos += len(closing)
 			return finish()
+		}
+		if len(lx.tmp)-start >= lx.lim.MaxArrayLen {
+			lx.tmp = lx.tmp[:start]
+			return Operand{}, false, lx.arrayLimit()
 		}
 		c := lx.data[lx.pos]
 		if isRegular(c) && !isNumberStart(c) {
@@ -241,16 +253,29 @@ func (lx *lexer) number() float64 {
 	return v
 }
 
-func (lx *lexer) literal() []byte {
-	s, next, _ := pdfsyntax.Literal(lx.data, lx.pos)
-	lx.pos = next
-	return s
+func (lx *lexer) arrayLimit() error {
+	return limits.Exceeded("MaxArrayLen", int64(lx.lim.MaxArrayLen), 0, "array in a content stream")
 }
 
-func (lx *lexer) hex() []byte {
-	s, next, _ := pdfsyntax.Hex(lx.data, lx.pos, false)
+func (lx *lexer) literal() ([]byte, error) {
+	s, next, err := pdfsyntax.LiteralMax(lx.data, lx.pos, lx.lim.MaxStringBytes)
 	lx.pos = next
-	return s
+	return s, lx.stringLimit(err)
+}
+
+func (lx *lexer) hex() ([]byte, error) {
+	s, next, err := pdfsyntax.HexMax(lx.data, lx.pos, false, lx.lim.MaxStringBytes)
+	lx.pos = next
+	return s, lx.stringLimit(err)
+}
+
+// stringLimit turns ErrTooLong into the limit error; an unterminated
+// string is not one (what was read is kept).
+func (lx *lexer) stringLimit(err error) error {
+	if errors.Is(err, pdfsyntax.ErrTooLong) {
+		return limits.Exceeded("MaxStringBytes", int64(lx.lim.MaxStringBytes), 0, "string in a content stream")
+	}
+	return nil
 }
 
 // skipInlineImage moves past "BI <dict> ID <binary> EI". The binary data
@@ -371,4 +396,46 @@ func (o Operand) String() string {
 		return fmt.Sprint(o.Bool)
 	}
 	return "null"
+}
+
+// ScanObject reads one object at the start of data, after its optional
+// "num gen obj" header, under the limits and without keeping it: it
+// measures an object before a parser without limits reads it. The
+// elements of all its arrays and dictionaries together count against
+// MaxArrayLen. It returns the offset after the object's value.
+func ScanObject(data []byte, lim limits.Limits) (end int, err error) {
+	lx := &lexer{data: data, lim: lim.Fill()}
+	lx.skipSpace()
+	start := lx.pos
+	if !(lx.integer() && lx.integer() && lx.keyword("obj")) {
+		lx.pos = start
+	}
+	lx.skipSpace()
+	if lx.pos >= len(lx.data) {
+		return lx.pos, nil
+	}
+	_, _, err = lx.operand(0)
+	return lx.pos, err
+}
+
+// integer consumes an unsigned integer token and the space after it.
+func (lx *lexer) integer() bool {
+	start := lx.pos
+	for lx.pos < len(lx.data) && lx.data[lx.pos] >= '0' && lx.data[lx.pos] <= '9' {
+		lx.pos++
+	}
+	if lx.pos == start || lx.pos < len(lx.data) && isRegular(lx.data[lx.pos]) {
+		return false
+	}
+	lx.skipSpace()
+	return true
+}
+
+// keyword consumes the keyword kw.
+func (lx *lexer) keyword(kw string) bool {
+	if !hasPrefixAt(lx.data, lx.pos, kw) || lx.pos+len(kw) < len(lx.data) && isRegular(lx.data[lx.pos+len(kw)]) {
+		return false
+	}
+	lx.pos += len(kw)
+	return true
 }

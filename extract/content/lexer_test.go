@@ -1,16 +1,19 @@
 package content
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"yusuan/extract/limits"
 )
 
 // trace renders every operator call as "op(args)" for comparison.
 func trace(t *testing.T, data string) string {
 	t.Helper()
 	var out []string
-	err := Parse([]byte(data), func(op []byte, args []Operand) error {
+	err := Parse([]byte(data), limits.Limits{}, func(op []byte, args []Operand) error {
 		parts := make([]string, len(args))
 		for i, a := range args {
 			parts[i] = a.String()
@@ -55,11 +58,43 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestParseDepth(t *testing.T) {
-	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + " TJ"
-	err := Parse([]byte(deep), func([]byte, []Operand) error { return nil })
-	if err != ErrTooDeep {
-		t.Fatalf("deep nesting: got %v, want ErrTooDeep", err)
+// TestParseLimits: each budget stops the parse with a *limits.Error naming
+// it, and what came before the offending operand was still handled.
+func TestParseLimits(t *testing.T) {
+	lim := limits.Limits{MaxNesting: 8, MaxStringBytes: 16, MaxArrayLen: 10}
+	tests := []struct {
+		name, in, limit string
+	}{
+		{"nesting", strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + " TJ", "MaxNesting"},
+		{"literal string", "(" + strings.Repeat("a", 17) + ") Tj", "MaxStringBytes"},
+		{"escaped literal string", "(" + strings.Repeat(`\a`, 17) + ") Tj", "MaxStringBytes"},
+		{"nested parentheses", strings.Repeat("(", 100000) + strings.Repeat(")", 100000) + " Tj", "MaxStringBytes"},
+		{"hex string", "<" + strings.Repeat("41", 17) + "> Tj", "MaxStringBytes"},
+		{"one long array", "[" + strings.Repeat("1 ", 11) + "] TJ", "MaxArrayLen"},
+		{"arrays of one operator", "[1 2 3 4] [1 2 3 4] [1 2 3 4] TJ", "MaxArrayLen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := 0
+			err := Parse([]byte("q "+tt.in), lim, func(op []byte, _ []Operand) error {
+				if string(op) == "q" {
+					before++
+				}
+				return nil
+			})
+			var le *limits.Error
+			if !errors.As(err, &le) || le.Limit != tt.limit || !errors.Is(err, limits.ErrExceeded) {
+				t.Fatalf("got %v, want the %s limit", err, tt.limit)
+			}
+			if before != 1 {
+				t.Errorf("the operator before the limit was not handled")
+			}
+		})
+	}
+	// Exactly at the limits is fine.
+	ok := "(" + strings.Repeat("a", 16) + ") Tj <" + strings.Repeat("41", 16) + "> Tj [1 2 3 4 5 6 7 8 9 10] TJ"
+	if got := trace(t, ok); strings.Contains(got, "error") {
+		t.Errorf("at the limits: %s", got)
 	}
 }
 
@@ -68,7 +103,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_ = Parse(data, func(op []byte, args []Operand) error {
+		_ = Parse(data, limits.Limits{}, func(op []byte, args []Operand) error {
 			if len(args) > maxOperands {
 				t.Fatalf("%d operands", len(args))
 			}
@@ -85,6 +120,49 @@ func BenchmarkParse(b *testing.B) {
 	data := []byte(sb.String())
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		_ = Parse(data, func([]byte, []Operand) error { return nil })
+		_ = Parse(data, limits.Limits{}, func([]byte, []Operand) error { return nil })
 	}
+}
+
+func TestScanObject(t *testing.T) {
+	lim := limits.Limits{MaxArrayLen: 6, MaxStringBytes: 8, MaxNesting: 4}
+	tests := []struct {
+		in    string
+		end   int // -1: any
+		limit string
+	}{
+		{"12 0 obj [1 2 3] endobj", 16, ""},
+		{"[1 2 3 4 5 6] [7 8 9 10 11 12]", 13, ""}, // one value only (objects in an object stream follow each other)
+		{"<< /A [1 2] /B 3 >>", 19, ""},            // 4 + 2 elements
+		{"12 0 obj << /A [1 2 3] /B 3 >> endobj", -1, "MaxArrayLen"},
+		{"[1 2 3 4 5 6 7]", -1, "MaxArrayLen"},
+		{"(123456789)", -1, "MaxStringBytes"},
+		{"[[[[[[1]]]]]]", -1, "MaxNesting"},
+		{"12 0 obj 42 endobj", 11, ""},
+		{"", 0, ""},
+	}
+	for _, tt := range tests {
+		end, err := ScanObject([]byte(tt.in), lim)
+		var le *limits.Error
+		switch {
+		case tt.limit == "" && err != nil:
+			t.Errorf("%q: %v", tt.in, err)
+		case tt.limit != "" && (!errors.As(err, &le) || le.Limit != tt.limit):
+			t.Errorf("%q: got %v, want the %s limit", tt.in, err, tt.limit)
+		case tt.end >= 0 && end != tt.end:
+			t.Errorf("%q: end %d, want %d", tt.in, end, tt.end)
+		}
+	}
+}
+
+func FuzzScanObject(f *testing.F) {
+	for _, s := range []string{"12 0 obj [1 2 3] endobj", "<< /A (x) >>", "[[[", "(", "1 0 obj"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		end, _ := ScanObject(data, limits.Limits{MaxArrayLen: 100, MaxStringBytes: 100, MaxNesting: 8})
+		if end < 0 || end > len(data) {
+			t.Fatalf("end %d of %d", end, len(data))
+		}
+	})
 }

@@ -28,6 +28,10 @@ var (
 	// an unknown crypt filter method, or a filter this package cannot undo
 	// on an object or xref stream.
 	ErrUnsupported = errors.New("unsupported pdf encryption")
+	// ErrMalformed: the encryption dictionary lacks entries its handler
+	// needs or has them at the wrong length, so no password can open the
+	// file: it is damaged, not protected.
+	ErrMalformed = errors.New("malformed encryption dictionary")
 )
 
 // Encrypted reports whether data may be encrypted: it contains the name

@@ -26,9 +26,10 @@ type object struct {
 
 // objStm is a decoded object stream: object number to offset in data.
 type objStm struct {
-	data []byte
-	offs map[int]int
-	nums []int // in stream order, for the idx of an xref entry
+	data    []byte
+	offs    map[int]int
+	nums    []int // in stream order, for the idx of an xref entry
+	extends bool  // it names another object stream with /Extends
 }
 
 // Limits on hostile input.
@@ -41,21 +42,22 @@ const (
 )
 
 type file struct {
-	data    []byte
-	work    int // shared parse budget, see lexer
-	xref    map[int]loc
-	trailer *dict
-	scanned map[int]int // lazily built by scan: object number to offset
-	stms    map[int]*objStm
-	decoded int
-	h       *handler
+	data      []byte
+	work      int // shared parse budget, see lexer
+	xref      map[int]loc
+	trailer   *dict
+	scanned   map[int]int // lazily built by scan: object number to offset
+	stms      map[int]*objStm
+	decoded   int
+	maxStream int // decoded bytes of one object or xref stream
+	h         *handler
 	// Set by scanAll: trailers in file order, object streams to unpack.
 	scanTrailer   []*dict
 	stmCandidates []int
 }
 
 func newFile(data []byte) *file {
-	return &file{data: data, work: 64*len(data) + 16<<20, xref: map[int]loc{}, stms: map[int]*objStm{}}
+	return &file{data: data, work: 64*len(data) + 16<<20, maxStream: maxStreamDecode, xref: map[int]loc{}, stms: map[int]*objStm{}}
 }
 
 func (f *file) lex(pos int) *lexer { return &lexer{buf: f.data, pos: pos, work: &f.work} }
@@ -404,6 +406,17 @@ func (f *file) objStm(num, depth int) (*objStm, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := f.objStmOf(o)
+	if err != nil {
+		return nil, err
+	}
+	f.stms[num] = s
+	return s, nil
+}
+
+// objStmOf decrypts, decodes and indexes the object stream o.
+func (f *file) objStmOf(o *object) (*objStm, error) {
+	num := o.num
 	d, ok := o.v.(*dict)
 	if !ok || !o.stream || d.name("Type") != "ObjStm" {
 		return nil, fmt.Errorf("object %d is not an object stream", num)
@@ -434,7 +447,7 @@ func (f *file) objStm(num, depth int) (*objStm, error) {
 			s.offs[on] = first + oo
 		}
 	}
-	f.stms[num] = s
+	_, s.extends = d.get("Extends").(ref)
 	return s, nil
 }
 

@@ -52,17 +52,18 @@ func (f *file) decode(d *dict, raw []byte) ([]byte, error) {
 	return data, nil
 }
 
-var errTooBig = errors.New("decoded stream exceeds the size limit")
+// ErrTooLarge reports a stream that decodes to more than the size limit.
+var ErrTooLarge = errors.New("decoded stream exceeds the size limit")
 
 func (f *file) inflate(data []byte) ([]byte, error) {
 	zr, err := zlib.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("flate: %w", err)
 	}
-	limit := min(maxStreamDecode, maxTotalDecode-f.decoded)
+	limit := min(f.maxStream, maxTotalDecode-f.decoded)
 	out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
 	if len(out) > limit {
-		return nil, errTooBig
+		return nil, ErrTooLarge
 	}
 	f.decoded += len(out)
 	// A missing checksum or truncated tail is common; keep what decoded.

@@ -66,13 +66,13 @@ func bytesOf(d *dict, k pdfName) []byte {
 
 // newHandler reads the encryption dictionary and authenticates: the empty
 // user password first, then password as user and as owner password.
-func newHandler(enc *dict, id0 []byte, password string) (*handler, error) {
+func newHandler(enc *dict, id0 []byte, password string) (h *handler, err error) {
 	if f := enc.name("Filter"); f != "Standard" {
 		return nil, fmt.Errorf("%w: security handler /%s (only the standard password handler is supported)", ErrUnsupported, f)
 	}
 	v, _ := integer(enc.get("V"))
 	r, _ := integer(enc.get("R"))
-	h := &handler{v: v, r: r, encryptMetadata: true, cf: map[pdfName]method{"Identity": mNone}}
+	h = &handler{v: v, r: r, encryptMetadata: true, cf: map[pdfName]method{"Identity": mNone}}
 	if b, ok := enc.get("EncryptMetadata").(keyword); ok && b == "false" {
 		h.encryptMetadata = false
 	}
@@ -111,7 +111,6 @@ func newHandler(enc *dict, id0 []byte, password string) (*handler, error) {
 			}
 			return m, nil
 		}
-		var err error
 		if h.str, err = pick("StrF", mNone); err != nil {
 			return nil, err
 		}
@@ -135,20 +134,35 @@ func newHandler(enc *dict, id0 []byte, password string) (*handler, error) {
 	switch {
 	case v == 5 && (r == 5 || r == 6):
 		if len(o) < 48 || len(u) < 48 {
-			return nil, fmt.Errorf("%w: /O or /U shorter than 48 bytes", ErrUnsupported)
+			return nil, fmt.Errorf("%w: /O or /U shorter than 48 bytes", ErrMalformed)
 		}
 		oe, ue := bytesOf(enc, "OE"), bytesOf(enc, "UE")
+		var malformed error
 		try := func(pw string, owner bool) func() bool {
 			return func() bool {
-				k := authV5(r, []byte(pw), o[:48], u[:48], oe, ue, owner)
+				k, ok := authV5(r, []byte(pw), o[:48], u[:48], oe, ue, owner)
+				if ok && k == nil {
+					// The password is right but the file key cannot be
+					// unwrapped: the dictionary is broken, not locked.
+					which := "/UE"
+					if owner {
+						which = "/OE"
+					}
+					malformed = fmt.Errorf("%w: the password is accepted but %s is missing or shorter than 32 bytes", ErrMalformed, which)
+				}
 				h.key, h.owner = k, owner
 				return k != nil
 			}
 		}
 		tries = []func() bool{try("", false), try(password, false), try(password, true), try("", true)}
+		defer func() {
+			if err != nil && malformed != nil {
+				h, err = nil, malformed
+			}
+		}()
 	case v < 5 && r >= 2 && r <= 4:
 		if len(o) < 32 || len(u) < 16 || (r == 2 && len(u) < 32) {
-			return nil, fmt.Errorf("%w: /O or /U too short", ErrUnsupported)
+			return nil, fmt.Errorf("%w: /O or /U too short", ErrMalformed)
 		}
 		if r == 2 {
 			n = 5
@@ -285,8 +299,9 @@ func rc4xor(key, data []byte) {
 }
 
 // authV5 is algorithms 2.A, 11 and 12 (R5 and R6): the file key, or nil
-// when pw is not the user (or owner) password.
-func authV5(r int, pw, o, u, oe, ue []byte, owner bool) []byte {
+// when pw is not the user (or owner) password. ok reports that pw is the
+// password, even when the key cannot be unwrapped (a short /UE or /OE).
+func authV5(r int, pw, o, u, oe, ue []byte, owner bool) (key []byte, ok bool) {
 	pw = pw[:min(len(pw), 127)] // SASLprep is not applied: ASCII passwords are unaffected
 	hash := func(salt, udata []byte) []byte {
 		if r == 5 {
@@ -299,24 +314,24 @@ func authV5(r int, pw, o, u, oe, ue []byte, owner bool) []byte {
 	if owner {
 		keySalt, udata, enc = o[40:48], u, oe
 		if !bytes.Equal(hash(o[32:40], u), o[:32]) {
-			return nil
+			return nil, false
 		}
 	} else {
 		keySalt, enc = u[40:48], ue
 		if !bytes.Equal(hash(u[32:40], nil), u[:32]) {
-			return nil
+			return nil, false
 		}
 	}
 	if len(enc) < 32 {
-		return nil
+		return nil, true
 	}
 	blk, err := aes.NewCipher(hash(keySalt, udata))
 	if err != nil {
-		return nil
+		return nil, true
 	}
-	key := make([]byte, 32)
+	key = make([]byte, 32)
 	cipher.NewCBCDecrypter(blk, make([]byte, 16)).CryptBlocks(key, enc[:32])
-	return key
+	return key, true
 }
 
 // hash2B is algorithm 2.B of ISO 32000-2 (R6); udata is /U (48 bytes)

@@ -182,6 +182,14 @@ func (l *lexer) value(depth int) (value, error) {
 				l.pos++
 				return a, nil
 			}
+			if l.atStray() {
+				l.pos++
+				continue
+			}
+			if bytes.HasPrefix(l.buf[l.pos:], []byte(">>")) {
+				l.pos += 2 // a dictionary closed twice
+				continue
+			}
 			v, err := l.value(depth + 1)
 			if err != nil {
 				return nil, err
@@ -221,12 +229,13 @@ func (l *lexer) dict(depth int) (value, error) {
 		if l.pos >= len(l.buf) {
 			return nil, fmt.Errorf("%w: unterminated dictionary", errSyntax)
 		}
-		if l.buf[l.pos] == '>' {
-			if l.pos+1 < len(l.buf) && l.buf[l.pos+1] == '>' {
-				l.pos += 2
-				return d, nil
-			}
-			return nil, fmt.Errorf("%w: stray '>' in dictionary", errSyntax)
+		if l.buf[l.pos] == '>' && l.pos+1 < len(l.buf) && l.buf[l.pos+1] == '>' {
+			l.pos += 2
+			return d, nil
+		}
+		if l.atStray() {
+			l.pos++
+			continue
 		}
 		k, err := l.value(depth + 1)
 		if err != nil {
@@ -234,10 +243,10 @@ func (l *lexer) dict(depth int) (value, error) {
 		}
 		key, ok := k.(pdfName)
 		if !ok {
-			return nil, fmt.Errorf("%w: dictionary key is %T", errSyntax, k)
+			continue // junk where a key should be: skipped, as readers do
 		}
 		l.skipWS()
-		if l.pos < len(l.buf) && l.buf[l.pos] == '>' {
+		if l.pos < len(l.buf) && (l.buf[l.pos] == '>' || l.atStray()) {
 			d.set(key, keyword("null")) // a key without value
 			continue
 		}
@@ -247,6 +256,24 @@ func (l *lexer) dict(depth int) (value, error) {
 		}
 		d.set(key, v)
 	}
+}
+
+// atStray reports a delimiter that cannot start a value here: ')', '}',
+// '{', a single '>', or a ']' outside an array (which checks for its own
+// ']' first). Readers skip such junk inside arrays and dictionaries, and
+// so does this parser, so that one damaged entry does not lose the object
+// (a page tree node listing every page, say).
+func (l *lexer) atStray() bool {
+	if l.pos >= len(l.buf) {
+		return false
+	}
+	switch l.buf[l.pos] {
+	case ')', '}', '{', ']':
+		return true
+	case '>':
+		return l.pos+1 >= len(l.buf) || l.buf[l.pos+1] != '>'
+	}
+	return false
 }
 
 func (l *lexer) literal() (value, error) {

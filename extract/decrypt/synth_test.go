@@ -210,7 +210,7 @@ func TestOwnerPassword(t *testing.T) {
 		r, _ := integer(enc.get("R"))
 		if v == 5 {
 			o, u := bytesOf(enc, "O"), bytesOf(enc, "U")
-			k := authV5(r, []byte(tr.OwnerPassword), o[:48], u[:48], bytesOf(enc, "OE"), bytesOf(enc, "UE"), true)
+			k, _ := authV5(r, []byte(tr.OwnerPassword), o[:48], u[:48], bytesOf(enc, "OE"), bytesOf(enc, "UE"), true)
 			if !bytes.Equal(k, h.key) {
 				t.Errorf("%s: owner password gives key %x, want %x", name, k, h.key)
 			}
@@ -255,6 +255,35 @@ func TestErrors(t *testing.T) {
 	mod := bytes.Replace(v4, []byte("/CFM /V2"), []byte("/CFM /XY"), 1)
 	if _, err := Decrypt(mod, ""); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unknown CFM: err %v", err)
+	}
+}
+
+// TestMalformedR6: an AES-256 dictionary the right password opens but
+// whose key cannot be unwrapped is malformed, not locked; a wrong
+// password on an intact user-password file still needs the password.
+func TestMalformedR6(t *testing.T) {
+	blank := func(b []byte, key string) []byte {
+		b = bytes.Clone(b)
+		i := bytes.Index(b, []byte(key+" <"))
+		if i < 0 {
+			t.Fatalf("no %s", key)
+		}
+		j := i + bytes.IndexByte(b[i:], '>')
+		for k := i; k <= j; k++ {
+			b[k] = ' ' // same length: offsets stay right
+		}
+		return b
+	}
+	owner, _ := readFixture(t, "aes256_owner.pdf")
+	for _, key := range []string{"/UE", "/U"} {
+		_, err := Decrypt(blank(owner, key), "")
+		if !errors.Is(err, ErrMalformed) || errors.Is(err, ErrNeedPassword) {
+			t.Errorf("owner-only file without %s: err %v, want ErrMalformed", key, err)
+		}
+	}
+	user, _ := readFixture(t, "aes256_user.pdf")
+	if _, err := Decrypt(blank(user, "/UE"), ""); !errors.Is(err, ErrNeedPassword) {
+		t.Errorf("user-password file, no password: err %v, want ErrNeedPassword", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -99,7 +100,7 @@ func (w *writer) value(b *bytes.Buffer, v value) {
 	case nil:
 		b.WriteString("null")
 	case keyword:
-		b.WriteString(string(x))
+		b.WriteString(cleanKeyword(string(x)))
 	case pdfName:
 		writeName(b, string(x))
 	case pdfStr:
@@ -150,4 +151,44 @@ func writeName(b *bytes.Buffer, s string) {
 		}
 		b.WriteByte(c)
 	}
+}
+
+// cleanKeyword returns a bare token as ledongthuc/pdf can read it: that
+// reader panics on an integer beyond int64 (/Count 99999999999999999999),
+// on a real it cannot parse, and on any other keyword where a value is
+// expected, losing the whole object. Such a number is clamped; other junk
+// becomes null, which is what a reader that skips it sees.
+func cleanKeyword(k string) string {
+	switch k {
+	case "true", "false", "null":
+		return k
+	}
+	digits, dots := 0, 0
+	for i := 0; i < len(k); i++ {
+		switch c := k[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.':
+			dots++
+		case (c == '+' || c == '-') && i == 0:
+		default:
+			return "null"
+		}
+	}
+	switch {
+	case digits == 0 || dots > 1:
+		return "null"
+	case dots == 0:
+		if _, err := strconv.ParseInt(k, 10, 64); err != nil {
+			if k[0] == '-' {
+				return strconv.FormatInt(math.MinInt64, 10)
+			}
+			return strconv.FormatInt(math.MaxInt64, 10)
+		}
+	default:
+		if _, err := strconv.ParseFloat(k, 64); err != nil {
+			return "0"
+		}
+	}
+	return k
 }

@@ -15,28 +15,62 @@ const maxArray = 1 << 20
 
 // Load decodes a /Font dictionary. It never panics: panics of the PDF
 // library on malformed input are returned as errors.
-func Load(dict pdf.Value) (f *Font, err error) {
+func Load(dict pdf.Value) (f *Font, err error) { return LoadGuarded(dict, nil) }
+
+// Guard is asked before the entries of a font that a file can make huge
+// are read (/DescendantFonts and its font, /Widths, /W, /W2); an error
+// leaves the entry out, with a warning. The PDF library parses an object
+// whole when it is read, so only a guard that measures it first bounds it.
+type Guard interface {
+	Guard(dict pdf.Value, key string) error  // entry key of a dictionary
+	GuardIndex(array pdf.Value, i int) error // element i of an array
+}
+
+// LoadGuarded is Load with a guard (nil: none).
+func LoadGuarded(dict pdf.Value, guard Guard) (f *Font, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, fmt.Errorf("font: decoding failed: %v", r)
 		}
 	}()
-	spec, err := ReadSpec(dict)
+	spec, warns, err := readSpec(dict, guard)
 	if err != nil {
 		return nil, err
 	}
-	return New(spec)
+	f, err = New(spec)
+	if f != nil {
+		f.warnings = append(warns, f.warnings...)
+	}
+	return f, err
 }
 
 // ReadSpec reads the parts of a /Font dictionary that New needs.
 func ReadSpec(dict pdf.Value) (spec Spec, err error) {
+	spec, _, err = readSpec(dict, nil)
+	return spec, err
+}
+
+func readSpec(dict pdf.Value, guard Guard) (spec Spec, warns []string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("font %q: malformed font dictionary: %v", spec.BaseFont, r)
 		}
 	}()
+	refuse := func(what string, err error) {
+		warns = append(warns, fmt.Sprintf("font %q: %s left out: %v", spec.BaseFont, what, err))
+	}
+	// get reads dict[key] unless the guard refuses it.
+	get := func(dict pdf.Value, key string) pdf.Value {
+		if guard != nil {
+			if err := guard.Guard(dict, key); err != nil {
+				refuse("/"+key, err)
+				return pdf.Value{}
+			}
+		}
+		return dict.Key(key)
+	}
 	if dict.Kind() != pdf.Dict {
-		return spec, fmt.Errorf("font: not a dictionary (%v)", dict.Kind())
+		return spec, nil, fmt.Errorf("font: not a dictionary (%v)", dict.Kind())
 	}
 	spec.Subtype = dict.Key("Subtype").Name()
 	if spec.Subtype == "" && !dict.Key("DescendantFonts").IsNull() {
@@ -48,7 +82,7 @@ func ReadSpec(dict pdf.Value) (spec Spec, err error) {
 	}
 	if tu := dict.Key("ToUnicode"); tu.Kind() == pdf.Stream {
 		if spec.ToUnicode, err = readStream(tu); err != nil {
-			return spec, fmt.Errorf("font %q: ToUnicode: %w", spec.BaseFont, err)
+			return spec, warns, fmt.Errorf("font %q: ToUnicode: %w", spec.BaseFont, err)
 		}
 	}
 	enc := dict.Key("Encoding")
@@ -57,7 +91,7 @@ func ReadSpec(dict pdf.Value) (spec Spec, err error) {
 		spec.Encoding = enc.Name()
 	case pdf.Stream:
 		if spec.EncodingCMap, err = readStream(enc); err != nil {
-			return spec, fmt.Errorf("font %q: encoding CMap: %w", spec.BaseFont, err)
+			return spec, warns, fmt.Errorf("font %q: encoding CMap: %w", spec.BaseFont, err)
 		}
 		if spec.EncodingCMap == nil {
 			spec.EncodingCMap = []byte{}
@@ -71,17 +105,23 @@ func ReadSpec(dict pdf.Value) (spec Spec, err error) {
 		spec.Differences = readDifferences(enc.Key("Differences"))
 	}
 	if spec.Subtype == "Type0" {
-		d := dict.Key("DescendantFonts")
+		d := get(dict, "DescendantFonts")
 		if d.Kind() == pdf.Array {
+			if guard != nil {
+				if err := guard.GuardIndex(d, 0); err != nil {
+					refuse("the descendant font", err)
+					return spec, warns, nil
+				}
+			}
 			d = d.Index(0)
 		}
 		if d.Kind() == pdf.Dict {
-			readCIDFont(d, &spec)
+			readCIDFont(d, &spec, get)
 		}
-		return spec, nil
+		return spec, warns, nil
 	}
 	spec.FirstChar = int(dict.Key("FirstChar").Int64())
-	spec.Widths = readNumbers(dict.Key("Widths"))
+	spec.Widths = readNumbers(get(dict, "Widths"))
 	if fd := dict.Key("FontDescriptor"); fd.Kind() == pdf.Dict {
 		spec.Flags = int(fd.Key("Flags").Int64())
 		if mw := fd.Key("MissingWidth"); mw.Kind() == pdf.Integer || mw.Kind() == pdf.Real {
@@ -92,10 +132,10 @@ func ReadSpec(dict pdf.Value) (spec Spec, err error) {
 	if spec.Subtype == "Type3" {
 		spec.FontMatrix = readNumbers(dict.Key("FontMatrix"))
 	}
-	return spec, nil
+	return spec, warns, nil
 }
 
-func readCIDFont(d pdf.Value, spec *Spec) {
+func readCIDFont(d pdf.Value, spec *Spec, get func(pdf.Value, string) pdf.Value) {
 	spec.CIDSubtype = d.Key("Subtype").Name()
 	if si := d.Key("CIDSystemInfo"); si.Kind() == pdf.Dict {
 		spec.Registry = si.Key("Registry").RawString()
@@ -105,11 +145,11 @@ func readCIDFont(d pdf.Value, spec *Spec) {
 		v := dw.Float64()
 		spec.DW = &v
 	}
-	spec.W = readW(d.Key("W"))
+	spec.W = readW(get(d, "W"))
 	if dw2 := readNumbers(d.Key("DW2")); len(dw2) == 2 {
 		spec.DW2 = dw2
 	}
-	spec.W2 = readW2(d.Key("W2"))
+	spec.W2 = readW2(get(d, "W2"))
 	if spec.BaseFont == "" {
 		spec.BaseFont = d.Key("BaseFont").Name()
 	}

@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -31,7 +32,7 @@ func TestCorpus(t *testing.T) {
 			t.Logf("%s: %v", f, err)
 			continue
 		}
-		secs, facts, src, warns := Parse(pagesToLines(string(out)))
+		secs, facts, src, warns, _ := Parse(context.Background(), pagesToLines(string(out)))
 		std := 0
 		for _, k := range StandardKeys() {
 			if _, ok := facts[k]; ok {

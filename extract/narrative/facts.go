@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -78,10 +79,13 @@ type extracted struct {
 // extractFacts runs the pattern table over the sentences, rank by rank
 // (the general sections first, a unit's sentences last, rankNever never),
 // each rank in document order.
-func extractFacts(sents []sentence) extracted {
+func extractFacts(ctx context.Context, sents []sentence) extracted {
 	ex := extracted{facts: yusuan.Facts{}}
 	for rank := rankGeneral; rank < rankNever; rank++ {
 		for _, p := range compiledPatterns() {
+			if ctx.Err() != nil {
+				return ex
+			}
 			for _, s := range sents {
 				if s.rank != rank || !strings.Contains(s.norm, p.need) || skipSentence.MatchString(s.norm) {
 					continue

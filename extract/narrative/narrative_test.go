@@ -1,7 +1,9 @@
 package narrative
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -46,7 +48,7 @@ var seedFacts = map[string]string{
 }
 
 func TestSeedFacts(t *testing.T) {
-	_, facts, sources, _ := Parse(readLines(t, "testdata/seed.txt"))
+	_, facts, sources, _, _ := Parse(context.Background(), readLines(t, "testdata/seed.txt"))
 	for k, want := range seedFacts {
 		got, ok := facts[k]
 		if !ok {
@@ -86,7 +88,7 @@ func TestSeedFacts(t *testing.T) {
 }
 
 func TestSeedSectionsGolden(t *testing.T) {
-	secs, _, _, _ := Parse(readLines(t, "testdata/seed.txt"))
+	secs, _, _, _, _ := Parse(context.Background(), readLines(t, "testdata/seed.txt"))
 	got, err := json.MarshalIndent(secs, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +109,7 @@ func TestSeedSectionsGolden(t *testing.T) {
 }
 
 func TestSeedSections(t *testing.T) {
-	secs, _, _, _ := Parse(readLines(t, "testdata/seed.txt"))
+	secs, _, _, _, _ := Parse(context.Background(), readLines(t, "testdata/seed.txt"))
 	byHeading := map[string]yusuan.Section{}
 	for _, s := range secs {
 		byHeading[s.Heading] = s
@@ -182,7 +184,7 @@ func TestSeedSections(t *testing.T) {
 
 func TestParseSkipping(t *testing.T) {
 	lines := readLines(t, "testdata/seed.txt")
-	secs, facts, _, _ := ParseSkipping(lines, func(p int) bool { return p == 20 })
+	secs, facts, _, _, _ := ParseSkipping(context.Background(), lines, func(p int) bool { return p == 20 })
 	if _, ok := facts["admin_operating"]; ok {
 		t.Error("fact read from a skipped page")
 	}
@@ -258,7 +260,7 @@ func TestSentences(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			lines := []Line{{Page: 1, Text: "一、情况说明"}, {Page: 2, Text: c.text}}
-			_, facts, _, _ := Parse(lines)
+			_, facts, _, _, _ := Parse(context.Background(), lines)
 			for k, want := range c.want {
 				if got := facts[k]; got.String() != want {
 					t.Errorf("%s = %q, want %q", k, got, want)
@@ -274,7 +276,7 @@ func TestSentences(t *testing.T) {
 }
 
 func TestBoilerplate(t *testing.T) {
-	secs, _, _, _ := Parse(readLines(t, "testdata/seed.txt"))
+	secs, _, _, _, _ := Parse(context.Background(), readLines(t, "testdata/seed.txt"))
 	notes := Boilerplate(secs, 2026)
 	joined := strings.Join(notes, "\n")
 	for _, want := range []string{"主要原因是主要原因是", "date from year 2025 where the same date is printed with year 2026 elsewhere"} {
@@ -298,7 +300,7 @@ func TestBoilerplate(t *testing.T) {
 }
 
 func TestBoilerplateLevel(t *testing.T) {
-	secs, _, _, _ := Parse(readLines(t, "testdata/seed.txt"))
+	secs, _, _, _, _ := Parse(context.Background(), readLines(t, "testdata/seed.txt"))
 	notes := BoilerplateFor(secs, yusuan.Meta{Entity: "阳泉市生态环境局城区分局", Year: 2026})
 	joined := strings.Join(notes, "\n")
 	if !strings.Contains(joined, "省直部门 (province level) in a city-level document") {
@@ -358,7 +360,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("一、收入\n收入预算总计１０８．２２万元，比上年减少12.70万元，下降10.50%\f- 2 -")
 	f.Add("（一）\n\t1\t2\n目 录\n....3")
 	f.Fuzz(func(t *testing.T, s string) {
-		secs, facts, src, _ := Parse(pagesToLines(s))
+		secs, facts, src, _, _ := Parse(context.Background(), pagesToLines(s))
 		_ = Boilerplate(secs, 2026)
 		if len(src) < len(facts) {
 			t.Fatalf("%d facts but %d sources", len(facts), len(src))
@@ -374,7 +376,7 @@ func BenchmarkParse(b *testing.B) {
 	lines := pagesToLines(string(data))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		Parse(lines)
+		Parse(context.Background(), lines)
 	}
 }
 
@@ -396,7 +398,7 @@ func TestPageBreak(t *testing.T) {
 		}
 		lines = append(lines, Line{Page: p, Text: "- " + strconv.Itoa(p) + " -"})
 	}
-	secs, facts, src, _ := Parse(lines)
+	secs, facts, src, _, _ := Parse(context.Background(), lines)
 	var sec yusuan.Section
 	for _, s := range secs {
 		if strings.HasPrefix(s.Heading, "（七）") {
@@ -416,5 +418,15 @@ func TestPageBreak(t *testing.T) {
 		if s.Key == "three_public" && s.Page != 12 {
 			t.Errorf("three_public read on page %d, want 12 (where its sentence starts)", s.Page)
 		}
+	}
+}
+
+// TestParseStops: a cancelled context stops the parse with its error.
+func TestParseStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	secs, facts, _, _, err := Parse(ctx, readLines(t, "testdata/seed.txt"))
+	if !errors.Is(err, context.Canceled) || secs != nil || facts != nil {
+		t.Errorf("cancelled: %d sections, %d facts, err %v", len(secs), len(facts), err)
 	}
 }

@@ -1,6 +1,9 @@
 package narrative
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // A unit whose own name ends in 本级 states its income in 收入预算情况说明;
 // the 财政拨款 section's figure (which includes the carry-over) must not win.
@@ -11,7 +14,7 @@ func TestOwnNameWithBenji(t *testing.T) {
 		{Page: 1, Text: "四、财政拨款收支预算总体情况说明", Size: 12, X: 72, Y: 660},
 		{Page: 1, Text: "2025年度洛阳市自然资源局本级财政拨款收支总预算574.81万元。其中：一般公共预算拨款574.81万元，政府性基金预算拨款0万元。", Size: 10, X: 72, Y: 640},
 	}
-	_, facts, _, _ := Parse(lines)
+	_, facts, _, _, _ := Parse(context.Background(), lines)
 	if got := facts["gpb_income"].String(); got != "571.19" {
 		t.Errorf("gpb_income %q, want 571.19", got)
 	}

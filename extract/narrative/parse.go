@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -13,17 +14,30 @@ import (
 // Parse splits the prose of a document into sections and reads the facts
 // its sentences state. Pages that look like tables are left out; use
 // ParseSkipping when the table extractor knows which pages it claimed.
-func Parse(lines []Line) (sections []yusuan.Section, facts yusuan.Facts, sources []yusuan.FactSource, warnings []string) {
-	return ParseSkipping(lines, nil)
+// When ctx ends it stops and returns ctx's error.
+func Parse(ctx context.Context, lines []Line) (sections []yusuan.Section, facts yusuan.Facts, sources []yusuan.FactSource, warnings []string, err error) {
+	return ParseSkipping(ctx, lines, nil)
 }
 
 // ParseSkipping is Parse leaving out the pages for which skip returns true.
-func ParseSkipping(lines []Line, skip func(page int) bool) (sections []yusuan.Section, facts yusuan.Facts, sources []yusuan.FactSource, warnings []string) {
+func ParseSkipping(ctx context.Context, lines []Line, skip func(page int) bool) (sections []yusuan.Section, facts yusuan.Facts, sources []yusuan.FactSource, warnings []string, err error) {
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("narrative stopped: %w", err)
+		}
+		return nil
+	}
 	secs := buildSections(lines, skip)
+	if err := stopped(); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	sc := sectionRanks(secs)
 	var sents []sentence
 	sections = make([]yusuan.Section, 0, len(secs))
 	for i, s := range secs {
+		if err := stopped(); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		sections = append(sections, yusuan.Section{Heading: s.heading, Text: s.text(), Page: s.page})
 		if glossary.MatchString(s.heading) {
 			continue
@@ -33,8 +47,11 @@ func ParseSkipping(lines []Line, skip func(page int) bool) (sections []yusuan.Se
 			sents = append(sents, sent)
 		}
 	}
-	ex := extractFacts(sents)
-	return sections, ex.facts, ex.sources, ex.warnings
+	ex := extractFacts(ctx, sents)
+	if err := stopped(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return sections, ex.facts, ex.sources, ex.warnings, nil
 }
 
 // glossary headings hold definitions, never the document's figures.

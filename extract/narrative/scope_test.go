@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -183,7 +184,7 @@ func TestDepartmentScope(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, facts, src, _ := Parse(c.lines)
+			_, facts, src, _, _ := Parse(context.Background(), c.lines)
 			for k, want := range c.want {
 				got, ok := facts[k]
 				if want == "" {
@@ -248,7 +249,7 @@ func FuzzSections(f *testing.F) {
 			lines[i].Size = float64(10 + i%8)
 			lines[i].Bold = i%3 == 0
 		}
-		secs, facts, src, _ := Parse(lines)
+		secs, facts, src, _, _ := Parse(context.Background(), lines)
 		for _, sec := range secs {
 			if sec.Heading == "" {
 				t.Fatal("empty heading")

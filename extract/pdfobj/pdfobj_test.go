@@ -6,35 +6,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"yusuan/extract/limits"
 )
 
 // minimalPDF builds a one-page PDF with a correct xref; body is the page's
 // content stream.
 func minimalPDF(body string) []byte {
-	objs := []string{
+	return classicPDF(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 100] >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Rotate 90 /CropBox [10 10 190 90] >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(body)+1, body),
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return []byte(b.String())
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(body)+1, body))
 }
 
 func TestOpen(t *testing.T) {
-	f, err := Open(minimalPDF("BT ET"), DefaultLimits)
+	f, err := Open(minimalPDF("BT ET"), limits.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +53,7 @@ func TestOpenErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Open(tt.data, DefaultLimits)
+			_, err := Open(tt.data, limits.Limits{})
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("got %v, want %v mentioning %q", err, tt.want, tt.msg)
 			}
@@ -74,12 +61,12 @@ func TestOpenErrors(t *testing.T) {
 	}
 	// Junk before the header and after %%EOF, as some portals serve, is trimmed.
 	junk := append(append([]byte("\xef\xbb\xbf  \n"), good...), []byte("<script>tracker()</script>")...)
-	if f, err := Open(junk, DefaultLimits); err != nil || len(f.Pages) != 1 {
+	if f, err := Open(junk, limits.Limits{}); err != nil || len(f.Pages) != 1 {
 		t.Errorf("junk-wrapped file: %v", err)
 	}
 	// A PDF 2.0 header is accepted.
 	v2 := []byte(strings.Replace(string(good), "%PDF-1.4", "%PDF-2.0", 1))
-	if f, err := Open(v2, DefaultLimits); err != nil || len(f.Pages) != 1 {
+	if f, err := Open(v2, limits.Limits{}); err != nil || len(f.Pages) != 1 {
 		t.Errorf("PDF 2.0 file: %v", err)
 	}
 }
@@ -89,7 +76,7 @@ func TestRebuildXref(t *testing.T) {
 	// Shift every xref offset: the table points into the wrong places.
 	broken := []byte(strings.Replace(string(good), "0000000009 00000 n", "0000000001 00000 n", 1))
 	broken = []byte(strings.ReplaceAll(string(broken), " 00000 n \n", " 00000 n \n"))
-	f, err := Open(broken, DefaultLimits)
+	f, err := Open(broken, limits.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +85,7 @@ func TestRebuildXref(t *testing.T) {
 	}
 	// Truncated after the page objects: the rebuild recovers the page.
 	cut := good[:strings.Index(string(good), "xref")]
-	f, err = Open(cut, DefaultLimits)
+	f, err = Open(cut, limits.Limits{})
 	if err != nil || len(f.Pages) != 1 {
 		t.Fatalf("truncated file: %v", err)
 	}
@@ -117,7 +104,7 @@ func TestPrecheck(t *testing.T) {
 		{"huge subsection", "xref\n1999999990 5\n", true},
 		{"huge index", "/Index [0 10 2000000000 3]", true},
 	} {
-		err := precheck([]byte(tt.data+strings.Repeat(" ", 100)), DefaultLimits)
+		err := precheck([]byte(tt.data+strings.Repeat(" ", 100)), limits.Limits{}.Fill())
 		if (err != nil) != tt.hostile {
 			t.Errorf("%s: %v", tt.name, err)
 		}
@@ -131,7 +118,7 @@ func FuzzOpen(f *testing.F) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			if fl, err := Open(data, Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
+			if fl, err := Open(data, limits.Limits{MaxPages: 100, MaxObjects: 10000, MaxStreamBytes: 1 << 20}); err == nil {
 				for _, p := range fl.Pages {
 					_ = Safe("test", func() { _, _ = fl.ReadStream(p.V.Key("Contents")) })
 				}

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+
+	"yusuan/extract/limits"
 )
 
 var (
@@ -37,7 +39,7 @@ type xrefEntry struct {
 // rebuildXref scans the file for objects and appends a fresh cross-reference
 // stream, so that a file whose xref is broken (wrong offsets, a hybrid file,
 // a missing table) can be read. It returns the repaired copy.
-func rebuildXref(data []byte, lim Limits) ([]byte, error) {
+func rebuildXref(data []byte, lim limits.Limits) ([]byte, error) {
 	entries := map[uint32]xrefEntry{}
 	var maxNum uint32
 	var catalog uint32

@@ -8,6 +8,10 @@ import "errors"
 // ErrUnterminated reports a string that runs to the end of the data.
 var ErrUnterminated = errors.New("unterminated string")
 
+// ErrTooLong reports a string longer than the caller's maximum; reading
+// stops there, before the rest is copied.
+var ErrTooLong = errors.New("string too long")
+
 // ErrBadHex reports a byte in a hex string that is neither a hex digit nor
 // white space.
 var ErrBadHex = errors.New("bad byte in hex string")
@@ -46,11 +50,18 @@ func Unhex(c byte) (byte, bool) {
 // data[pos]. It returns the string's bytes, the position after the closing
 // parenthesis, and ErrUnterminated when the data ends first (with what was
 // read). Without escapes the result aliases data.
-func Literal(data []byte, pos int) ([]byte, int, error) {
+func Literal(data []byte, pos int) ([]byte, int, error) { return LiteralMax(data, pos, 0) }
+
+// LiteralMax is Literal stopping with ErrTooLong, at the position reached,
+// once the string would exceed max bytes (max ≤ 0: no limit).
+func LiteralMax(data []byte, pos, max int) ([]byte, int, error) {
 	pos++ // (
 	start := pos
 	for i := pos; i < len(data); i++ {
 		c := data[i]
+		if max > 0 && i-start > max {
+			return data[start : start+max], i, ErrTooLong
+		}
 		if c == '\\' || c == '(' {
 			break
 		}
@@ -106,6 +117,9 @@ func Literal(data []byte, pos int) ([]byte, int, error) {
 				c = e
 			}
 		}
+		if max > 0 && len(out) >= max {
+			return out, pos, ErrTooLong
+		}
 		out = append(out, c)
 	}
 	return out, pos, ErrUnterminated
@@ -116,6 +130,12 @@ func Literal(data []byte, pos int) ([]byte, int, error) {
 // ErrUnterminated or (when strict) ErrBadHex at the offending byte; lenient
 // decoding skips bad bytes.
 func Hex(data []byte, pos int, strict bool) ([]byte, int, error) {
+	return HexMax(data, pos, strict, 0)
+}
+
+// HexMax is Hex stopping with ErrTooLong once the string would exceed max
+// bytes (max ≤ 0: no limit).
+func HexMax(data []byte, pos int, strict bool, max int) ([]byte, int, error) {
 	pos++ // <
 	var out []byte
 	var hi byte
@@ -125,6 +145,9 @@ func Hex(data []byte, pos int, strict bool) ([]byte, int, error) {
 		pos++
 		if c == '>' {
 			if half {
+				if max > 0 && len(out) >= max {
+					return out, pos, ErrTooLong
+				}
 				out = append(out, hi<<4)
 			}
 			return out, pos, nil
@@ -137,13 +160,16 @@ func Hex(data []byte, pos int, strict bool) ([]byte, int, error) {
 			continue
 		}
 		if half {
+			if max > 0 && len(out) >= max {
+				return out, pos, ErrTooLong
+			}
 			out = append(out, hi<<4|v)
 		} else {
 			hi = v
 		}
 		half = !half
 	}
-	if half {
+	if half && (max <= 0 || len(out) < max) {
 		out = append(out, hi<<4)
 	}
 	return out, pos, ErrUnterminated

@@ -68,5 +68,37 @@ func FuzzLiteral(f *testing.F) {
 		if next > len(data) {
 			t.Fatalf("hex next %d of %d", next, len(data))
 		}
+		if s, next, _ := LiteralMax(data, 0, 8); len(s) > 8 || next > len(data) {
+			t.Fatalf("LiteralMax 8: %d bytes, next %d of %d", len(s), next, len(data))
+		}
+		if s, next, _ := HexMax(data, 0, false, 8); len(s) > 8 || next > len(data) {
+			t.Fatalf("HexMax 8: %d bytes, next %d of %d", len(s), next, len(data))
+		}
 	})
+}
+
+func TestMaxLength(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+		err  error
+	}{
+		{"(abcd)", 4, "abcd", nil},
+		{"(abcde)", 4, "abcd", ErrTooLong},
+		{`(a\nbcd)`, 4, "a\nbc", ErrTooLong},
+		{"((((((((x))))))))", 4, "((((", ErrTooLong},
+		{"(abcde)", 0, "abcde", nil},
+	} {
+		got, _, err := LiteralMax([]byte(tt.in), 0, tt.max)
+		if string(got) != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("LiteralMax(%q, %d) = %q, %v; want %q, %v", tt.in, tt.max, got, err, tt.want, tt.err)
+		}
+	}
+	if got, _, err := HexMax([]byte("<41424344>"), 0, true, 4); string(got) != "ABCD" || err != nil {
+		t.Errorf("hex at the limit: %q %v", got, err)
+	}
+	if got, _, err := HexMax([]byte("<4142434445>"), 0, true, 4); string(got) != "ABCD" || !errors.Is(err, ErrTooLong) {
+		t.Errorf("hex over the limit: %q %v", got, err)
+	}
 }

@@ -7,6 +7,7 @@ package textlayer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"yusuan/extract/content"
 	"yusuan/extract/font"
+	"yusuan/extract/limits"
 	"yusuan/extract/pdfobj"
 )
 
@@ -74,38 +76,62 @@ type Document struct {
 	Creator   string
 	Encrypted bool
 	Warnings  []string
+	Stats     Stats
+}
+
+// Stats measure the work a file took, against the limits (docs/limits.md
+// sets the defaults from them).
+type Stats struct {
+	Ops, Glyphs, FormDraws int   // in the file
+	MaxPageOps             int   // on the busiest page
+	MaxPageGlyphs          int   //
+	MaxPageRules           int   //
+	MaxPageForms           int   //
+	DecodedBytes           int64 // streams decoded from the file
+	MaxStreamBytes         int64 // the largest decoded stream (page contents or form)
 }
 
 // Options bound the work.
 type Options struct {
-	Limits       pdfobj.Limits
-	MaxFormDepth int
+	Limits limits.Limits // zero fields take their defaults
 }
 
 // Read walks every page of the PDF in data. A page that fails keeps what was
-// read before the failure and gets a warning; the other pages still come out.
-// It returns an error only when the file cannot be read at all.
+// read before the failure and gets a warning; a page over a per-page budget
+// is left out (its glyphs and rules dropped) with a warning naming the
+// budget; once a per-file budget is spent the remaining pages are left out
+// the same way. The other pages still come out. Read returns an error only
+// when the file cannot be read at all, or with the pages read so far when
+// ctx ends.
 func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
-	if opt.Limits.MaxPages == 0 {
-		opt.Limits = pdfobj.DefaultLimits
-	}
-	if opt.MaxFormDepth == 0 {
-		opt.MaxFormDepth = 16
-	}
-	f, err := pdfobj.Open(data, opt.Limits)
+	lim := opt.Limits.Fill()
+	f, err := pdfobj.Open(data, lim)
 	if err != nil {
 		return nil, err
 	}
 	doc := &Document{Producer: f.Producer, Creator: f.Creator, Encrypted: f.Encrypted, Warnings: f.Warnings}
-	w := &walker{file: f, opt: opt, fonts: map[fontKey]*fontEntry{}, ctx: ctx}
-	for _, p := range f.Pages {
+	w := &walker{file: f, lim: lim, fonts: map[fontKey]*fontEntry{}, forms: map[pdfobj.ObjID]*formEntry{}, ctx: ctx}
+	for i, p := range f.Pages {
 		if err := ctx.Err(); err != nil {
 			return doc, fmt.Errorf("text layer stopped at page %d: %w", p.Number, err)
+		}
+		if w.fileErr != nil {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("pages %d to %d left out: %v", p.Number, f.Pages[len(f.Pages)-1].Number, w.fileErr))
+			for _, q := range f.Pages[i:] {
+				doc.Pages = append(doc.Pages, emptyPage(q))
+			}
+			break
 		}
 		doc.Pages = append(doc.Pages, w.readPage(p))
 	}
 	for _, fe := range w.fontList {
 		doc.Warnings = append(doc.Warnings, fe.warnings...)
+	}
+	w.stats.Ops, w.stats.Glyphs, w.stats.FormDraws = w.ops, w.glyphs, w.formDraws
+	w.stats.DecodedBytes = f.Decoded()
+	doc.Stats = w.stats
+	if err := ctx.Err(); err != nil {
+		return doc, fmt.Errorf("text layer stopped: %w", err)
 	}
 	return doc, nil
 }
@@ -124,15 +150,48 @@ type fontEntry struct {
 type walker struct {
 	ctx      context.Context
 	file     *pdfobj.File
-	opt      Options
+	lim      limits.Limits
 	fonts    map[fontKey]*fontEntry
 	fontList []*fontEntry
+	forms    map[pdfobj.ObjID]*formEntry // decoded once, drawn many times
+	// fileErr is the per-file budget spent: the pages after it are left out.
+	fileErr error
 
+	// per file
+	ops, glyphs, formDraws int
+	stats                  Stats
 	// per page
-	page      *Page // the page being read
-	fontIndex map[*fontEntry]uint16
-	scratch   []font.Glyph
-	ops       int
+	page                                      *Page // the page being read
+	fontIndex                                 map[*fontEntry]uint16
+	scratch                                   []font.Glyph
+	pageOps, pageGlyphs, pageRules, pageForms int
+}
+
+// formEntry is a form XObject read once: its content, or why it cannot be
+// drawn.
+type formEntry struct {
+	data   []byte
+	res    pdf.Value // its own /Resources; null when it has none
+	matrix matrix
+	err    error
+}
+
+// count adds n to a page and a file counter and names the budget spent.
+func (w *walker) count(page, file *int, n, pageMax, fileMax int, pageLimit, fileLimit, what string) error {
+	*page += n
+	*file += n
+	switch {
+	case *file > fileMax:
+		return limits.Exceeded(fileLimit, int64(fileMax), 0, what+" in the file")
+	case *page > pageMax:
+		return limits.Exceeded(pageLimit, int64(pageMax), 0, fmt.Sprintf("%s on page %d", what, w.page.Number))
+	}
+	return nil
+}
+
+func emptyPage(p pdfobj.Page) Page {
+	_, pw, ph := displayMatrix(p)
+	return Page{Number: p.Number, Width: pw, Height: ph}
 }
 
 type matrix [6]float64
@@ -182,22 +241,54 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	out := Page{Number: p.Number, Width: pw, Height: ph}
 	w.page = &out
 	w.fontIndex = map[*fontEntry]uint16{}
-	var contents pdf.Value
-	if err := pdfobj.Safe("page contents", func() { contents = p.V.Key("Contents") }); err != nil {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
-		return out
+	w.pageOps, w.pageGlyphs, w.pageRules, w.pageForms = 0, 0, 0, 0
+	defer func() { w.page = nil }()
+	contents, err := w.file.Get(p.V, "Contents")
+	var data []byte
+	if err == nil {
+		data, err = w.file.ReadStream(contents)
 	}
-	data, err := w.file.ReadStream(contents)
-	if err != nil {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
+	if err == nil || !errors.Is(err, limits.ErrExceeded) {
+		if err != nil {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
+		}
+		gs := gstate{ctm: base, scale: 1, lineWidth: 1}
+		err = w.run(data, p.Resources, gs, nil)
 	}
-	gs := gstate{ctm: base, scale: 1, lineWidth: 1}
-	if err := w.run(data, p.Resources, gs, nil); err != nil {
+	w.stats.MaxPageOps = max(w.stats.MaxPageOps, w.pageOps)
+	w.stats.MaxPageGlyphs = max(w.stats.MaxPageGlyphs, w.pageGlyphs)
+	w.stats.MaxPageRules = max(w.stats.MaxPageRules, w.pageRules)
+	w.stats.MaxPageForms = max(w.stats.MaxPageForms, w.pageForms)
+	w.stats.MaxStreamBytes = max(w.stats.MaxStreamBytes, int64(len(data)))
+	switch {
+	case err == nil:
+	case errors.Is(err, limits.ErrExceeded):
+		// Over a budget: nothing of the page is kept, since a page cut
+		// short could be misread (a table without its last rows).
+		if perFile(err) {
+			w.fileErr = err
+		}
+		return Page{Number: p.Number, Width: pw, Height: ph,
+			Warnings: append(out.Warnings, fmt.Sprintf("page %d left out: %v", p.Number, err))}
+	default:
 		out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
 	}
 	out.Folded = foldGlyphs(out.Glyphs)
-	w.page = nil
 	return out
+}
+
+// perFile reports a budget of the whole file: once it is spent, every
+// later page is left out too.
+func perFile(err error) bool {
+	var le *limits.Error
+	if !errors.As(err, &le) {
+		return false
+	}
+	switch le.Limit {
+	case "MaxDecodedBytes", "MaxOpsPerDocument", "MaxGlyphsPerDocument", "MaxFormsPerDocument":
+		return true
+	}
+	return false
 }
 
 // run interprets one content stream (a page or a form) with its resources.
@@ -214,8 +305,10 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	resFonts := map[string]*fontEntry{}
 	var mc markedContent
 	defer mc.close(w)
-	return content.Parse(data, func(op []byte, args []content.Operand) error {
-		w.ops++
+	return content.Parse(data, w.lim, func(op []byte, args []content.Operand) error {
+		if err := w.count(&w.pageOps, &w.ops, 1, w.lim.MaxOpsPerPage, w.lim.MaxOpsPerDocument, "MaxOpsPerPage", "MaxOpsPerDocument", "operators"); err != nil {
+			return err
+		}
 		if w.ops&4095 == 0 && w.ctx.Err() != nil {
 			return w.ctx.Err()
 		}
@@ -293,27 +386,29 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			tm = tlm
 		case "Tj":
 			if len(args) >= 1 {
-				w.show(&gs, &tm, args[len(args)-1].Bytes)
+				return w.show(&gs, &tm, args[len(args)-1].Bytes)
 			}
 		case "'":
 			tlm = matrix{1, 0, 0, 1, 0, -gs.leading}.mul(tlm)
 			tm = tlm
 			if len(args) >= 1 {
-				w.show(&gs, &tm, args[len(args)-1].Bytes)
+				return w.show(&gs, &tm, args[len(args)-1].Bytes)
 			}
 		case "\"":
 			if len(args) >= 3 {
 				gs.wordSpace, gs.charSpace = num(0), num(1)
 				tlm = matrix{1, 0, 0, 1, 0, -gs.leading}.mul(tlm)
 				tm = tlm
-				w.show(&gs, &tm, args[2].Bytes)
+				return w.show(&gs, &tm, args[2].Bytes)
 			}
 		case "TJ":
 			if len(args) >= 1 && args[len(args)-1].Kind == content.Array {
 				for _, el := range args[len(args)-1].Arr {
 					switch el.Kind {
 					case content.String:
-						w.show(&gs, &tm, el.Bytes)
+						if err := w.show(&gs, &tm, el.Bytes); err != nil {
+							return err
+						}
 					case content.Number:
 						adj := -el.Num / 1000 * gs.size
 						if gs.font != nil && gs.font.f != nil && gs.font.f.Vertical() {
@@ -336,20 +431,26 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			if string(op) == "s" {
 				path.close()
 			}
+			var err error
 			if !gs.strokeWhite {
-				w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
 			}
 			path.reset()
+			return err
 		case "f", "F", "f*":
+			var err error
 			if !gs.fillWhite {
-				w.addRules(path.fill())
+				err = w.addRules(path.fill())
 			}
 			path.reset()
+			return err
 		case "B", "B*", "b", "b*":
+			var err error
 			if !gs.strokeWhite {
-				w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
 			}
 			path.reset()
+			return err
 		case "n":
 			path.reset()
 		case "BMC", "BDC":
@@ -358,7 +459,7 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			mc.end(w)
 		case "Do":
 			if len(args) >= 1 && args[0].Kind == content.Name {
-				w.doXObject(res, string(args[0].Bytes), gs, forms)
+				return w.doXObject(res, string(args[0].Bytes), gs, forms)
 			}
 		}
 		return nil
@@ -370,8 +471,7 @@ func scaleOf(m matrix) float64 {
 }
 
 func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
-	var dict pdf.Value
-	_ = pdfobj.Safe("font", func() { dict = res.Key("Font").Key(name) })
+	dict, err := w.file.Get(res, "Font", name)
 	key := fontKey{pdfobj.ID(dict), name}
 	if dict.IsNull() {
 		key = fontKey{name: "missing:" + name}
@@ -380,10 +480,13 @@ func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
 		return fe
 	}
 	fe := &fontEntry{name: name}
-	if dict.IsNull() {
+	switch {
+	case err != nil:
+		fe.warnings = append(fe.warnings, fmt.Sprintf("font resource %q: %v: its text is shown as U+FFFD", name, err))
+	case dict.IsNull():
 		fe.warnings = append(fe.warnings, fmt.Sprintf("font resource %q missing: its text is shown as U+FFFD", name))
-	} else {
-		f, err := font.Load(dict)
+	default:
+		f, err := font.LoadGuarded(dict, widthGuard{w.file, w.lim.MaxWidths})
 		if err != nil {
 			fe.warnings = append(fe.warnings, fmt.Sprintf("font %q: %v: its text is shown as U+FFFD", name, err))
 		} else {
@@ -397,12 +500,23 @@ func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
 	return fe
 }
 
-// show draws the string s with the current state, advancing tm.
-func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
+// widthGuard checks a font's width arrays (the one part of a font a file
+// can make huge) against MaxWidths before the object layer parses them.
+type widthGuard struct {
+	f   *pdfobj.File
+	max int
+}
+
+func (g widthGuard) Guard(v pdf.Value, key string) error { return g.f.Guard(v, key, g.max) }
+func (g widthGuard) GuardIndex(v pdf.Value, i int) error { return g.f.GuardIndex(v, i, g.max) }
+
+// show draws the string s with the current state, advancing tm. Glyphs
+// count against the budgets before they are kept.
+func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 	fe := gs.font
 	if fe == nil {
 		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: text shown with no font selected", w.page.Number))
-		return
+		return nil
 	}
 	idx, ok := w.fontIndex[fe]
 	if !ok {
@@ -421,6 +535,9 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
 		for i := 0; i < len(s); i += 2 {
 			glyphs = append(glyphs, font.Glyph{Text: "\uFFFD", Len: 2, Advance: 1})
 		}
+	}
+	if err := w.count(&w.pageGlyphs, &w.glyphs, len(glyphs), w.lim.MaxGlyphsPerPage, w.lim.MaxGlyphsPerDocument, "MaxGlyphsPerPage", "MaxGlyphsPerDocument", "glyphs"); err != nil {
+		return err
 	}
 	fs, th := gs.size, gs.scale
 	for _, g := range glyphs {
@@ -446,6 +563,7 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) {
 			*tm = matrix{1, 0, 0, 1, (g.Advance*fs + spacing) * th, 0}.mul(*tm)
 		}
 	}
+	return nil
 }
 
 func direction(ax, ay float64, vertical bool) Dir {
@@ -466,53 +584,89 @@ func direction(ax, ay float64, vertical bool) Dir {
 	return Skewed
 }
 
-func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) {
-	var xo pdf.Value
+// doXObject draws XObject name: a form is run (read once per file, then
+// taken from the cache), an image is counted. Only budgets and ctx stop the
+// page; other problems are warnings.
+func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) error {
 	var subtype string
-	_ = pdfobj.Safe("xobject", func() {
-		xo = res.Key("XObject").Key(name)
-		subtype = xo.Key("Subtype").Name()
-	})
+	xo, err := w.file.Get(res, "XObject", name)
+	if err == nil {
+		err = pdfobj.Safe("xobject", func() { subtype = xo.Key("Subtype").Name() })
+	}
+	if err != nil {
+		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: XObject %q: %v", w.page.Number, name, err))
+		return nil
+	}
 	switch subtype {
 	case "Image":
 		w.page.Images++
-		return
+		return nil
 	case "Form":
 	default:
-		return
+		return nil
 	}
 	id := pdfobj.ID(xo)
 	for _, f := range forms {
 		if f == id {
 			w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form XObject %q draws itself: cycle cut", w.page.Number, name))
-			return
+			return nil
 		}
 	}
-	if len(forms) >= w.opt.MaxFormDepth {
-		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form XObjects nested deeper than %d: cut", w.page.Number, w.opt.MaxFormDepth))
-		return
+	if len(forms) >= w.lim.MaxFormDepth {
+		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form XObjects nested deeper than %d: cut (limit MaxFormDepth)", w.page.Number, w.lim.MaxFormDepth))
+		return nil
 	}
-	m := identity
-	formRes := res
+	if err := w.count(&w.pageForms, &w.formDraws, 1, w.lim.MaxFormsPerPage, w.lim.MaxFormsPerDocument, "MaxFormsPerPage", "MaxFormsPerDocument", "form XObjects drawn"); err != nil {
+		return err
+	}
+	fe := w.form(id, xo)
+	if fe.err != nil {
+		if errors.Is(fe.err, limits.ErrExceeded) {
+			return fmt.Errorf("form %q: %w", name, fe.err)
+		}
+		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, fe.err))
+		return nil
+	}
+	gs.ctm = fe.matrix.mul(gs.ctm)
+	formRes := fe.res
+	if formRes.IsNull() {
+		formRes = res // a form without resources uses its page's (PDF 1.1)
+	}
+	err = w.run(fe.data, formRes, gs, append(forms, id))
+	switch {
+	case err == nil:
+	case errors.Is(err, limits.ErrExceeded), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	default:
+		w.page.Warnings = append(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, err))
+	}
+	return nil
+}
+
+// form reads a form XObject once per file: its stream is decoded the first
+// time it is drawn (a Flate bomb drawn 800 times is inflated once).
+func (w *walker) form(id pdfobj.ObjID, xo pdf.Value) *formEntry {
+	if fe, ok := w.forms[id]; ok && id.Num != 0 {
+		return fe
+	}
+	fe := &formEntry{matrix: identity}
 	_ = pdfobj.Safe("form", func() {
 		if mv := xo.Key("Matrix"); mv.Kind() == pdf.Array && mv.Len() == 6 {
 			for i := 0; i < 6; i++ {
-				m[i] = pdfobj.Num(mv.Index(i))
+				fe.matrix[i] = pdfobj.Num(mv.Index(i))
 			}
 		}
-		if r := xo.Key("Resources"); r.Kind() == pdf.Dict {
-			formRes = r
+		if r, err := w.file.Get(xo, "Resources"); err == nil && r.Kind() == pdf.Dict {
+			fe.res = r
 		}
 	})
-	data, err := w.file.ReadStream(xo)
-	if err != nil {
-		w.page.Warnings = append(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, err))
-		return
+	fe.data, fe.err = w.file.ReadStream(xo)
+	w.stats.MaxStreamBytes = max(w.stats.MaxStreamBytes, int64(len(fe.data)))
+	if fe.err != nil && !errors.Is(fe.err, limits.ErrExceeded) && len(fe.data) > 0 {
+		fe.err = nil // a damaged tail: draw what decoded
 	}
-	gs.ctm = m.mul(gs.ctm)
-	if err := w.run(data, formRes, gs, append(forms, id)); err != nil {
-		w.page.Warnings = append(w.page.Warnings, fmt.Sprintf("page %d: form %q: %v", w.page.Number, name, err))
-	}
+	w.forms[id] = fe
+	return fe
 }
 
 func appendOnce(list []string, s string) []string {
@@ -524,8 +678,12 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-func (w *walker) addRules(rules []Rule) {
+func (w *walker) addRules(rules []Rule) error {
+	if w.pageRules += len(rules); w.pageRules > w.lim.MaxRulesPerPage {
+		return limits.Exceeded("MaxRulesPerPage", int64(w.lim.MaxRulesPerPage), 0, fmt.Sprintf("ruling lines on page %d", w.page.Number))
+	}
 	w.page.Rules = append(w.page.Rules, rules...)
+	return nil
 }
 
 // pathBuilder collects the straight segments and rectangles of the current
