@@ -296,10 +296,13 @@ type emitter struct {
 	rule *Rule
 	doc  *doc
 	out  []yusuan.Finding
+	// refs, when set, are the documents of the findings added (rules over
+	// several documents).
+	refs []yusuan.DocRef
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
-// severity and document.
+// severity, document, evidence and confidence.
 type finding struct {
 	sev      yusuan.Severity // "" = the rule's default
 	docs     []*doc          // nil = the document being checked
@@ -308,6 +311,20 @@ type finding struct {
 	msg      string
 	expected string
 	actual   string
+	unit     string
+	// figures are the terms the finding compares, with their roles; the
+	// evidence and the confidence of the reading derive from them.
+	figures []figure
+	// conf and why lower the confidence for reasons of the rule's own (a
+	// table said missing that the text names).
+	conf yusuan.Confidence
+	why  string
+}
+
+// figure is a term in a role (actual, expected, part).
+type figure struct {
+	role string
+	t    term
 }
 
 func (e *emitter) add(f finding) {
@@ -323,15 +340,38 @@ func (e *emitter) add(f finding) {
 	for _, d := range docs {
 		refs = append(refs, d.ref)
 	}
+	if e.refs != nil {
+		refs = slices.Clone(e.refs)
+	}
 	pages := slices.Clone(f.pages)
+	rd := reading{conf: yusuan.ConfidenceHigh}
+	var ev []yusuan.Evidence
+	for _, fg := range f.figures {
+		x := evidenceOf(e.doc, fg.t, fg.role, &rd)
+		for _, v := range x {
+			if v.Page != 0 && v.Role != rolePart {
+				pages = append(pages, v.Page)
+			}
+		}
+		ev = append(ev, x...)
+	}
+	if f.conf != "" {
+		rd.lower(f.conf, f.why)
+	}
 	slices.Sort(pages)
 	pages = slices.Compact(pages)
 	if len(pages) > 0 && pages[0] == 0 {
 		pages = pages[1:]
 	}
+	// An error needs two printed figures read with confidence: one resting
+	// on a doubted reading is at most a warning.
+	if sev == yusuan.SeverityError && rd.conf != yusuan.ConfidenceHigh {
+		sev = yusuan.SeverityWarning
+	}
 	out := yusuan.Finding{
-		Rule: e.rule.ID, Severity: sev, Documents: refs, Tables: f.tables,
-		Message: f.msg, Expected: f.expected, Actual: f.actual, Pages: pages,
+		Rule: e.rule.ID, Severity: sev, Confidence: rd.conf, Why: strings.Join(rd.why, "；"), Documents: refs,
+		Tables: f.tables, Message: f.msg, Expected: f.expected, Actual: f.actual, Unit: f.unit, Pages: pages,
+		Evidence: ev,
 	}
 	out.Stamp()
 	e.out = append(e.out, out)
@@ -342,12 +382,21 @@ type term struct {
 	label string
 	m     money
 	scale int64
-	table *yusuan.Table
-	row   *yusuan.Row
-	// pgs and kind replace table and row in terms kept after their document
-	// is released (detach).
+	// The figure's source: a cell (table, row, col), a narrative fact, a
+	// sum of cells (cells, the first maxParts+1 of nCells), or a table as a
+	// whole (table alone: an empty table's 0).
+	table  *yusuan.Table
+	row    *yusuan.Row
+	col    string
+	fact   string
+	cells  []cellRef
+	nCells int
+	// pgs, kind, ev and rd replace the source in terms kept after their
+	// document is released (detach).
 	pgs  []int
 	kind yusuan.TableKind
+	ev   []yusuan.Evidence
+	rd   reading
 	// stated: a figure a person wrote (情况说明), who rounds what they read
 	// to their own precision before adding or subtracting.
 	stated bool
@@ -371,6 +420,48 @@ func (t term) coarsest() int64 {
 	return t.m.ulp
 }
 
+// plus adds b to a (a sum of two figures of possibly different tables).
+func plus(a, b term, label string) term {
+	a.m = a.m.plus(b.m)
+	a.label = label
+	a.cells = append(a.sourceCells(), b.sourceCells()...)
+	a.nCells = len(a.cells)
+	a.row, a.col = nil, ""
+	return a
+}
+
+// minus subtracts b from a; b's cells are listed as parts of the figure.
+func minus(a, b term, label string) term {
+	b.m = b.m.neg()
+	return plus(a, b, label)
+}
+
+// combined is a figure computed from detached figures of several
+// documents: its evidence lists theirs as parts.
+func combined(label string, m money, scale int64, parts ...term) term {
+	x := term{label: label, m: m, scale: scale, rd: reading{conf: yusuan.ConfidenceHigh}}
+	x.ev = []yusuan.Evidence{{Table: -1, Row: label, Amount: x.amount(), Unit: unitName(scale)}}
+	for _, p := range parts {
+		for _, v := range p.ev {
+			v.Role = rolePart
+			x.ev = append(x.ev, v)
+		}
+		for _, w := range p.rd.why {
+			x.rd.lower(p.rd.conf, w)
+		}
+		x.rd.lower(p.rd.conf, "")
+	}
+	return x
+}
+
+// sourceCells are the cells a term was read from.
+func (t term) sourceCells() []cellRef {
+	if t.row != nil && t.col != "" {
+		return []cellRef{{t.table, t.row, t.col}}
+	}
+	return slices.Clone(t.cells)
+}
+
 // allowed is the tolerance (in ulps, see judge) of comparing actual with
 // expected made of parts: every rounded term counts; when one side is a
 // stated figure, the terms of the other side count at the coarsest
@@ -387,14 +478,22 @@ func allowed(actual, expected term, parts sum) int64 {
 	return ulps
 }
 
-// detach keeps what a term says about its source without holding the
-// document in memory.
-func (t term) detach() term {
+// detach keeps what a term says about its source (pages, evidence and the
+// confidence of its reading) without holding the document in memory.
+func (t term) detach(d *doc) term {
 	t.pgs = t.pages()
+	if t.fact != "" {
+		t.pgs = d.factPages(t.fact)
+	}
 	if t.table != nil {
 		t.kind = t.table.Kind
 	}
-	t.table, t.row = nil, nil
+	t.rd = reading{conf: yusuan.ConfidenceHigh}
+	t.ev = evidenceOf(d, t, roleActual, &t.rd)
+	if t.ev == nil {
+		t.ev = []yusuan.Evidence{}
+	}
+	t.table, t.row, t.cells, t.fact = nil, nil, nil, ""
 	return t
 }
 
@@ -416,8 +515,12 @@ func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.
 // compare reports actual ≠ expected (expected being the sum of parts, whose
 // number of rounded terms sets the tolerance): nothing when equal, info
 // within 尾差, the rule's severity beyond. The message names both sides;
-// units are shown when they differ.
+// units are shown when they differ, and with the difference.
 func (e *emitter) compare(actual term, expected term, parts sum, tables []string, extraPages ...int) {
+	if actual.m.overflow || expected.m.overflow || parts.overflow {
+		e.tooLarge(actual, expected, tables)
+		return
+	}
 	if !actual.m.ok || !expected.m.ok {
 		return // a side is missing: nothing to compare
 	}
@@ -429,14 +532,8 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	// Print the expected figure in the unit and precision of the actual one.
 	scale := actual.scale
 	p := places(actual.m.ulp, scale)
-	if !actual.m.ok {
-		scale, p = expected.scale, places(expected.m.ulp, expected.scale)
-	}
 	exp := format(expected.m.v, scale, p)
-	act := format(actual.m.v, scale, p)
-	if actual.m.ok {
-		act = actual.String()
-	}
+	act := actual.String()
 	unitA, unitE := "", ""
 	if actual.scale != expected.scale && expected.scale != 0 {
 		unitA, unitE = " "+unitName(actual.scale), " "+unitName(expected.scale)
@@ -445,18 +542,39 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if unitE != "" {
 		expShown = expected.String()
 	}
+	unit := unitName(scale)
 	msg := actual.label + " " + act + unitA + " ≠ " + expected.label + " " + expShown + unitE
 	pages := append(actual.pages(), expected.pages()...)
 	pages = append(pages, extraPages...)
-	f := finding{tables: tables, pages: pages, expected: exp, actual: act}
+	f := finding{tables: tables, pages: pages, expected: exp, actual: act, unit: unit,
+		figures: []figure{{roleActual, actual}, {roleExpected, expected}}}
 	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
 	if v == rounding {
 		f.sev = yusuan.SeverityInfo
-		f.msg = "尾差：" + msg + "（差 " + diff + "，容许 " + format(ulps/2, scale, p+1) + "）"
+		f.msg = "尾差：" + msg + "（差 " + diff + " " + unit + "，容许 " + format(ulps/2, scale, p+1) + " " + unit + "）"
 	} else {
-		f.msg = msg + "（差 " + diff + "）"
+		f.msg = msg + "（差 " + diff + " " + unit + "）"
 	}
 	e.add(f)
+}
+
+// tooLarge reports a comparison that could not be made because a figure,
+// or the sum of several, is beyond what the checker counts exactly (no
+// budget comes near: the figure was misread).
+func (e *emitter) tooLarge(actual, expected term, tables []string) {
+	var cells []string
+	for _, x := range []term{actual, expected} {
+		if x.m.overflow {
+			cells = append(cells, x.label)
+		}
+	}
+	what := strings.Join(cells, "、")
+	if what == "" {
+		what = actual.label + " 与 " + expected.label
+	}
+	e.add(finding{sev: yusuan.SeverityWarning, tables: tables, conf: yusuan.ConfidenceLow,
+		why: "金额超出可核对范围，疑为误读", msg: what + " 金额过大（超出 ±9.2×10¹⁴ 元），未比较",
+		figures: []figure{{roleActual, actual}, {roleExpected, expected}}})
 }
 
 func unitName(scale int64) string {
@@ -478,7 +596,16 @@ func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 	if ulp == 0 {
 		ulp = scale / 100
 	}
-	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true}, scale: scale, table: t, n: s.n, coarse: s.coarse}
+	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true, overflow: s.overflow}, scale: scale, table: t,
+		n: s.n, coarse: s.coarse, cells: s.cells, nCells: s.nc}
+}
+
+// totalTerm is a figure made of a sum, tolerating the rounding of every
+// term of it.
+func totalTerm(label string, s sum, scale int64, t *yusuan.Table) term {
+	x := sumTerm(label, s, scale, t)
+	x.m.ulp = s.ulps
+	return x
 }
 
 // colCheck is one column of a row-wise comparison.
@@ -498,6 +625,11 @@ func (e *emitter) compareCols(label string, checks []colCheck, tables []string) 
 	cols := map[key][]string{}
 	first := map[key]colCheck{}
 	for _, c := range checks {
+		if c.actual.m.overflow || c.expected.m.overflow || c.parts.overflow {
+			c.actual.label = label + "（" + vocab.ColumnName(c.col) + "）"
+			e.compare(c.actual, c.expected, c.parts, tables)
+			continue
+		}
 		if judge(c.actual.m.v, c.expected.m.v, allowed(c.actual, c.expected, c.parts)) == agree {
 			continue
 		}

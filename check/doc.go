@@ -64,13 +64,13 @@ func (d *doc) fact(key, label string) (term, bool) {
 		return term{}, false
 	}
 	m := toMoney(a, scale万元)
-	return term{label: label, m: m, scale: scale万元, stated: true}, m.ok
+	return term{label: label, m: m, scale: scale万元, stated: true, fact: key}, m.ok
 }
 
 // cell is one value of a row as a term.
 func cell(t *yusuan.Table, r *yusuan.Row, col, label string) term {
 	sc := unitScale(t.Unit)
-	return term{label: label, m: toMoney(r.Values[col], sc), scale: sc, table: t, row: r}
+	return term{label: label, m: toMoney(r.Values[col], sc), scale: sc, table: t, row: r, col: col}
 }
 
 // zero is a printed 0 in a table's unit (an empty table or cell).
@@ -139,7 +139,7 @@ func departmentLine(t *yusuan.Table) *yusuan.Row {
 	var s sum
 	for _, r := range rows[1:] {
 		if r.CodeString() == "" && r.EconCode == "" && looksLikeOrg(r.Name) {
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if !want.ok || want.v == 0 || s.n < 2 || judge(want.v, s.v, want.ulp+s.ulps) == mismatch {
@@ -180,12 +180,12 @@ func tableTotal(t *yusuan.Table, col, label string) term {
 	for _, r := range rows {
 		if levelOf(r) == 1 {
 			coded = true
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if !coded {
 		for _, r := range rows {
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if s.n == 0 {
@@ -194,8 +194,7 @@ func tableTotal(t *yusuan.Table, col, label string) term {
 		}
 		return zero(t, label)
 	}
-	x := sumTerm(label, s, sc, t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label, s, sc, t)
 	return x
 }
 

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math"
 	"strings"
 
 	"yusuan"
@@ -37,6 +38,32 @@ type money struct {
 	v   int64 // value in 0.0001 元
 	ulp int64 // one unit of the last printed digit, same scale
 	ok  bool  // false for null (then v is 0)
+	// overflow: the amount (or a sum) is beyond what int64 holds on this
+	// scale (±9.2×10¹⁴ 元); ok is false and v means nothing.
+	overflow bool
+}
+
+// plus adds two amounts, their ulps too; an overflow is kept, never wrapped.
+func (m money) plus(o money) money {
+	if m.overflow || o.overflow {
+		return money{overflow: true}
+	}
+	v, ok := addInt(m.v, o.v)
+	if !ok {
+		return money{overflow: true}
+	}
+	return money{v: v, ulp: m.ulp + o.ulp, ok: m.ok || o.ok}
+}
+
+func (m money) neg() money { m.v = -m.v; return m }
+
+// addInt adds without wrapping around; ok is false on overflow.
+func addInt(a, b int64) (int64, bool) {
+	c := a + b
+	if (b > 0 && c < a) || (b < 0 && c > a) {
+		return 0, false
+	}
+	return c, true
 }
 
 var pow10 = [...]int64{1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
@@ -59,13 +86,16 @@ func toMoney(a yusuan.Amount, scale int64) money {
 	if len(fp) > maxFrac {
 		fp = fp[:maxFrac]
 	}
-	if len(ip) > 14 || len(ip)+len(fp) == 0 {
+	if len(ip)+len(fp) == 0 {
 		return money{}
 	}
 	var iv, fv int64
 	for _, c := range []byte(ip) {
 		if c < '0' || c > '9' {
 			return money{}
+		}
+		if iv > (math.MaxInt64-9)/10 {
+			return money{overflow: true}
 		}
 		iv = iv*10 + int64(c-'0')
 	}
@@ -76,7 +106,13 @@ func toMoney(a yusuan.Amount, scale int64) money {
 		fv = fv*10 + int64(c-'0')
 	}
 	p := pow10[len(fp)]
-	v := iv*scale + fv*scale/p
+	if iv > math.MaxInt64/scale {
+		return money{overflow: true}
+	}
+	v, ok := addInt(iv*scale, fv*scale/p)
+	if !ok {
+		return money{overflow: true}
+	}
 	if neg {
 		v = -v
 	}
@@ -177,16 +213,61 @@ type sum struct {
 	v, ulps int64
 	n       int   // non-null terms
 	coarse  int64 // the largest ulp of a term (the coarsest precision)
+	// overflow: a term, or the sum, is beyond int64 (see money).
+	overflow bool
+	// cells are the first maxParts+1 cells added (addCell, addTerm), for
+	// evidence; nc counts them all.
+	cells []cellRef
+	nc    int
 }
 
 func (s *sum) add(m money) {
+	if m.overflow {
+		s.overflow = true
+		return
+	}
 	if !m.ok {
 		return
 	}
-	s.v += m.v
+	v, ok := addInt(s.v, m.v)
+	if !ok {
+		s.overflow = true
+		return
+	}
+	s.v = v
 	s.ulps += m.ulp
 	s.n++
 	s.coarse = max(s.coarse, m.ulp)
+}
+
+// addCell adds a printed cell (sc is its table's scale) and keeps where it
+// was read.
+func (s *sum) addCell(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
+	m := toMoney(r.Values[col], sc)
+	if !m.ok && !m.overflow {
+		return
+	}
+	s.add(m)
+	s.keep(cellRef{t, r, col})
+}
+
+func (s *sum) keep(c cellRef) {
+	s.nc++
+	if len(s.cells) <= maxParts {
+		s.cells = append(s.cells, c)
+	}
+}
+
+// addTerm adds a figure already read, keeping the cells it was read from.
+func (s *sum) addTerm(x term) {
+	n := s.n
+	s.add(x.m)
+	if s.n == n && !x.m.overflow {
+		return
+	}
+	for _, c := range x.sourceCells() {
+		s.keep(c)
+	}
 }
 
 // tolerance is twice the 尾差 allowed between a printed figure and what its

@@ -95,10 +95,7 @@ func ruleCrossTotals(e *emitter, d *doc) {
 			// Some 收支总表 print each source with its 上年结转 included.
 			if co := fiscalCarryover(fis, fs, src.Words); co.n > 0 && co.v != 0 &&
 				judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
-				b := a
-				b.m.v += co.v
-				b.m.ulp += co.ulps
-				b.label += "+上年结转"
+				b := plus(a, totalTerm("上年结转", co, a.scale, fis), a.label+"+上年结转")
 				if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
 					a = b
 				}
@@ -152,15 +149,16 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 		}
 		var rest sum
 		for _, x := range xs[1:] {
-			rest.add(x.m)
+			rest.addTerm(x)
 		}
 		if judge(xs[0].m.v, rest.v, xs[0].m.ulp+rest.ulps) != mismatch {
 			continue
 		}
-		s := rest
-		s.add(xs[0].m)
-		x := sumTerm(xs[0].label+"（各单位合计）", s, xs[0].scale, t)
-		x.m.ulp = s.ulps
+		var s sum
+		for _, x := range xs {
+			s.addTerm(x)
+		}
+		x := totalTerm(xs[0].label+"（各单位合计）", s, xs[0].scale, t)
 		m[n] = x
 	}
 	return m, order
@@ -173,7 +171,7 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, coded *yusuan.Table, tcol string) {
 	var printed sum
 	for _, r := range ts.exp.items {
-		printed.add(toMoney(r.Values[col], unitScale(two.Unit)))
+		printed.addCell(two, r, col, unitScale(two.Unit))
 	}
 	if printed.n == 0 {
 		return // the categories' figures were not read
@@ -187,9 +185,10 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 		c, ok := cats[n]
 		if !ok {
 			if a.m.ok && a.m.v != 0 {
-				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(),
-					msg:    vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
-					actual: a.String()})
+				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(), unit: unitName(a.scale),
+					msg:     vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
+					actual:  a.String(),
+					figures: []figure{{roleActual, a}}})
 			}
 			continue
 		}
@@ -201,9 +200,10 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 		if seen[n] || c.m.v == 0 {
 			continue
 		}
-		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(),
+		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(), unit: unitName(c.scale),
 			msg:      c.label + " " + c.String() + " 在" + vocab.KindLabel(two.Kind) + "中无对应的支出功能分类",
-			expected: c.String()})
+			expected: c.String(),
+			figures:  []figure{{roleExpected, c}}})
 	}
 }
 
@@ -223,9 +223,9 @@ func fiscalCarryover(fis *yusuan.Table, fs *twoSided, words []string) sum {
 	sc := unitScale(fis.Unit)
 	for _, x := range fs.inc.extras {
 		if r := findByWords(x.subs, words); r != nil {
-			s.add(toMoney(r.Values[fs.incCol], sc))
+			s.addCell(fis, r, fs.incCol, sc)
 		} else if strings.Contains(normName(x.head.Name), "结转") && findByWords([]*yusuan.Row{x.head}, words) != nil {
-			s.add(toMoney(x.head.Values[fs.incCol], sc))
+			s.addCell(fis, x.head, fs.incCol, sc)
 		}
 	}
 	return s
@@ -277,9 +277,10 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		// A department's 事业单位 have 公用经费 but no 机关运行经费: only
 		// more than all 公用经费 is a contradiction.
 		if a.m.v > x.m.v && judge(a.m.v, x.m.v, a.m.ulp+x.m.ulp) == mismatch {
-			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...),
-				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String(),
-				expected: "≤ " + x.String(), actual: a.String()})
+			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...), unit: unitName(a.scale),
+				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String() + "（超出 " + format(a.m.v-x.m.v, a.scale, places(a.m.ulp, a.scale)) + " " + unitName(a.scale) + "）",
+				expected: "≤ " + x.String(), actual: a.String(),
+				figures:  []figure{{roleActual, a}, {roleExpected, x}}})
 		}
 		return
 	}
@@ -326,14 +327,13 @@ func publicTotal(t *yusuan.Table) term {
 		}
 		code := cmp.Or(r.EconCode, r.GovEconCode, r.CodeString())
 		if publicGroups[code] || (code == "" && publicGroups[normName(r.Name)]) {
-			s.add(toMoney(r.Values[col], unitScale(t.Unit)))
+			s.addCell(t, r, col, unitScale(t.Unit))
 		}
 	}
 	if s.n == 0 {
 		return term{label: label, scale: unitScale(t.Unit), table: t}
 	}
-	x := sumTerm(label+"（商品和服务支出+资本性支出）", s, unitScale(t.Unit), t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label+"（商品和服务支出+资本性支出）", s, unitScale(t.Unit), t)
 	return x
 }
 
@@ -346,10 +346,9 @@ func (d *doc) projectTotal(t *yusuan.Table, col, label string) term {
 	sc := unitScale(t.Unit)
 	var groups, all sum
 	for _, r := range dataRows(t) {
-		m := toMoney(r.Values[col], sc)
-		all.add(m)
+		all.addCell(t, r, col, sc)
 		if d.isUnitRow(r.Name) {
-			groups.add(m)
+			groups.addCell(t, r, col, sc)
 		}
 	}
 	s := all
@@ -359,8 +358,7 @@ func (d *doc) projectTotal(t *yusuan.Table, col, label string) term {
 	if s.n == 0 {
 		return zero(t, label)
 	}
-	x := sumTerm(label, s, sc, t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label, s, sc, t)
 	return x
 }
 
@@ -376,11 +374,8 @@ func ruleCrossProject(e *emitter, d *doc) {
 		tables := tablesOf(pc, es)
 		if pco != nil && hasValues(pco) {
 			c := d.projectTotal(pco, "total", "")
-			a.m.v += c.m.v
-			a.m.ulp += c.m.ulp
-			a.label = "项目支出表（本年+上年结转）合计"
+			a = plus(a, c, "项目支出表（本年+上年结转）合计")
 			tables = tablesOf(pc, pco, es)
-			a.row = nil
 		}
 		e.compare(a, x, one(x), tables)
 	}
@@ -396,11 +391,7 @@ func ruleCrossProject(e *emitter, d *doc) {
 				}
 				co := d.projectTotal(pc, c, "")
 				if judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch && co.m.ok && co.m.v != 0 {
-					b := a
-					b.m.v += co.m.v
-					b.m.ulp += co.m.ulp
-					b.label = "项目支出表（本年）一般公共预算+上年结转"
-					b.row = nil
+					b := plus(a, co, "项目支出表（本年）一般公共预算+上年结转")
 					if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
 						a = b
 					}
@@ -458,10 +449,7 @@ func withoutCarryover(a, x term, co sum, excludes bool) term {
 	if co.v == 0 {
 		return x
 	}
-	y := x
-	y.m.v -= co.v
-	y.m.ulp += co.ulps
-	y.label += "−上年结转"
+	y := minus(x, totalTerm("上年结转", co, x.scale, nil), x.label+"−上年结转")
 	if excludes || judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
 		return y
 	}

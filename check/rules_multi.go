@@ -70,21 +70,20 @@ func digest(d *doc) *summary {
 		scope: d.Meta.Scope, year: d.Meta.Year, figures: map[string]term{}, facts: map[string]term{}}
 	for _, k := range crossFigures {
 		if x, ok := d.figure(k); ok {
-			s.figures[k] = x.detach()
+			s.figures[k] = x.detach(d)
 		}
 	}
 	for _, k := range crossFacts {
 		if f, ok := d.fact(k, ""); ok {
-			f.pgs = d.factPages(k)
-			s.facts[k] = f
+			s.facts[k] = f.detach(d)
 		}
 	}
 	s.own = map[yusuan.TableKind]term{}
 	if t := d.table(yusuan.AdminOperating); t != nil {
-		s.own[yusuan.AdminOperating] = tableTotal(t, "total", "单位文件 机关运行经费 合计").detach()
+		s.own[yusuan.AdminOperating] = tableTotal(t, "total", "单位文件 机关运行经费 合计").detach(d)
 	}
 	if t := d.table(yusuan.ProjectCurrent); t != nil {
-		s.own[yusuan.ProjectCurrent] = d.projectTotal(t, "total", "单位文件 项目支出表（本年）合计").detach()
+		s.own[yusuan.ProjectCurrent] = d.projectTotal(t, "total", "单位文件 项目支出表（本年）合计").detach(d)
 	}
 	if s.scope == yusuan.ScopeDepartment {
 		s.unitNames = d.unitNames()
@@ -101,7 +100,7 @@ func digest(d *doc) *summary {
 				}
 				n := normEntity(normName(r.Name))
 				if _, dup := m[n]; !dup {
-					m[n] = orZero(cell(t, r, "total", "部门"+vocab.KindLabel(k)+" "+r.Name)).detach()
+					m[n] = orZero(cell(t, r, "total", "部门"+vocab.KindLabel(k)+" "+r.Name)).detach(d)
 				}
 			}
 			s.lines[k] = m
@@ -146,20 +145,16 @@ func (c *corpus) same(s *summary, year int) []*summary {
 
 // addFor reports a finding involving several documents.
 func (e *emitter) addFor(f finding, refs ...yusuan.DocRef) {
-	before := len(e.out)
+	e.refs = refs
 	e.add(f)
-	for i := before; i < len(e.out); i++ {
-		e.out[i].Documents = refs
-	}
+	e.refs = nil
 }
 
 // compareFor is compare for findings involving several documents.
 func (e *emitter) compareFor(refs []yusuan.DocRef, actual, expected term, parts sum, tables []string, pages ...int) {
-	before := len(e.out)
+	e.refs = refs
 	e.compare(actual, expected, parts, tables, pages...)
-	for i := before; i < len(e.out); i++ {
-		e.out[i].Documents = refs
-	}
+	e.refs = nil
 }
 
 func ruleYearPrevious(e *emitter, c *corpus) {
@@ -180,8 +175,9 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 			if ok1 && ok2 {
 				f.label = "情况说明 比上年增减"
 				// Pages are those of the first document named (this year's).
-				exp := term{label: "本年收入总计 " + cur.String() + " − 上年收入总计 " + prev.String() + " =",
-					m: money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, scale: cur.scale, pgs: cur.pages()}
+				exp := combined("本年收入总计 "+cur.String()+" − 上年收入总计 "+prev.String()+" =",
+					money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, cur.scale, cur, prev)
+				exp.pgs = cur.pages()
 				e.compareFor(refs, f, exp, sum{ulps: cur.m.ulp + prev.m.ulp, n: 2, coarse: max(cur.coarsest(), prev.coarsest())},
 					[]string{narrativeTable, string(yusuan.IncomeExpenditureSummary)})
 			}
@@ -298,6 +294,7 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 					continue
 				}
 				var s sum
+				var xs []term
 				all := true
 				for _, u := range units {
 					x, ok := u.figures[key]
@@ -306,13 +303,17 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 						break
 					}
 					s.add(x.m)
+					xs = append(xs, x)
 				}
 				if !all {
 					continue
 				}
 				depFig.label = "部门 " + depFig.label
-				e.compareFor(refs, depFig, sumTerm("Σ"+strconv.Itoa(len(units))+"个单位", s, depFig.scale, nil), s,
-					[]string{string(depFig.kind)})
+				label := "Σ" + strconv.Itoa(len(units)) + "个单位"
+				exp := sumTerm(label, s, depFig.scale, nil)
+				c := combined(label, exp.m, exp.scale, xs...)
+				exp.ev, exp.rd = c.ev, c.rd
+				e.compareFor(refs, depFig, exp, s, []string{string(depFig.kind)})
 			}
 		}
 		// Per unit: the department's 机关运行经费 and project lines.

@@ -147,12 +147,12 @@ func performanceTerm(d *doc) (term, bool) {
 			continue
 		}
 		sc := perfScale(t)
-		amounts := annualFunds(t)
-		for _, a := range amounts {
-			s.add(toMoney(a, sc))
+		funds := annualFunds(t)
+		for _, c := range funds {
+			s.addCell(t, c.r, c.col, sc)
 		}
-		projects += len(amounts)
-		if first == nil && len(amounts) > 0 {
+		projects += len(funds)
+		if first == nil && len(funds) > 0 {
 			first = t
 		}
 	}
@@ -163,14 +163,13 @@ func performanceTerm(d *doc) (term, bool) {
 		return term{}, false
 	}
 	sc := perfScale(first)
-	x := sumTerm("绩效目标表 年度资金总额", s, sc, first)
-	x.m.ulp = s.ulps
+	x := totalTerm("绩效目标表 年度资金总额", s, sc, first)
 	return x, true
 }
 
-// annualFunds lists the 年度资金总额 printed in a performance table.
-func annualFunds(t *yusuan.Table) []yusuan.Amount {
-	var out []yusuan.Amount
+// annualFunds lists the 年度资金总额 cells of a performance table.
+func annualFunds(t *yusuan.Table) []cellRef {
+	var out []cellRef
 	var col string
 	for _, k := range allCols(t) {
 		if strings.Contains(k, "年度资金总额") || strings.Contains(fold(t.Headers[k]), "年度资金总额") {
@@ -182,7 +181,7 @@ func annualFunds(t *yusuan.Table) []yusuan.Amount {
 		r := &t.Rows[i]
 		if col != "" {
 			if v := r.Values[col]; !v.IsNull() && totalKindOf(r.Name) == notTotal {
-				out = append(out, v)
+				out = append(out, cellRef{t, r, col})
 			}
 			continue
 		}
@@ -194,7 +193,7 @@ func annualFunds(t *yusuan.Table) []yusuan.Amount {
 			slices.Sort(keys)
 			for _, k := range keys {
 				if !r.Values[k].IsNull() {
-					out = append(out, r.Values[k])
+					out = append(out, cellRef{t, r, k})
 					break
 				}
 			}
@@ -335,9 +334,9 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 				if i == 0 {
 					w = x
 				} else {
-					w.m.v += x.m.v
-					w.label += "+" + x.label
-					w.table = nil
+					ulp := w.m.ulp
+					w = plus(w, x, w.label+"+"+x.label)
+					w.m.ulp = ulp
 				}
 			}
 			if !okAll || w.m.v == 0 {
@@ -361,10 +360,12 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 			continue
 		}
 		whole := best.whole
+		st, _ := d.fact(pt.key, "情况说明 "+pt.label)
 		f := finding{
 			tables:   append([]string{narrativeTable}, tablesOf(part.table, whole.table)...),
 			pages:    d.factPages(pt.key),
-			expected: best.r.StringFixed(k), actual: stated.String(),
+			expected: best.r.StringFixed(k), actual: stated.String(), unit: "%",
+			figures:  []figure{{roleActual, st}, {rolePart, part}, {rolePart, whole}},
 			msg: "情况说明 " + pt.label + " " + stated.String() + "% ≠ " + part.label + " " + part.String() +
 				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
 				" = " + best.r.StringFixed(k+2) + "%",
@@ -398,14 +399,24 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 		change, okChange := get(y.change)
 		pct, okPct := get(y.pct)
 		pages := d.factPages(y.cur, y.prev, y.change, y.pct)
+		fig := func(role string, keys ...string) []figure {
+			var out []figure
+			for _, k := range keys {
+				if x, ok := d.fact(k, "情况说明 "+k); ok {
+					out = append(out, figure{role, x})
+				}
+			}
+			return out
+		}
 		// The stated change = this year − last year, both as stated.
 		if okCur && okPrev && okChange {
 			want := cur.Decimal().Sub(prev.Decimal())
 			tol := half(cur).Add(half(prev)).Add(half(change))
 			if change.Decimal().Sub(want).Abs().GreaterThan(tol) {
-				e.add(finding{tables: tables, pages: pages, expected: want.String(), actual: change.String(),
+				e.add(finding{tables: tables, pages: pages, expected: want.String(), actual: change.String(), unit: "万元",
 					msg: "情况说明 " + y.label + "增减 " + change.String() + " ≠ " + cur.String() + " − 上年 " + prev.String() +
-						" = " + want.String()})
+						" = " + want.String() + "（差 " + change.Decimal().Sub(want).Abs().String() + " 万元）",
+					figures: append(fig(roleActual, y.change), fig(rolePart, y.cur, y.prev)...)})
 			}
 		}
 		if !okChange || !okPct {
@@ -413,8 +424,9 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 		}
 		c, p := change.Decimal(), pct.Decimal()
 		if !c.IsZero() && !p.IsZero() && c.Sign() != p.Sign() {
-			e.add(finding{tables: tables, pages: pages, actual: pct.String(),
-				msg: "情况说明 " + y.label + "增减 " + change.String() + " 万元与增减率 " + pct.String() + "% 方向相反"})
+			e.add(finding{tables: tables, pages: pages, actual: pct.String(), unit: "%",
+				msg:     "情况说明 " + y.label + "增减 " + change.String() + " 万元与增减率 " + pct.String() + "% 方向相反",
+				figures: append(fig(roleActual, y.pct), fig(roleExpected, y.change)...)})
 			continue
 		}
 		// Last year's figure as stated, or this year's less the change; the
@@ -464,9 +476,14 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 			continue
 		}
 		r := c.Mul(decimal.NewFromInt(100)).DivRound(base, k+2)
-		e.add(finding{tables: tables, pages: pages, expected: r.StringFixed(k), actual: pct.String(),
+		baseKey := y.prev
+		if !okPrev {
+			baseKey = y.cur
+		}
+		e.add(finding{tables: tables, pages: pages, expected: r.StringFixed(k), actual: pct.String(), unit: "%",
 			msg: "情况说明 " + y.label + "增减率 " + pct.String() + "% ≠ 增减额 " + change.String() + " ÷ 上年 " +
-				base.String() + " = " + r.String() + "%"})
+				base.String() + " = " + r.String() + "%",
+			figures: append(fig(roleActual, y.pct), fig(rolePart, y.change, baseKey)...)})
 	}
 }
 
@@ -490,16 +507,22 @@ func ruleNarrativeThreePublic(e *emitter, d *doc) {
 	}
 	tables := []string{narrativeTable, string(t.Kind)}
 	pages := append(d.factPages("three_public"), t.Pages...)
+	figs := []figure{{roleExpected, tot}}
+	if hasFact {
+		figs = append([]figure{{roleActual, f}}, figs...)
+	}
 	switch {
 	case saysNone && tot.m.v != 0 && hasFact && 2*abs(tot.m.v) <= f.m.ulp:
 		// 0.00 万元 stated for a table's 30 元: the text rounds it away.
 		e.add(finding{sev: yusuan.SeverityInfo, tables: tables, pages: pages, expected: "0", actual: tot.String(),
-			msg: "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
+			unit: unitName(tot.scale), figures: figs,
+			msg:  "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case saysNone && tot.m.v != 0:
 		e.add(finding{tables: tables, pages: pages, expected: "0", actual: tot.String(),
-			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String()})
+			unit: unitName(tot.scale), figures: figs,
+			msg:  "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case hasFact && f.m.v != 0 && tot.m.v == 0:
-		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0",
+		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0", unit: "万元", figures: figs,
 			msg: "情况说明称“三公”经费 " + f.String() + " 万元，但“三公”经费表无数"})
 	}
 }
@@ -683,13 +706,12 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 			missing = true
 			break
 		}
-		s.add(x.m)
+		s.addTerm(x)
 	}
 	if missing || s.n == 0 {
 		return term{}, false
 	}
-	x := sumTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
-	x.m.ulp = s.ulps
+	x := totalTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
 	return x, true
 }
 

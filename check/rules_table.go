@@ -158,12 +158,12 @@ func splitSide(rows []*yusuan.Row) sideRows {
 // sub-lines when it prints none.
 func extraValue(t *yusuan.Table, x extra, col string, s *sum) {
 	sc := unitScale(t.Unit)
-	if m := toMoney(x.head.Values[col], sc); m.ok {
-		s.add(m)
+	if m := toMoney(x.head.Values[col], sc); m.ok || m.overflow {
+		s.addCell(t, x.head, col, sc)
 		return
 	}
 	for _, r := range x.subs {
-		s.add(toMoney(r.Values[col], sc))
+		s.addCell(t, r, col, sc)
 	}
 }
 
@@ -182,7 +182,7 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 	if r := ts.inc.current; r != nil {
 		var s sum
 		for _, it := range ts.inc.items {
-			s.add(toMoney(it.Values[ts.incCol], sc))
+			s.addCell(t, it, ts.incCol, sc)
 		}
 		if s.n > 0 {
 			e.compare(orZero(cell(t, r, ts.incCol, normName(r.Name))), sumTerm("Σ收入来源", s, sc, t), s, tables)
@@ -194,7 +194,7 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 		for _, c := range ts.expCols {
 			var s sum
 			for _, it := range ts.exp.items {
-				s.add(toMoney(it.Values[c], sc))
+				s.addCell(t, it, c, sc)
 			}
 			if s.n == 0 {
 				continue // the column is not printed for the categories
@@ -212,7 +212,7 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 			continue
 		}
 		var s sum
-		s.add(toMoney(side.s.current.Values[side.col], sc))
+		s.addCell(t, side.s.current, side.col, sc)
 		for _, x := range side.s.extras {
 			extraValue(t, x, side.col, &s)
 		}
@@ -227,8 +227,8 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 				continue
 			}
 			var s sum
-			s.add(toMoney(r.Values["current"], sc))
-			s.add(toMoney(r.Values["carryover"], sc))
+			s.addCell(t, r, "current", sc)
+			s.addCell(t, r, "carryover", sc)
 			tot := cell(t, r, mainExp, normName(r.Name)+"（合计）")
 			if !tot.m.ok && s.n == 0 {
 				continue
@@ -380,7 +380,7 @@ func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
 				if c == totalCol {
 					continue
 				}
-				s.add(toMoney(r.Values[c], sc))
+				s.addCell(t, r, c, sc)
 			}
 			dd := abs(s.v - tot.m.v)
 			if bestD < 0 || dd < bestD {
@@ -561,7 +561,7 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 		for _, c := range cols {
 			var s sum
 			for _, it := range items[g] {
-				s.add(toMoney(it.Values[c], sc))
+				s.addCell(t, it, c, sc)
 			}
 			checks = append(checks, colCheck{c, orZero(cell(t, g, c, "")), sumTerm(itemsLabel, s, sc, t), s})
 		}
@@ -580,7 +580,7 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 	for _, c := range cols {
 		var s sum
 		for _, it := range terms {
-			s.add(toMoney(it.Values[c], sc))
+			s.addCell(t, it, c, sc)
 		}
 		tot := cell(t, total, c, "")
 		if !tot.m.ok && s.n == 0 {
@@ -624,7 +624,7 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		for _, c := range cols {
 			var s sum
 			for _, k := range kids {
-				s.add(toMoney(k.Values[c], sc))
+				s.addCell(t, k, c, sc)
 			}
 			tot := cell(t, parent, c, "")
 			if !tot.m.ok && s.n == 0 {
@@ -708,7 +708,7 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 			var s sum
 			for _, r := range kids {
 				if r != nil {
-					s.add(toMoney(r.Values[c], sc))
+					s.addCell(t, r, c, sc)
 				}
 			}
 			tot := cell(t, parent, c, "")
@@ -755,7 +755,7 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 				end = i + 1 + j
 				break
 			}
-			s.add(toMoney(x.Values["total"], sc))
+			s.addCell(t, x, "total", sc)
 			if s.v >= want.v-s.ulps {
 				end = i + 2 + j
 				break
@@ -801,35 +801,32 @@ func threePublicColumns(e *emitter, t *yusuan.Table, sc int64, tables []string) 
 		}
 	}
 	for _, r := range dataRows(t) {
-		get := func(k string) money { return toMoney(r.Values[k], sc) }
 		label := r.Name
 		if label == "" {
 			label = "“三公”经费"
 		}
-		car := get(carKey)
+		car := cell(t, r, carKey, label+" 公务用车购置及运行费")
 		var v sum
-		v.add(get("vehicle_purchase"))
-		v.add(get("vehicle_operation"))
-		if car.ok && v.n > 0 {
-			e.compare(term{label: label + " 公务用车购置及运行费", m: car, scale: sc, table: t, row: r},
-				sumTerm("购置费+运行维护费", v, sc, t), v, tables)
+		v.addCell(t, r, "vehicle_purchase", sc)
+		v.addCell(t, r, "vehicle_operation", sc)
+		if car.m.ok && v.n > 0 {
+			e.compare(car, sumTerm("购置费+运行维护费", v, sc, t), v, tables)
 		}
-		tot := get(threeKey)
-		if !onlyThree || !tot.ok {
+		tot := cell(t, r, threeKey, label+" 合计")
+		if !onlyThree || !tot.m.ok {
 			continue
 		}
 		var s sum
-		s.add(get("abroad"))
-		s.add(get("reception"))
-		if car.ok {
-			s.add(car)
+		s.addCell(t, r, "abroad", sc)
+		s.addCell(t, r, "reception", sc)
+		if car.m.ok {
+			s.addTerm(car)
 		} else {
-			s.add(get("vehicle_purchase"))
-			s.add(get("vehicle_operation"))
+			s.addCell(t, r, "vehicle_purchase", sc)
+			s.addCell(t, r, "vehicle_operation", sc)
 		}
 		if s.n > 0 {
-			e.compare(term{label: label + " 合计", m: tot, scale: sc, table: t, row: r},
-				sumTerm("出国+接待+公务用车", s, sc, t), s, tables)
+			e.compare(tot, sumTerm("出国+接待+公务用车", s, sc, t), s, tables)
 		}
 	}
 }

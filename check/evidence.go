@@ -1,0 +1,321 @@
+package check
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"yusuan"
+	"yusuan/vocab"
+)
+
+// RulesVersion names the behaviour of the rules as a whole; the store
+// records it with each run so that findings of different rule versions are
+// not mistaken for changes in the documents. Bump it whenever a rule's
+// logic, tolerance, severity or message changes.
+const RulesVersion = 3
+
+// maxParts is how many parts of a sum a finding lists cell by cell; a
+// longer sum is summarised by its label, count and first and last rows.
+const maxParts = 12
+
+// cellRef is one printed cell a figure was read from.
+type cellRef struct {
+	t   *yusuan.Table
+	r   *yusuan.Row
+	col string
+}
+
+// role of a figure in a comparison (yusuan.Evidence.Role).
+const (
+	roleActual   = "actual"
+	roleExpected = "expected"
+	rolePart     = "part"
+)
+
+// reading is how sure the extractor is of the figures of a finding.
+type reading struct {
+	conf yusuan.Confidence
+	why  []string
+}
+
+func (r *reading) lower(c yusuan.Confidence, why string) {
+	if confRank(c) > confRank(r.conf) {
+		r.conf = c
+	}
+	if why != "" && !slices.Contains(r.why, why) {
+		r.why = append(r.why, why)
+	}
+}
+
+func confRank(c yusuan.Confidence) int {
+	switch c {
+	case yusuan.ConfidenceLow:
+		return 2
+	case yusuan.ConfidenceMedium:
+		return 1
+	}
+	return 0
+}
+
+// evidenceOf lists the cells a term stands for, in role, and how surely
+// they were read. Detached terms carry their evidence already.
+func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
+	if x.ev != nil {
+		out := slices.Clone(x.ev)
+		for i := range out {
+			if out[i].Role != rolePart {
+				out[i].Role = role
+			}
+		}
+		for _, r := range x.rd.why {
+			rd.lower(x.rd.conf, r)
+		}
+		rd.lower(x.rd.conf, "")
+		return out
+	}
+	sha := ""
+	if d != nil {
+		sha = d.SHA256
+	}
+	switch {
+	case x.fact != "":
+		return []yusuan.Evidence{d.factEvidence(x, role)}
+	case x.row != nil && x.col != "":
+		judgeReading(x.table, x.row, x.col, rd)
+		return []yusuan.Evidence{cellEvidence(d, sha, x.table, x.row, x.col, role)}
+	case len(x.cells) > 0:
+		head := tableEvidence(d, sha, x.table, role, x)
+		if x.table == nil {
+			head.Table = -1
+			head.Kind = ""
+		}
+		out := []yusuan.Evidence{head}
+		for _, c := range x.cells {
+			judgeReading(c.t, c.r, c.col, rd)
+		}
+		if x.nCells <= maxParts && len(x.cells) == x.nCells {
+			for _, c := range x.cells {
+				out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
+			}
+		} else {
+			out[0].Text = summariseParts(x)
+		}
+		return out
+	case x.table != nil:
+		judgeTable(x.table, rd)
+		return []yusuan.Evidence{tableEvidence(d, sha, x.table, role, x)}
+	}
+	return nil
+}
+
+// summariseParts describes a long sum by its count and first and last rows.
+func summariseParts(x term) string {
+	first, last := x.cells[0], x.cells[len(x.cells)-1]
+	s := strconv.Itoa(x.nCells) + " 行：" + rowLabel(first.r) + " " + cellText(first.r, first.col)
+	if x.nCells > 1 {
+		s += " … " + rowLabel(last.r) + " " + cellText(last.r, last.col)
+	}
+	return s
+}
+
+// cellEvidence is one printed cell.
+func cellEvidence(d *doc, sha string, t *yusuan.Table, r *yusuan.Row, col, role string) yusuan.Evidence {
+	ev := yusuan.Evidence{Role: role, SHA256: sha, Table: d.tableIndex(t), Kind: string(t.Kind), Label: t.Label,
+		Title: t.Title, Side: r.Side, Row: r.Name, Code: codeOf(r), Column: col, Header: t.Headers[col],
+		Page: r.Page, Text: cellText(r, col), Amount: r.Values[col], Unit: unitName(unitScale(t.Unit))}
+	if ev.Page == 0 && len(t.Pages) > 0 {
+		ev.Page = t.Pages[0]
+	}
+	if b, ok := r.Boxes[col]; ok {
+		ev.BBox = &b
+	} else if r.BBox != nil {
+		b := *r.BBox
+		ev.BBox = &b
+	}
+	return ev
+}
+
+// codeOf is the code printed on a row: its functional code, else its
+// economic one.
+func codeOf(r *yusuan.Row) *string {
+	if r.Code != nil {
+		c := *r.Code
+		return &c
+	}
+	for _, c := range []string{r.EconCode, r.GovEconCode} {
+		if c != "" {
+			return &c
+		}
+	}
+	return nil
+}
+
+func cellText(r *yusuan.Row, col string) string {
+	if s, ok := r.Raw[col]; ok && s != "" {
+		return s
+	}
+	return r.Values[col].String()
+}
+
+// tableEvidence is a figure of a table as a whole (a sum of its rows, or
+// the 0 of an empty table), named by the term's label.
+func tableEvidence(d *doc, sha string, t *yusuan.Table, role string, x term) yusuan.Evidence {
+	ev := yusuan.Evidence{Role: role, SHA256: sha, Table: -1, Row: x.label, Amount: x.amount(), Unit: unitName(x.scale)}
+	if t != nil {
+		ev.Table, ev.Kind, ev.Label, ev.Title = d.tableIndex(t), string(t.Kind), t.Label, t.Title
+		if !hasValues(t) && len(t.Pages) > 0 {
+			// The table itself is the figure: printed empty.
+			ev.Page, ev.Text = t.Pages[0], "（空表）"
+		}
+	}
+	return ev
+}
+
+// factEvidence is a figure stated in the narrative, with its sentence.
+func (d *doc) factEvidence(x term, role string) yusuan.Evidence {
+	ev := yusuan.Evidence{Role: role, SHA256: d.SHA256, Table: -1, Kind: narrativeTable, Column: x.fact,
+		Row: strings.TrimPrefix(x.label, "情况说明 "), Amount: d.Facts[x.fact], Unit: factUnit(x.fact)}
+	for _, s := range d.Sources {
+		if s.Key == x.fact {
+			ev.Page, ev.Text = s.Page, s.Sentence
+			break
+		}
+	}
+	if ev.Text == "" {
+		ev.Text = x.String()
+	}
+	return ev
+}
+
+// factUnit is the unit facts of a key are stated in.
+func factUnit(key string) string {
+	switch {
+	case strings.HasSuffix(key, "_pct"):
+		return "%"
+	case strings.HasSuffix(key, "_count") || strings.HasPrefix(key, "staff_"):
+		return ""
+	}
+	return "万元"
+}
+
+// amount is the term's figure as an amount in its own unit and precision.
+func (x term) amount() yusuan.Amount {
+	if !x.m.ok {
+		return yusuan.Null
+	}
+	a, err := yusuan.ParseAmount(x.String())
+	if err != nil {
+		return yusuan.Null
+	}
+	return a
+}
+
+// tableIndex is the index of t in the document's tables, -1 when not one
+// of them.
+func (d *doc) tableIndex(t *yusuan.Table) int {
+	if d == nil || t == nil {
+		return -1
+	}
+	for i := range d.Tables {
+		if &d.Tables[i] == t {
+			return i
+		}
+	}
+	return -1
+}
+
+func rowIndex(t *yusuan.Table, r *yusuan.Row) int {
+	for i := range t.Rows {
+		if &t.Rows[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// judgeReading lowers the confidence of a reading for what the extractor
+// doubted about a cell (its row, its column, the whole table), and for a
+// total or group line that came out without any figure: a printed line of
+// that kind always has one, so its figures were lost.
+func judgeReading(t *yusuan.Table, r *yusuan.Row, col string, rd *reading) {
+	if t == nil {
+		return
+	}
+	judgeTable(t, rd)
+	if r == nil {
+		return
+	}
+	if len(t.Doubts) > 0 {
+		i := rowIndex(t, r)
+		for _, dt := range t.Doubts {
+			if dt.Column == "" && len(dt.Rows) == 0 {
+				continue // judgeTable
+			}
+			if (dt.Column == "" || dt.Column == col) && (len(dt.Rows) == 0 || slices.Contains(dt.Rows, i)) {
+				rd.lower(yusuan.ConfidenceLow, doubtWhy(t, dt, r))
+			}
+		}
+	}
+	if r.Values[col].IsNull() && blank(r) && hasValues(t) {
+		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(r)+"”未读到任何数字")
+	}
+}
+
+// judgeTable lowers the confidence for doubts about a whole table.
+func judgeTable(t *yusuan.Table, rd *reading) {
+	for _, dt := range t.Doubts {
+		if dt.Column == "" && len(dt.Rows) == 0 {
+			rd.lower(yusuan.ConfidenceMedium, doubtWhy(t, dt, nil))
+		}
+	}
+}
+
+// tableName is how a table is named to people: its printed label (表3,
+// 公开07表), else the usual name of its kind.
+func tableName(t *yusuan.Table) string {
+	if t.Label != "" {
+		return t.Label
+	}
+	return vocab.KindLabel(t.Kind)
+}
+
+func columnName(t *yusuan.Table, col string) string {
+	if h := strings.TrimSpace(t.Headers[col]); h != "" {
+		return h
+	}
+	return vocab.ColumnName(col)
+}
+
+// doubtWhy says in words what the extractor doubted.
+func doubtWhy(t *yusuan.Table, dt yusuan.Doubt, r *yusuan.Row) string {
+	name := tableName(t)
+	where := name
+	if dt.Column != "" {
+		where += " 列“" + columnName(t, dt.Column) + "”"
+	}
+	if r != nil && len(dt.Rows) > 0 {
+		where += " 行“" + rowLabel(r) + "”"
+	}
+	var s string
+	switch dt.Reason {
+	case yusuan.DoubtGuessedColumn:
+		s = where + " 由位置推断"
+	case yusuan.DoubtUnbalanced:
+		s = where + " 读出的数自身不平（区域可能截断、合并或错位）"
+	case yusuan.DoubtSplitRow:
+		s = where + " 由多行拼合或拆分推断"
+	case yusuan.DoubtMergedTitle:
+		s = where + " 可能混入另一张表"
+	case yusuan.DoubtCutShort:
+		s = where + " 可能未读完"
+	case yusuan.DoubtSide:
+		s = where + " 收支两侧归属由推断"
+	default:
+		s = where + " 读取存疑（" + string(dt.Reason) + "）"
+	}
+	if dt.Note != "" {
+		s += "：" + dt.Note
+	}
+	return s
+}
