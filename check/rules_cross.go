@@ -280,7 +280,7 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...), unit: unitName(a.scale),
 				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String() + "（超出 " + format(a.m.v-x.m.v, a.scale, places(a.m.ulp, a.scale)) + " " + unitName(a.scale) + "）",
 				expected: "≤ " + x.String(), actual: a.String(),
-				figures:  []figure{{roleActual, a}, {roleExpected, x}}})
+				figures: []figure{{roleActual, a}, {roleExpected, x}}})
 		}
 		return
 	}

@@ -365,7 +365,7 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 			tables:   append([]string{narrativeTable}, tablesOf(part.table, whole.table)...),
 			pages:    d.factPages(pt.key),
 			expected: best.r.StringFixed(k), actual: stated.String(), unit: "%",
-			figures:  []figure{{roleActual, st}, {rolePart, part}, {rolePart, whole}},
+			figures: []figure{{roleActual, st}, {rolePart, part}, {rolePart, whole}},
 			msg: "情况说明 " + pt.label + " " + stated.String() + "% ≠ " + part.label + " " + part.String() +
 				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
 				" = " + best.r.StringFixed(k+2) + "%",
@@ -516,11 +516,11 @@ func ruleNarrativeThreePublic(e *emitter, d *doc) {
 		// 0.00 万元 stated for a table's 30 元: the text rounds it away.
 		e.add(finding{sev: yusuan.SeverityInfo, tables: tables, pages: pages, expected: "0", actual: tot.String(),
 			unit: unitName(tot.scale), figures: figs,
-			msg:  "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
+			msg: "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case saysNone && tot.m.v != 0:
 		e.add(finding{tables: tables, pages: pages, expected: "0", actual: tot.String(),
 			unit: unitName(tot.scale), figures: figs,
-			msg:  "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
+			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case hasFact && f.m.v != 0 && tot.m.v == 0:
 		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0", unit: "万元", figures: figs,
 			msg: "情况说明称“三公”经费 " + f.String() + " 万元，但“三公”经费表无数"})
