@@ -98,6 +98,8 @@ var registry = sync.OnceValue(func() []Rule {
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTables},
 		{ID: "completeness.three_public", Description: "“三公”经费表及其说明均已公开",
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessThreePublic},
+		{ID: "amount.range", Description: "金额超出可核对范围（±9.2×10¹⁴ 元，疑为误读），不参与比较",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleAmountRange},
 		{ID: "completeness.text_layer", Description: "图片型 PDF 或无法读取，无从核对",
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTextLayer},
 	}
@@ -391,6 +393,7 @@ type term struct {
 	fact   string
 	cells  []cellRef
 	nCells int
+	lost   []cellRef
 	// pgs, kind, ev and rd replace the source in terms kept after their
 	// document is released (detach).
 	pgs  []int
@@ -426,6 +429,7 @@ func plus(a, b term, label string) term {
 	a.label = label
 	a.cells = append(a.sourceCells(), b.sourceCells()...)
 	a.nCells = len(a.cells)
+	a.lost = append(slices.Clone(a.lost), b.lost...)
 	a.row, a.col = nil, ""
 	return a
 }
@@ -493,7 +497,7 @@ func (t term) detach(d *doc) term {
 	if t.ev == nil {
 		t.ev = []yusuan.Evidence{}
 	}
-	t.table, t.row, t.cells, t.fact = nil, nil, nil, ""
+	t.table, t.row, t.cells, t.lost, t.fact = nil, nil, nil, nil, ""
 	return t
 }
 
@@ -518,7 +522,7 @@ func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.
 // units are shown when they differ, and with the difference.
 func (e *emitter) compare(actual term, expected term, parts sum, tables []string, extraPages ...int) {
 	if actual.m.overflow || expected.m.overflow || parts.overflow {
-		e.tooLarge(actual, expected, tables)
+		e.tooLarge(actual, expected, parts, tables)
 		return
 	}
 	if !actual.m.ok || !expected.m.ok {
@@ -561,7 +565,16 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 // tooLarge reports a comparison that could not be made because a figure,
 // or the sum of several, is beyond what the checker counts exactly (no
 // budget comes near: the figure was misread).
-func (e *emitter) tooLarge(actual, expected term, tables []string) {
+func (e *emitter) tooLarge(actual, expected term, parts sum, tables []string) {
+	// A figure too large by itself is reported once, by amount.range.
+	for _, c := range append(append(actual.sourceCells(), expected.sourceCells()...), parts.cells...) {
+		if toMoney(c.r.Values[c.col], unitScale(c.t.Unit)).overflow {
+			return
+		}
+	}
+	if actual.fact != "" && actual.m.overflow || expected.fact != "" && expected.m.overflow {
+		return
+	}
 	var cells []string
 	for _, x := range []term{actual, expected} {
 		if x.m.overflow {
@@ -597,7 +610,7 @@ func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 		ulp = scale / 100
 	}
 	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true, overflow: s.overflow}, scale: scale, table: t,
-		n: s.n, coarse: s.coarse, cells: s.cells, nCells: s.nc}
+		n: s.n, coarse: s.coarse, cells: s.cells, nCells: s.nc, lost: s.lost}
 }
 
 // totalTerm is a figure made of a sum, tolerating the rounding of every

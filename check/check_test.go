@@ -457,7 +457,7 @@ func TestRegistry(t *testing.T) {
 		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund",
 		"narrative.figure", "narrative.percent", "narrative.yoy_internal", "narrative.three_public",
 		"narrative.boilerplate", "year.previous", "department.units", "document.revised",
-		"completeness.tables", "completeness.three_public", "completeness.text_layer"}
+		"completeness.tables", "completeness.three_public", "amount.range", "completeness.text_layer"}
 	var got []string
 	for _, r := range Rules() {
 		got = append(got, r.ID)

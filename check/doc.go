@@ -81,7 +81,7 @@ func zero(t *yusuan.Table, label string) term {
 
 // orZero turns a null cell into 0.00 (blank cells mean nothing was budgeted).
 func orZero(x term) term {
-	if !x.m.ok {
+	if !x.m.ok && !x.m.overflow {
 		x.m = money{ulp: x.scale / 100, ok: true}
 	}
 	return x

@@ -84,7 +84,7 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 	case x.row != nil && x.col != "":
 		judgeReading(x.table, x.row, x.col, rd)
 		return []yusuan.Evidence{cellEvidence(d, sha, x.table, x.row, x.col, role)}
-	case len(x.cells) > 0:
+	case len(x.cells) > 0 || len(x.lost) > 0:
 		head := tableEvidence(d, sha, x.table, role, x)
 		if x.table == nil {
 			head.Table = -1
@@ -100,6 +100,11 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 			}
 		} else {
 			out[0].Text = summariseParts(x)
+		}
+		// Lines that came out blank are listed: what was not read.
+		for _, c := range x.lost {
+			judgeReading(c.t, c.r, c.col, rd)
+			out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
 		}
 		return out
 	case x.table != nil:
@@ -183,7 +188,7 @@ func (d *doc) factEvidence(x term, role string) yusuan.Evidence {
 		}
 	}
 	if ev.Text == "" {
-		ev.Text = x.String()
+		ev.Text = d.Facts[x.fact].String()
 	}
 	return ev
 }
@@ -289,30 +294,29 @@ func columnName(t *yusuan.Table, col string) string {
 
 // doubtWhy says in words what the extractor doubted.
 func doubtWhy(t *yusuan.Table, dt yusuan.Doubt, r *yusuan.Row) string {
-	name := tableName(t)
-	where := name
+	where := tableName(t) + " "
 	if dt.Column != "" {
-		where += " 列“" + columnName(t, dt.Column) + "”"
+		where += "列“" + columnName(t, dt.Column) + "”"
 	}
 	if r != nil && len(dt.Rows) > 0 {
-		where += " 行“" + rowLabel(r) + "”"
+		where += "行“" + rowLabel(r) + "”"
 	}
 	var s string
 	switch dt.Reason {
 	case yusuan.DoubtGuessedColumn:
-		s = where + " 由位置推断"
+		s = where + "由位置推断"
 	case yusuan.DoubtUnbalanced:
-		s = where + " 读出的数自身不平（区域可能截断、合并或错位）"
+		s = where + "读出的数自身不平（区域可能截断、合并或错位）"
 	case yusuan.DoubtSplitRow:
-		s = where + " 由多行拼合或拆分推断"
+		s = where + "由多行拼合或拆分推断"
 	case yusuan.DoubtMergedTitle:
-		s = where + " 可能混入另一张表"
+		s = where + "可能混入另一张表"
 	case yusuan.DoubtCutShort:
-		s = where + " 可能未读完"
+		s = where + "可能未读完"
 	case yusuan.DoubtSide:
-		s = where + " 收支两侧归属由推断"
+		s = where + "收支两侧归属由推断"
 	default:
-		s = where + " 读取存疑（" + string(dt.Reason) + "）"
+		s = where + "读取存疑（" + string(dt.Reason) + "）"
 	}
 	if dt.Note != "" {
 		s += "：" + dt.Note

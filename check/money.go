@@ -219,6 +219,9 @@ type sum struct {
 	// evidence; nc counts them all.
 	cells []cellRef
 	nc    int
+	// lost are lines that always print a figure but came out blank (see
+	// addLine): their figures were not read.
+	lost []cellRef
 }
 
 func (s *sum) add(m money) {
@@ -256,6 +259,17 @@ func (s *sum) keep(c cellRef) {
 	if len(s.cells) <= maxParts {
 		s.cells = append(s.cells, c)
 	}
+}
+
+// addLine adds a line that prints a figure whenever it is printed at all
+// (a 类, a unit's line): one that came out without any figure was not
+// read, which makes the sum doubtful.
+func (s *sum) addLine(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
+	if blank(r) {
+		s.lost = append(s.lost, cellRef{t, r, col})
+		return
+	}
+	s.addCell(t, r, col, sc)
 }
 
 // addTerm adds a figure already read, keeping the cells it was read from.

@@ -580,7 +580,11 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 	for _, c := range cols {
 		var s sum
 		for _, it := range terms {
-			s.addCell(t, it, c, sc)
+			if slices.Contains(groups, it) {
+				s.addLine(t, it, c, sc)
+			} else {
+				s.addCell(t, it, c, sc)
+			}
 		}
 		tot := cell(t, total, c, "")
 		if !tot.m.ok && s.n == 0 {
@@ -624,7 +628,7 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		for _, c := range cols {
 			var s sum
 			for _, k := range kids {
-				s.addCell(t, k, c, sc)
+				s.addLine(t, k, c, sc)
 			}
 			tot := cell(t, parent, c, "")
 			if !tot.m.ok && s.n == 0 {
