@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -672,7 +673,7 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 	const label = "“三公”经费表 合计"
 	cols := allCols(t)
 	if !slices.Contains(cols, "abroad") && !slices.Contains(cols, "reception") {
-		return tableTotal(t, "total", label), true
+		return threePublicRowsTotal(t), true
 	}
 	suffix := ""
 	if slices.Contains(cols, "total_2") || slices.Contains(cols, "abroad_2") {
@@ -713,6 +714,52 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 	}
 	x := totalTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
 	return x, true
+}
+
+// threePublicRowsTotal is the “三公” total of a table listing the items as
+// lines: the line naming the “三公” total, else 合计 when the table lists
+// nothing else, else the sum of the three items. Tables also list 行政经费
+// (Guangzhou's 表8: 行政经费 3,555.29 above “三公”经费 304.63, and no 合计),
+// 会议费, 培训费 or 机关运行经费, which a 合计 would count.
+func threePublicRowsTotal(t *yusuan.Table) term {
+	col := "total"
+	if cols := valueCols(t); !slices.Contains(cols, col) && len(cols) > 0 {
+		col = cols[0]
+	}
+	if r := threePublicLine(t, isThreePublicTotalName); r != nil {
+		return orZero(cell(t, r, col, "“三公”经费表 "+normName(r.Name)))
+	}
+	if threePublicLine(t, isThreePublicExtra) == nil {
+		return tableTotal(t, col, "“三公”经费表 合计")
+	}
+	sc := unitScale(t.Unit)
+	var s sum
+	for _, w := range []string{"出国", "接待", "购置及运行"} {
+		if r := threePublicLine(t, func(n string) bool { return strings.Contains(n, w) }); r != nil {
+			s.addCell(t, r, col, sc)
+		}
+	}
+	if s.n == 0 {
+		return term{label: "“三公”经费表 出国+接待+公务用车", scale: sc, table: t}
+	}
+	return totalTerm("“三公”经费表 出国+接待+公务用车", s, sc, t)
+}
+
+// isThreePublicTotalName: “三公”经费, “三公”经费合计, “三公”经费支出 (quotes
+// stripped, normalised).
+func isThreePublicTotalName(n string) bool {
+	rest, ok := strings.CutPrefix(n, "三公经费")
+	return ok && utf8.RuneCountInString(rest) <= 4 && !strings.ContainsAny(rest, "出国接待公务用车")
+}
+
+// isThreePublicExtra: lines some “三公” tables add beside the three items.
+func isThreePublicExtra(n string) bool {
+	for _, w := range vocab.ThreePublicExtras {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupSuffix is the _2 of total_2 (the numbering of repeated column groups).

@@ -702,9 +702,11 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 	if abroad == nil && recept == nil && car == nil {
 		return // lines not recognised: nothing to add up
 	}
-	total := totalRow(t)
-	if total == nil {
-		total = threePublicLine(t, func(n string) bool { return strings.HasPrefix(n, "三公经费") })
+	// The “三公” total: its own line, else 合计 unless the table adds other
+	// lines (行政经费, 会议费 …) into it.
+	total := threePublicLine(t, isThreePublicTotalName)
+	if total == nil && threePublicLine(t, isThreePublicExtra) == nil {
+		total = totalRow(t)
 	}
 	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
 		var checks []colCheck

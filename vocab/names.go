@@ -67,6 +67,11 @@ var IncomeSources = []IncomeSource{
 	{"carryover", []string{"上年结转"}},
 }
 
+// ThreePublicExtras are lines or columns some “三公” tables print beside
+// 因公出国（境）费, 公务接待费 and 公务用车购置及运行费, which their 合计 may
+// count: 行政经费 (Guangzhou), 会议费 and 培训费, 机关运行经费.
+var ThreePublicExtras = []string{"行政经费", "会议费", "培训费", "机关运行经费"}
+
 // KindLabels are the usual Chinese names of table kinds, for messages when a
 // table's own printed title is not at hand.
 var KindLabels = map[yusuan.TableKind]string{
