@@ -47,3 +47,47 @@ func TestThreePublicLineNotTable(t *testing.T) {
 		t.Errorf("合计 with 会议费 and 培训费:\n%s", dump(fs))
 	}
 }
+
+// fiscalWithCarryover is a 财政拨款收支总表 whose 一般公共预算 column includes
+// 51.60 of 上年财政拨款结转, printed as one line without a breakdown by fund.
+func fiscalWithCarryover() yusuan.Table {
+	return yusuan.Table{Kind: yusuan.FiscalSummary, Title: "2026年财政拨款收支总表", Pages: []int{8},
+		Columns: []string{"amount", "subtotal", "gpb"}, Rows: []yusuan.Row{
+			{Side: yusuan.SideIncome, Name: "一、一般公共预算", Values: vals("amount", "948.40")},
+			{Side: yusuan.SideExpenditure, Name: "一、公共安全支出", Values: vals("subtotal", "1000.00", "gpb", "1000.00")},
+			{Side: yusuan.SideIncome, Name: "本年收入合计", Values: vals("amount", "948.40")},
+			{Side: yusuan.SideExpenditure, Name: "本年支出合计", Values: vals("subtotal", "1000.00", "gpb", "1000.00")},
+			{Side: yusuan.SideIncome, Name: "上年财政拨款结转", Values: vals("amount", "51.60")},
+			{Side: yusuan.SideIncome, Name: "收入总计", Values: vals("amount", "1000.00")},
+			{Side: yusuan.SideExpenditure, Name: "支出总计", Values: vals("subtotal", "1000.00", "gpb", "1000.00")},
+		}}
+}
+
+// TestGeneralBudgetWithoutCarryover: 一般公共预算支出表（不含上年结转）
+// against a fiscal summary that includes the carry-over: less the
+// carry-over the document states.
+func TestGeneralBudgetWithoutCarryover(t *testing.T) {
+	gbe := yusuan.Table{Kind: yusuan.GeneralBudgetExpenditure, Title: "2026年一般公共预算支出预算表（不含上年结转）", Pages: []int{10},
+		Columns: []string{"total", "basic", "project"}, Rows: []yusuan.Row{
+			{Name: "合计", Values: vals("total", "948.40", "basic", "900.00", "project", "48.40")},
+			{Code: code("204"), Name: "公共安全支出", Values: vals("total", "948.40", "basic", "900.00", "project", "48.40")},
+		}}
+	rules := Options{Rules: []string{"cross.general_budget"}}
+	d := corpusDoc(2026, nil, fiscalWithCarryover(), gbe)
+	if fs := CheckDocument(d, rules); len(fs) != 0 {
+		t.Errorf("948.40 = 1000.00 − 51.60:\n%s", dump(fs))
+	}
+	// A real difference is still one, shown less the carry-over.
+	d.Tables[1].Rows[0].Values["total"] = yusuan.MustAmount("938.40")
+	want := []string{"cross.general_budget: 一般公共预算支出表 合计 938.40 ≠ 财政拨款收支总表 本年支出合计（一般公共预算）−上年结转 948.40（差 10.00 万元）"}
+	fs := CheckDocument(d, rules)
+	if got := messages(fs, yusuan.SeverityError); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// The carry-over is evidence: the fiscal summary's cell and the line
+	// subtracted.
+	ev := fs[0].Evidence
+	if len(ev) != 4 || ev[1].Row != "财政拨款收支总表 本年支出合计（一般公共预算）−上年结转" || ev[3].Row != "上年财政拨款结转" || ev[3].Amount.String() != "51.60" {
+		t.Errorf("evidence %+v", ev)
+	}
+}

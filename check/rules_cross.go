@@ -231,6 +231,61 @@ func fiscalCarryover(fis *yusuan.Table, fs *twoSided, words []string) sum {
 	return s
 }
 
+// statedCarryovers are the carry-overs of one fiscal source (col, named
+// by words) a document states, most specific first. The first is the
+// source's own, perhaps empty: the fiscal summary's line for it (1.一般公共
+// 预算 under 上年财政拨款结转), else its 上年财政拨款结转 as a whole when the
+// source is the only fiscal one with money (templates that do not break the
+// carry-over down). Then the 上年财政拨款结转 as a whole, and the 收支总表's
+// line for the fiscal carry-over or the source.
+func (d *doc) statedCarryovers(fis *yusuan.Table, col string, words []string) []sum {
+	fs := d.twoSided(fis)
+	own := fiscalCarryover(fis, fs, words)
+	var heads sum
+	for _, x := range fs.inc.extras {
+		if strings.Contains(normName(x.head.Name), "结转") {
+			extraValue(fis, x, fs.incCol, &heads)
+		}
+	}
+	if own.n == 0 && soleFiscalSource(fis, fs, col) {
+		own = heads
+	}
+	out := []sum{own}
+	if heads.n > 0 && heads.v != 0 {
+		out = append(out, heads)
+	}
+	if ies := d.table(yusuan.IncomeExpenditureSummary); ies != nil {
+		ts := d.twoSided(ies)
+		for _, x := range ts.inc.extras {
+			r := findByWords(append([]*yusuan.Row{x.head}, x.subs...), append([]string{"财政拨款"}, words...))
+			if r == nil {
+				continue
+			}
+			var s sum
+			s.addCell(ies, r, ts.incCol, unitScale(ies.Unit))
+			if s.n > 0 && s.v != 0 {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// soleFiscalSource reports whether a fiscal summary spends money from col
+// alone among the fiscal sources.
+func soleFiscalSource(fis *yusuan.Table, fs *twoSided, col string) bool {
+	r := currentOrGrand(fs.exp)
+	if r == nil || !toMoney(r.Values[col], unitScale(fis.Unit)).ok {
+		return false
+	}
+	for _, c := range []string{"gpb", "fund", "soe"} {
+		if m := toMoney(r.Values[c], unitScale(fis.Unit)); c != col && m.ok && m.v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // excludesCarryover reports whether a table's title says 不含上年结转.
 func excludesCarryover(t *yusuan.Table) bool {
 	return strings.Contains(fold(t.Title), "不含上年结转")
@@ -245,11 +300,11 @@ func ruleCrossGeneralBudget(e *emitter, d *doc) {
 		fs := d.twoSided(fis)
 		if r := currentOrGrand(fs.exp); r != nil && anyCol([]*yusuan.Row{r}, "gpb") {
 			x := orZero(cell(fis, r, "gpb", "财政拨款收支总表 "+normName(r.Name)+"（一般公共预算）"))
-			co := fiscalCarryover(fis, fs, []string{"一般公共预算"})
 			a := tableTotal(gbe, "total", "一般公共预算支出表 合计")
-			x = withoutCarryover(a, x, co, excludesCarryover(gbe))
-			e.compare(a, x, one(x), tablesOf(gbe, fis))
-			if co.v == 0 {
+			y := withoutCarryover(a, x, d.statedCarryovers(fis, "gpb", []string{"一般公共预算"}), excludesCarryover(gbe))
+			e.compare(a, y, one(y), tablesOf(gbe, fis))
+			if y.label == x.label {
+				// No carry-over between them: category by category too.
 				matchCategories(e, fis, fs, "gpb", gbe, "total")
 			}
 		}
@@ -405,7 +460,7 @@ func ruleCrossProject(e *emitter, d *doc) {
 			// table's own carry-over column mixes every fund.
 			if fis := d.table(yusuan.FiscalSummary); fis != nil && judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
 				co := fiscalCarryover(fis, d.twoSided(fis), []string{"一般公共预算"})
-				if y := withoutCarryover(a, x, co, false); y.label != x.label {
+				if y := withoutCarryover(a, x, []sum{co}, false); y.label != x.label {
 					x = y
 					tables = tablesOf(pc, gbe, fis)
 				}
@@ -435,23 +490,31 @@ func ruleCrossGovFund(e *emitter, d *doc) {
 		return // the fiscal summary prints no 政府性基金 column
 	}
 	x := orZero(cell(fis, r, "fund", "财政拨款收支总表 "+normName(r.Name)+"（政府性基金）"))
-	co := fiscalCarryover(fis, fs, []string{"政府性基金"})
 	a := tableTotal(gf, "total", "政府性基金预算支出表 合计")
-	x = withoutCarryover(a, x, co, excludesCarryover(gf))
+	x = withoutCarryover(a, x, d.statedCarryovers(fis, "fund", []string{"政府性基金"}), excludesCarryover(gf))
 	e.compare(a, x, one(x), tablesOf(gf, fis))
 }
 
-// withoutCarryover is the fiscal summary's figure a table should equal when
-// the fiscal summary includes 上年财政拨款结转: less the carry-over when the
-// table's title says 不含上年结转, or when it agrees that way (templates do
-// not always say).
-func withoutCarryover(a, x term, co sum, excludes bool) term {
-	if co.v == 0 {
-		return x
+// withoutCarryover is the fiscal summary's figure x a table's a should
+// equal when the fiscal summary includes 上年财政拨款结转 (cos: the
+// carry-overs the document states, the source's own first): less the first
+// stated carry-over that makes them agree; failing that, less the source's
+// own when the table's title says 不含上年结转. Templates do not always say;
+// a carry-over that makes figures agree is what they mean.
+func withoutCarryover(a, x term, cos []sum, excludes bool) term {
+	less := func(co sum) term {
+		return minus(x, totalTerm("上年结转", co, x.scale, nil), x.label+"−上年结转")
 	}
-	y := minus(x, totalTerm("上年结转", co, x.scale, nil), x.label+"−上年结转")
-	if excludes || judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
-		return y
+	for _, co := range cos {
+		if co.v == 0 {
+			continue
+		}
+		if y := less(co); judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
+			return y
+		}
+	}
+	if excludes && len(cos) > 0 && cos[0].v != 0 {
+		return less(cos[0])
 	}
 	return x
 }
