@@ -66,6 +66,8 @@ var registry = sync.OnceValue(func() []Rule {
 		{ID: "three_public.sum", Description: "“三公”合计=出国+接待+公务用车；公务用车=购置+运行维护",
 			Severity: yusuan.SeverityError, Scope: ScopeTable,
 			Kinds: []yusuan.TableKind{yusuan.ThreePublic, yusuan.FAThreePublic}, table: ruleThreePublicSum},
+		{ID: "table.empty_note", Description: "表注称本表无数据（空表），表中却印有数字",
+			Severity: yusuan.SeverityWarning, Scope: ScopeTable, table: ruleEmptyNote},
 		{ID: "cross.totals", Description: "收支总表、收入总表、支出总表、财政拨款收支总表的总数与资金来源一致",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossTotals},
 		{ID: "cross.categories", Description: "收支总表各功能分类支出=支出总表对应类",

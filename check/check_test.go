@@ -453,7 +453,7 @@ func TestYuanTablesAgreeWithWan(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	want := []string{"summary.balance", "row.sum", "hierarchy.sum", "three_public.sum", "cross.totals",
+	want := []string{"summary.balance", "row.sum", "hierarchy.sum", "three_public.sum", "table.empty_note", "cross.totals",
 		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund",
 		"narrative.figure", "narrative.percent", "narrative.yoy_internal", "narrative.three_public",
 		"narrative.boilerplate", "year.previous", "department.units", "document.revised",

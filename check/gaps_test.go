@@ -91,3 +91,26 @@ func TestGeneralBudgetWithoutCarryover(t *testing.T) {
 		t.Errorf("evidence %+v", ev)
 	}
 }
+
+// TestEmptyNoteOverFigures: a table whose note says 本表无数据 while it
+// prints figures is reported as such, and its figures (not an empty
+// table's 0) are what the narrative is compared with.
+func TestEmptyNoteOverFigures(t *testing.T) {
+	tb := threePublicGuangzhou()
+	tb.Empty = true
+	d := corpusDoc(2026, yusuan.Facts{"three_public": yusuan.MustAmount("304.63")}, tb)
+	fs := CheckDocument(d, Options{Rules: []string{"table.empty_note", "narrative.", "three_public.sum"}})
+	want := []string{"table.empty_note: 表8 注明本表无数据，却印有12 个非零数字"}
+	if got := messages(fs, yusuan.SeverityWarning); !slices.Equal(got, want) || len(fs) != 1 {
+		t.Fatalf("got\n%s", dump(fs))
+	}
+	if ev := fs[0].Evidence; len(ev) != 13 || ev[1].Row != "行政经费" || ev[1].Amount.String() != "3555.29" || ev[1].Page != 20 {
+		t.Errorf("evidence %+v", ev)
+	}
+	// With a 合计, the message names it.
+	tb.Rows = append([]yusuan.Row{{Name: "合计", Values: vals("total", "3859.92", "gpb", "3859.92"), Page: 20}}, tb.Rows...)
+	fs = CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"table.empty_note"}})
+	if len(fs) != 1 || fs[0].Message != "表8 注明本表无数据，却印有合计 3859.92 万元 等 14 个非零数字" {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}

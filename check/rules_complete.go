@@ -1,6 +1,8 @@
 package check
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"yusuan"
@@ -52,6 +54,46 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		e.add(finding{sev: yusuan.SeverityInfo, tables: []string{string(t.Kind)}, pages: t.Pages,
 			msg: vocab.KindLabel(t.Kind) + " 无数据且未注明“本表无数据”"})
 	}
+}
+
+// ruleEmptyNote reports a table that says it has no data (注：本表无数据,
+// 本表为空表) over nonzero figures: the document contradicts itself, and
+// its figures, not an empty table's 0, are what the other rules compare.
+func ruleEmptyNote(e *emitter, d *doc, t *yusuan.Table) {
+	if !t.Empty || t.Kind == yusuan.PerformanceTargets || t.Kind == yusuan.Other {
+		return
+	}
+	sc := unitScale(t.Unit)
+	var s sum
+	for _, r := range dataRows(t) {
+		for _, c := range allCols(t) {
+			if m := toMoney(r.Values[c], sc); m.ok && m.v != 0 {
+				s.addCell(t, r, c, sc)
+			}
+		}
+	}
+	if s.n == 0 {
+		return
+	}
+	x := sumTerm("表中非零数字", s, sc, t)
+	what := strconv.Itoa(s.n) + " 个非零数字"
+	if r := totalRow(t); r != nil {
+		if c := cell(t, r, firstValueCol(t), ""); c.m.ok && c.m.v != 0 {
+			what = normName(r.Name) + " " + cellText(r, c.col) + " " + unitName(sc) + " 等 " + what
+		}
+	}
+	e.add(finding{tables: tablesOf(t), pages: t.Pages, unit: unitName(sc), actual: strconv.Itoa(s.n),
+		msg:     tableName(t) + " 注明本表无数据，却印有" + what,
+		figures: []figure{{roleActual, x}}})
+}
+
+// firstValueCol is a table's total column, else its first amount column.
+func firstValueCol(t *yusuan.Table) string {
+	cols := valueCols(t)
+	if slices.Contains(cols, "total") || len(cols) == 0 {
+		return "total"
+	}
+	return cols[0]
 }
 
 func ruleCompletenessThreePublic(e *emitter, d *doc) {

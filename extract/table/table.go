@@ -312,8 +312,11 @@ func build(r *region) (yusuan.Table, bool, error) {
 		t.Rows = mergeTextRows(t.Rows)
 	}
 	t.Empty = r.empty || !anyValue(t.Rows)
-	if t.Empty {
-		t.Rows = nil // an empty table's printed items are no data
+	// An empty table's printed items (and zeros) are no data; but a note
+	// saying 本表无数据 over nonzero figures keeps both: Empty with rows is
+	// the document contradicting itself, for the checks to report.
+	if t.Empty && !anyNonzero(t.Rows) {
+		t.Rows = nil
 	}
 	if t.Rows == nil {
 		t.Rows = []yusuan.Row{}
@@ -325,6 +328,17 @@ func build(r *region) (yusuan.Table, bool, error) {
 		t.Unit = guessUnit(t)
 	}
 	return t, true, nil
+}
+
+func anyNonzero(rows []yusuan.Row) bool {
+	for _, r := range rows {
+		for _, v := range r.Values {
+			if !v.IsNull() && !v.Decimal().IsZero() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyValue(rows []yusuan.Row) bool {
