@@ -16,6 +16,8 @@ type doc struct {
 	code  string // entity code, when printed
 	text  string // narrative, joined (lazily)
 	sides map[*yusuan.Table]*twoSided
+	// merged caches mergedAt.
+	merged map[*yusuan.Table]merge
 }
 
 func newDoc(d *yusuan.Document) *doc {

@@ -82,7 +82,7 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 	case x.fact != "":
 		return []yusuan.Evidence{d.factEvidence(x, role)}
 	case x.row != nil && x.col != "":
-		judgeReading(x.table, x.row, x.col, rd)
+		judgeReading(d, x.table, x.row, x.col, rd)
 		return []yusuan.Evidence{cellEvidence(d, sha, x.table, x.row, x.col, role)}
 	case len(x.cells) > 0 || len(x.lost) > 0:
 		head := tableEvidence(d, sha, x.table, role, x)
@@ -92,7 +92,7 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 		}
 		out := []yusuan.Evidence{head}
 		for _, c := range x.cells {
-			judgeReading(c.t, c.r, c.col, rd)
+			judgeReading(d, c.t, c.r, c.col, rd)
 		}
 		if x.nCells <= maxParts && len(x.cells) == x.nCells {
 			for _, c := range x.cells {
@@ -103,7 +103,7 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 		}
 		// Lines that came out blank are listed: what was not read.
 		for _, c := range x.lost {
-			judgeReading(c.t, c.r, c.col, rd)
+			judgeReading(d, c.t, c.r, c.col, rd)
 			out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
 		}
 		return out
@@ -243,13 +243,16 @@ func rowIndex(t *yusuan.Table, r *yusuan.Row) int {
 // doubted about a cell (its row, its column, the whole table), and for a
 // total or group line that came out without any figure: a printed line of
 // that kind always has one, so its figures were lost.
-func judgeReading(t *yusuan.Table, r *yusuan.Row, col string, rd *reading) {
+func judgeReading(d *doc, t *yusuan.Table, r *yusuan.Row, col string, rd *reading) {
 	if t == nil {
 		return
 	}
 	judgeTable(t, rd)
 	if r == nil {
 		return
+	}
+	if at, title := d.mergedAt(t); at >= 0 && rowIndex(t, r) >= at {
+		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(&t.Rows[at])+"”起混入另一张表（“"+title+"”）")
 	}
 	if len(t.Doubts) > 0 {
 		i := rowIndex(t, r)
@@ -265,6 +268,45 @@ func judgeReading(t *yusuan.Table, r *yusuan.Row, col string, rd *reading) {
 	if r.Values[col].IsNull() && blank(r) && hasValues(t) {
 		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(r)+"”未读到任何数字")
 	}
+}
+
+// merge is where a table's rows run into another table.
+type merge struct {
+	at    int // the row printing the other table's title, -1: none
+	title string
+}
+
+// mergedAt finds the first row of a table that prints another table's
+// title (its region ran into the next table, whose title may wrap over two
+// lines): the rows from there on are not the table's.
+func (d *doc) mergedAt(t *yusuan.Table) (int, string) {
+	if d == nil {
+		return -1, ""
+	}
+	if m, ok := d.merged[t]; ok {
+		return m.at, m.title
+	}
+	m := merge{at: -1}
+	for i := 1; i < len(t.Rows) && m.at < 0; i++ {
+		r := &t.Rows[i]
+		if r.CodeString() != "" || !blank(r) {
+			continue
+		}
+		text := strings.TrimSpace(r.Name)
+		if i+1 < len(t.Rows) && t.Rows[i+1].CodeString() == "" && blank(&t.Rows[i+1]) {
+			if _, ok := vocab.MatchTitle(text); !ok {
+				text += strings.TrimSpace(t.Rows[i+1].Name)
+			}
+		}
+		if ti, ok := vocab.MatchTitle(text); ok && ti.Kind != t.Kind && ti.Kind != yusuan.Other {
+			m = merge{at: i, title: text}
+		}
+	}
+	if d.merged == nil {
+		d.merged = map[*yusuan.Table]merge{}
+	}
+	d.merged[t] = m
+	return m.at, m.title
 }
 
 // judgeTable lowers the confidence for doubts about a whole table.

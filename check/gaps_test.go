@@ -114,3 +114,73 @@ func TestEmptyNoteOverFigures(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestMissingTableNotRead: a required table the text shows was published
+// is “not read”, never “未公开”.
+func TestMissingTableNotRead(t *testing.T) {
+	completeness := Options{Rules: []string{"completeness.tables", "completeness.three_public"}}
+	// 42–44_guangzhou: 表3 本年支出总体情况表, a title the classification
+	// does not know.
+	d := seedDoc(t)
+	tableOf(d, yusuan.ExpenditureSummary).Kind, tableOf(d, yusuan.ExpenditureSummary).Label = yusuan.Other, "表3"
+	tableOf(d, yusuan.Other).Title = "本年支出总体情况表"
+	want := []string{"completeness.tables: 未能读出表：支出总表（文中见“表3 本年支出总体情况表”）"}
+	fs := CheckDocument(d, completeness)
+	if got := messages(fs, yusuan.SeverityWarning); !slices.Equal(got, want) {
+		t.Errorf("unclassified title: got %q", got)
+	}
+	if len(fs) > 0 && (fs[0].Confidence != yusuan.ConfidenceLow || fs[0].Pages[0] != 7) {
+		t.Errorf("finding %+v", fs[0])
+	}
+	// 57_jiangsu: the title's first line, with its label, ran into the prose.
+	d = seedDoc(t)
+	removeTable(d, yusuan.ThreePublic)
+	d.Narrative[0].Text += "\n其中：动用上年结转和结余资金公开09表：一般公共预算“三公”经费、会议费、培训费"
+	want = []string{
+		"completeness.tables: 未能读出表：“三公”经费表（文中见“其中：动用上年结转和结余资金公开09表：一般公共预算“三公”经费、会议费、培训费”）",
+		"completeness.three_public: 未能读出“三公”经费表（文中见“其中：动用上年结转和结余资金公开09表：一般公共预算“三公”经费、会议费、培训费”）",
+	}
+	if got := messages(CheckDocument(d, completeness), yusuan.SeverityWarning); !slices.Equal(got, want) {
+		t.Errorf("title in the prose: got %q", got)
+	}
+	// 56_jiangsu: the title, wrapped over two lines, ran into the rows of
+	// the table before it.
+	d = seedDoc(t)
+	removeTable(d, yusuan.ThreePublic)
+	ao := tableOf(d, yusuan.AdminOperating)
+	ao.Rows = append(ao.Rows, yusuan.Row{Name: "十一、一般公共预算“三公”经费、会议费、培训费支出预", Values: vals(), Page: 16},
+		yusuan.Row{Name: "算表", Values: vals(), Page: 16})
+	want = []string{
+		"completeness.tables: 未能读出表：“三公”经费表（文中见“十一、一般公共预算“三公”经费、会议费、培训费支出预算表”）",
+		"completeness.three_public: 未能读出“三公”经费表（文中见“十一、一般公共预算“三公”经费、会议费、培训费支出预算表”）",
+	}
+	if got := messages(CheckDocument(d, completeness), yusuan.SeverityWarning); !slices.Equal(got, want) {
+		t.Errorf("title in another table's rows: got %q", got)
+	}
+	// Not published: no trace anywhere.
+	d = seedDoc(t)
+	removeTable(d, yusuan.StateCapital)
+	want = []string{"completeness.tables: 缺少表：国有资本经营预算表"}
+	if got := messages(CheckDocument(d, completeness), yusuan.SeverityWarning); !slices.Equal(got, want) {
+		t.Errorf("not published: got %q", got)
+	}
+}
+
+// TestMergedTableDoubted: rows after another table's title (56_jiangsu:
+// the “三公” table run into the 机关运行经费 table) are not the table's; sums
+// over them are at most warnings.
+func TestMergedTableDoubted(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.AdminOperating, Title: "十、一般公共预算机关运行经费支出预算表", Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "142.00")},
+		{Code: code("310"), Name: "其他资本性支出", Values: vals("total", "142.00")},
+		{Code: code("31002"), Name: "办公设备购置", Values: vals("total", "142.00")},
+		{Name: "十一、一般公共预算“三公”经费、会议费、培训费支出预", Values: vals(), Page: 16},
+		{Name: "算表", Values: vals(), Page: 16},
+		{Name: "", Values: vals("total", "1452.35")},
+	}}
+	fs := CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}})
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning ||
+		fs[0].Why != "机关运行经费表 行“十一、一般公共预算“三公”经费、会议费、培训费支出预”起混入另一张表（“十一、一般公共预算“三公”经费、会议费、培训费支出预算表”）" {
+		t.Errorf("got\n%s%+v", dump(fs), fs)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"yusuan"
 	"yusuan/vocab"
@@ -24,6 +25,87 @@ var requiredTables = map[yusuan.DocKind][]yusuan.TableKind{
 	},
 }
 
+// sameFigures are tables that publish what a required table would: the
+// economic classification of all 一般公共预算 spending (basic and project)
+// holds the basic-by-economic table's figures.
+var sameFigures = map[yusuan.TableKind][]yusuan.TableKind{
+	yusuan.GeneralBudgetBasicByEconomic: {yusuan.GeneralBudgetByEconomic},
+}
+
+// traceOf looks for a table of kind k that the extractor did not read as
+// one: a table it could not classify, a title run into another table's rows,
+// into the prose (a title printed on two lines, its label with the first).
+// It returns the text found and its page; "" when none.
+func (d *doc) traceOf(k yusuan.TableKind) (string, int) {
+	labels := map[string]bool{}
+	for i := range d.Tables {
+		if l := d.Tables[i].Label; l != "" {
+			labels[squeezeSpace(l)] = true
+		}
+	}
+	names := func(line string) bool {
+		line = strings.TrimRight(strings.TrimSpace(line), "0123456789.…·． -—")
+		if label, rest, ok := vocab.LabelledTitle(line); ok && !labels[label] && vocab.Names(rest, k) {
+			return true
+		}
+		return strings.HasSuffix(line, "表") && vocab.Names(line, k)
+	}
+	for i := range d.Tables {
+		t := &d.Tables[i]
+		if t.Kind == yusuan.Other && vocab.Names(t.Title, k) {
+			return strings.TrimSpace(t.Label + " " + t.Title), firstPage(t.Pages)
+		}
+	}
+	// A line, or a line and the next (a title wrapped: “…支出预” / “算表”).
+	pairs := func(lines []string) (string, int) {
+		for i, l := range lines {
+			if names(l) {
+				return strings.TrimSpace(l), i
+			}
+			if i+1 < len(lines) && names(strings.TrimSpace(l)+strings.TrimSpace(lines[i+1])) {
+				return strings.TrimSpace(l) + strings.TrimSpace(lines[i+1]), i
+			}
+		}
+		return "", -1
+	}
+	for i := range d.Tables {
+		t := &d.Tables[i]
+		var lines []string
+		var pages []int
+		for j := range t.Rows {
+			if r := &t.Rows[j]; r.CodeString() == "" && blank(r) {
+				lines, pages = append(lines, r.Name), append(pages, r.Page)
+			}
+		}
+		if l, i := pairs(lines); i >= 0 {
+			return l, pages[i]
+		}
+	}
+	for _, s := range d.Narrative {
+		if l, i := pairs(strings.Split(s.Heading+"\n"+s.Text, "\n")); i >= 0 {
+			return l, s.Page
+		}
+	}
+	return "", 0
+}
+
+func firstPage(ps []int) int {
+	if len(ps) == 0 {
+		return 0
+	}
+	return ps[0]
+}
+
+// squeezeSpace drops every kind of space.
+func squeezeSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func ruleCompletenessTables(e *emitter, d *doc) {
 	req := requiredTables[d.Meta.Kind]
 	if len(req) == 0 {
@@ -36,10 +118,20 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 	var missing []string
 	var mkinds []string
 	for _, k := range req {
-		if d.table(k) == nil {
-			missing = append(missing, vocab.KindLabel(k))
-			mkinds = append(mkinds, string(k))
+		if d.table(append([]yusuan.TableKind{k}, sameFigures[k]...)...) != nil {
+			continue
 		}
+		// Telling an analyst that a unit did not publish what it did is
+		// the worst false alarm: a table whose title the text shows was
+		// published, and not read.
+		if where, page := d.traceOf(k); where != "" {
+			e.add(finding{tables: []string{string(k)}, pages: []int{page}, actual: string(k),
+				conf: yusuan.ConfidenceLow, why: "文中有此表的标题，提取未能读出",
+				msg:  "未能读出表：" + vocab.KindLabel(k) + "（文中见“" + where + "”）"})
+			continue
+		}
+		missing = append(missing, vocab.KindLabel(k))
+		mkinds = append(mkinds, string(k))
 	}
 	if len(missing) > 0 {
 		e.add(finding{tables: mkinds, msg: "缺少表：" + strings.Join(missing, "、"), actual: strings.Join(mkinds, ",")})
@@ -104,7 +196,16 @@ func ruleCompletenessThreePublic(e *emitter, d *doc) {
 		return
 	}
 	if d.table(yusuan.ThreePublic, yusuan.FAThreePublic) == nil {
-		e.add(finding{tables: []string{string(yusuan.ThreePublic)}, msg: "未公开“三公”经费表"})
+		k := yusuan.ThreePublic
+		if d.Meta.Kind == yusuan.KindFinalAccount {
+			k = yusuan.FAThreePublic
+		}
+		if where, page := d.traceOf(k); where != "" {
+			e.add(finding{tables: []string{string(k)}, pages: []int{page}, conf: yusuan.ConfidenceLow,
+				why: "文中有此表的标题，提取未能读出", msg: "未能读出“三公”经费表（文中见“" + where + "”）"})
+		} else {
+			e.add(finding{tables: []string{string(k)}, msg: "未公开“三公”经费表"})
+		}
 	}
 	if len(d.Narrative) > 0 && !strings.Contains(d.narrative(), "三公") {
 		e.add(finding{tables: []string{narrativeTable}, msg: "情况说明未说明“三公”经费"})
