@@ -127,7 +127,7 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		if where, page := d.traceOf(k); where != "" {
 			e.add(finding{tables: []string{string(k)}, pages: []int{page}, actual: string(k),
 				conf: yusuan.ConfidenceLow, why: "文中有此表的标题，提取未能读出",
-				msg:  "未能读出表：" + vocab.KindLabel(k) + "（文中见“" + where + "”）"})
+				msg: "未能读出表：" + vocab.KindLabel(k) + "（文中见“" + where + "”）"})
 			continue
 		}
 		missing = append(missing, vocab.KindLabel(k))

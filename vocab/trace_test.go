@@ -12,9 +12,9 @@ func TestNames(t *testing.T) {
 		kind yusuan.TableKind
 		want bool
 	}{
-		{"本年支出总体情况表", yusuan.ExpenditureSummary, true},       // 42–44_guangzhou 表3
+		{"本年支出总体情况表", yusuan.ExpenditureSummary, true},        // 42–44_guangzhou 表3
 		{"本年支出总体情况表", yusuan.IncomeExpenditureSummary, false}, //
-		{"一般公共预算“三公”经费、会议费、培训费", yusuan.ThreePublic, true},  // 57_jiangsu 公开09表, title cut before 支出预算表
+		{"一般公共预算“三公”经费、会议费、培训费", yusuan.ThreePublic, true},    // 57_jiangsu 公开09表, title cut before 支出预算表
 		{"一般公共预算支出表（按经济分类）", yusuan.GeneralBudgetBasicByEconomic, true},
 		{"2026年国有资本经营预算支出表", yusuan.StateCapital, true},
 		{"财政拨款收支总表", yusuan.IncomeExpenditureSummary, false},
