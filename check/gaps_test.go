@@ -184,3 +184,37 @@ func TestMergedTableDoubted(t *testing.T) {
 		t.Errorf("got\n%s%+v", dump(fs), fs)
 	}
 }
+
+// TestCategoriesByName: 29_hangzhou 表3 (p.26) lists its 类 by name without
+// codes; 收支总表 (p.23) is matched with them by name.
+func TestCategoriesByName(t *testing.T) {
+	ies := yusuan.Table{Kind: yusuan.IncomeExpenditureSummary, Label: "表1", Pages: []int{23}, Columns: []string{"amount", "total"}, Rows: []yusuan.Row{
+		{Side: yusuan.SideIncome, Name: "一、一般公共预算拨款收入", Values: vals("amount", "12868.19")},
+		{Side: yusuan.SideExpenditure, Name: "一、一般公共服务支出", Values: vals("total", "12868.19"), Page: 23},
+		{Side: yusuan.SideExpenditure, Name: "二、公共安全支出", Values: vals("total", "76468.81"), Page: 23},
+		{Side: yusuan.SideExpenditure, Name: "三、其他支出", Values: vals("total", "1.00"), Page: 23},
+	}}
+	exp := yusuan.Table{Kind: yusuan.ExpenditureSummary, Label: "表3", Pages: []int{26}, Columns: []string{"total", "project"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "89338.00", "project", "12868.19")},
+		{Name: "一般公共服务支出", Values: vals("total", "12868.19", "project", "12868.19"), Page: 26},
+		{Name: "社会工作事务", Values: vals("total", "0.19", "project", "0.19"), Page: 26},
+		{Name: "其他一般公共服务支出", Values: vals("total", "12868.00", "project", "12868.00"), Page: 26},
+		{Name: "公共安全支出", Values: vals("total", "76468.81"), Page: 26},
+		{Name: "司法", Values: vals("total", "12251.39"), Page: 26},
+		{Name: "其他支出", Values: vals("total", "1.00"), Page: 26},
+		{Name: "其他支出", Values: vals("total", "1.00"), Page: 26},
+	}}
+	d := corpusDoc(2026, nil, ies, exp)
+	rules := Options{Rules: []string{"cross.categories", "hierarchy.sum"}}
+	if fs := CheckDocument(d, rules); len(fs) != 0 {
+		t.Errorf("categories by name:\n%s", dump(fs))
+	}
+	d.Tables[1].Rows[4].Values["total"] = yusuan.MustAmount("76478.81")
+	want := []string{
+		"hierarchy.sum: 合计（合计） 89338.00 ≠ Σ类 89348.00（差 10.00 万元）",
+		"cross.categories: 收支总表 公共安全支出 76468.81 ≠ 支出总表 公共安全支出 76478.81（差 10.00 万元）",
+	}
+	if got := messages(CheckDocument(d, rules), yusuan.SeverityError); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

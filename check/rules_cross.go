@@ -114,10 +114,7 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 	// Lines are grouped by code, so that a line whose name was not read
 	// still counts; the category is named by its first printed name.
 	nameOf := map[string]string{}
-	for _, r := range dataRows(t) {
-		if levelOf(r) != 1 {
-			continue
-		}
+	for _, r := range categoryRows(t) {
 		k := r.CodeString()
 		if k == "" {
 			k = normName(r.Name)
@@ -162,6 +159,34 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 		m[n] = x
 	}
 	return m, order
+}
+
+// categoryRows are the 类 lines of a functional classification table: by
+// code, or by name in a table that prints none (29_hangzhou 表3: 一般公共服务
+// 支出 12,868.19 above its 款 and 项, all without codes). A 类 named again
+// right below itself (其他支出, then its 款 其他支出) counts once.
+func categoryRows(t *yusuan.Table) []*yusuan.Row {
+	rows := dataRows(t)
+	var out []*yusuan.Row
+	for _, r := range rows {
+		if levelOf(r) == 1 {
+			out = append(out, r)
+		}
+	}
+	if len(out) > 0 || slices.ContainsFunc(rows, func(r *yusuan.Row) bool { return r.CodeString() != "" }) {
+		return out
+	}
+	last := ""
+	for _, r := range rows {
+		n := normName(r.Name)
+		if vocab.CategoryNames[n] && n != last {
+			out = append(out, r)
+		}
+		if n != "" {
+			last = n
+		}
+	}
+	return out
 }
 
 // matchCategories compares the categories of a two-sided table's

@@ -615,7 +615,11 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		}
 	}
 	if !coded {
-		return
+		// Categories named without codes: 合计 = Σ类 by name.
+		l1 = categoryRows(t)
+		if len(l1) == 0 {
+			return
+		}
 	}
 	sc := unitScale(t.Unit)
 	tables := tablesOf(t)
