@@ -303,6 +303,9 @@ type emitter struct {
 	// refs, when set, are the documents of the findings added (rules over
 	// several documents).
 	refs []yusuan.DocRef
+	// explained, when set, is the document's own sentence explaining the
+	// differences the rule finds: they are notes (info), quoting it.
+	explained string
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
@@ -371,6 +374,11 @@ func (e *emitter) add(f finding) {
 	// on a doubted reading is at most a warning.
 	if sev == yusuan.SeverityError && rd.conf != yusuan.ConfidenceHigh {
 		sev = yusuan.SeverityWarning
+	}
+	if e.explained != "" && sev != yusuan.SeverityInfo {
+		sev = yusuan.SeverityInfo
+		f.msg += "；文件自述：“" + e.explained + "”"
+		rd.why = append(rd.why, "文件说明了口径不同")
 	}
 	out := yusuan.Finding{
 		Rule: e.rule.ID, Severity: sev, Confidence: rd.conf, Why: strings.Join(rd.why, "；"), Documents: refs,

@@ -218,3 +218,27 @@ func TestCategoriesByName(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestAdminOperatingScopeExplained: 03_jiangsu 2017 says (p.28) why its
+// 机关运行经费 5,619.31 exceeds the basic 公用经费 1,585.96: a note quoting
+// the document, not an error.
+func TestAdminOperatingScopeExplained(t *testing.T) {
+	ao := yusuan.Table{Kind: yusuan.AdminOperating, Label: "十", Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "5619.31")},
+		{Code: code("302"), Level: 1, Name: "商品和服务支出", Values: vals("total", "5619.31")},
+		{Code: code("30201"), Level: 2, Name: "办公费", Values: vals("total", "5619.31")},
+	}}
+	d := corpusDoc(2017, nil, ao, basicByEconomic03())
+	rules := Options{Rules: []string{"cross.admin_operating"}}
+	if got := messages(CheckDocument(d, rules), yusuan.SeverityError); len(got) != 1 {
+		t.Fatalf("unexplained: got %q", got)
+	}
+	sentence := "此项数据变动较大的原因是财政部对“机关运行经费”口径调整，将专项中包含的运行经费统计在这张表中。"
+	d.Narrative = []yusuan.Section{{Heading: "十、一般公共预算机关运行经费支出预算表情况说明", Page: 28,
+		Text: "2017 年本部门一般公共预算机关运行经费预算支出5619.31 万元，比 2016 年增加 4032.99 万元，增加 254.23%。" + sentence}}
+	fs := CheckDocument(d, rules)
+	want := []string{"cross.admin_operating: 机关运行经费 5619.31 > 公用经费 1585.96（超出 4033.35 万元）；文件自述：“" + sentence + "”"}
+	if got := messages(fs, yusuan.SeverityInfo); !slices.Equal(got, want) || len(fs) != 1 || fs[0].Why != "文件说明了口径不同" {
+		t.Errorf("explained: got\n%s", dump(fs))
+	}
+}

@@ -353,6 +353,11 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		return // no 公用经费 in the table, as a column or as rows
 	}
 	tables := tablesOf(ao, econ)
+	// A document may say its 机关运行经费 is of another scope (2017: 财政部
+	// counted the running costs of 专项 in it): a difference is then
+	// explained, in its own words.
+	e.explained = d.adminOperatingScope()
+	defer func() { e.explained = "" }()
 	if d.Meta.Scope == yusuan.ScopeDepartment {
 		// A department's 事业单位 have 公用经费 but no 机关运行经费: only
 		// more than all 公用经费 is a contradiction.
@@ -365,6 +370,19 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		return
 	}
 	e.compare(a, x, one(x), tables)
+}
+
+// adminOperatingScope is the document's sentence saying its 机关运行经费
+// is of another scope than the basic-expenditure 公用经费, "" when none.
+func (d *doc) adminOperatingScope() string {
+	for _, s := range d.Narrative {
+		for _, sent := range strings.FieldsFunc(s.Text, func(r rune) bool { return r == '。' || r == '\n' }) {
+			if strings.Contains(sent, "机关运行经费") && vocab.AdminOperatingScopeRe.MatchString(sent) {
+				return strings.TrimSpace(sent) + "。"
+			}
+		}
+	}
+	return ""
 }
 
 // publicGroups are the economic 类 that make up 公用经费 in a 基本支出 table.

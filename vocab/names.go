@@ -1,6 +1,10 @@
 package vocab
 
-import "yusuan"
+import (
+	"regexp"
+
+	"yusuan"
+)
 
 // ColumnNames are the Chinese names of column keys, for messages and data
 // dictionaries.
@@ -71,6 +75,11 @@ var IncomeSources = []IncomeSource{
 // 因公出国（境）费, 公务接待费 and 公务用车购置及运行费, which their 合计 may
 // count: 行政经费 (Guangzhou), 会议费 and 培训费, 机关运行经费.
 var ThreePublicExtras = []string{"行政经费", "会议费", "培训费", "机关运行经费"}
+
+// AdminOperatingScopeRe finds, in a sentence about 机关运行经费, the words
+// of a document saying its scope differs from the basic-expenditure 公用经费
+// (“财政部对“机关运行经费”口径调整，将专项中包含的运行经费统计在这张表中”).
+var AdminOperatingScopeRe = regexp.MustCompile(`口径|专项中|项目(支出|经费)?中`)
 
 // KindLabels are the usual Chinese names of table kinds, for messages when a
 // table's own printed title is not at hand.
