@@ -80,6 +80,8 @@ var registry = sync.OnceValue(func() []Rule {
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossProject},
 		{ID: "cross.gov_fund", Description: "政府性基金预算支出表=财政拨款收支总表政府性基金列",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossGovFund},
+		{ID: "cross.performance", Description: "绩效目标表各项目年度资金总额=项目支出表中同名项目金额",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossPerformance},
 		{ID: "narrative.figure", Description: "情况说明所述金额=其所指表中数字（元与万元换算后）",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativeFigure},
 		{ID: "narrative.percent", Description: "情况说明所述占比=部分/总数（按所印精度）",
@@ -306,6 +308,10 @@ type emitter struct {
 	// explained, when set, is the document's own sentence explaining the
 	// differences the rule finds: they are notes (info), quoting it.
 	explained string
+	// conf and why, when set, lower the confidence of the findings added
+	// for a reason of the rule's own (a match by approximate name).
+	conf yusuan.Confidence
+	why  string
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
@@ -364,6 +370,9 @@ func (e *emitter) add(f finding) {
 	}
 	if f.conf != "" {
 		rd.lower(f.conf, f.why)
+	}
+	if e.conf != "" {
+		rd.lower(e.conf, e.why)
 	}
 	slices.Sort(pages)
 	pages = slices.Compact(pages)

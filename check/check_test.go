@@ -454,7 +454,7 @@ func TestYuanTablesAgreeWithWan(t *testing.T) {
 
 func TestRegistry(t *testing.T) {
 	want := []string{"summary.balance", "row.sum", "hierarchy.sum", "three_public.sum", "table.empty_note", "cross.totals",
-		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund",
+		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund", "cross.performance",
 		"narrative.figure", "narrative.percent", "narrative.yoy_internal", "narrative.three_public",
 		"narrative.boilerplate", "year.previous", "department.units", "document.revised",
 		"completeness.tables", "completeness.three_public", "amount.range", "completeness.text_layer"}

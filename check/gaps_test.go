@@ -242,3 +242,43 @@ func TestAdminOperatingScopeExplained(t *testing.T) {
 		t.Errorf("explained: got\n%s", dump(fs))
 	}
 }
+
+// TestPerformanceByProject: each project's 年度资金总额 in the performance
+// tables against its line in the project table, by name.
+func TestPerformanceByProject(t *testing.T) {
+	rules := Options{Rules: []string{"cross.performance"}}
+	// The seed: one table for its one project, named in a header cell as
+	// 市生态环境局城区分局环保工作及运转经费 (the project table prints
+	// 环保工作运转 经费); 108000 元 = 10.80 万元.
+	d := seedDoc(t)
+	perf := tableOf(d, yusuan.PerformanceTargets)
+	perf.Headers = map[string]string{"value": "市生态环境局城区分局环保工作及运转经费046-阳泉市生态环境局一次性项目（1年结束）"}
+	if fs := CheckDocument(d, rules); len(fs) != 0 {
+		t.Errorf("seed:\n%s", dump(fs))
+	}
+	set(&perf.Rows[3], "value", "118000")
+	fs := CheckDocument(d, rules)
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning || fs[0].Confidence != yusuan.ConfidenceMedium ||
+		fs[0].Message != "绩效目标表 市生态环境局城区分局环保工作运转 经费 年度资金总额 118000 元 ≠ 项目支出表 市生态环境局城区分局环保工作运转 经费 10.80 万元（差 10000 元）" {
+		t.Errorf("seed, 118000:\n%s%+v", dump(fs), fs)
+	}
+	// 40_yantai: a list of projects (p.30–33) against 项目支出预算情况表 (p.24).
+	pc := yusuan.Table{Kind: yusuan.ProjectCurrent, Columns: []string{"total", "gpb"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "419.00", "gpb", "419.00")},
+		{Name: "实施公车统管费用", Values: vals("total", "25.00", "gpb", "25.00")},
+		{Name: "设备购置更新", Values: vals("total", "16.00", "gpb", "16.00")},
+		{Name: "统计周期性调查", Values: vals("total", "368.00", "gpb", "368.00")},
+		{Name: "1%人口抽样调查", Values: vals("total", "10.00", "gpb", "10.00")},
+	}}
+	list := yusuan.Table{Kind: yusuan.PerformanceTargets, Title: "（二）部门主管专项资金的绩效目标表", Unit: "万元", Columns: []string{"年度预算资金总额"},
+		Rows: []yusuan.Row{
+			{Name: "实施公车统管费用", Values: vals("年度预算资金总额", "25.00")},
+			{Name: "设备购置更新", Values: vals("年度预算资金总额", "16.00")},
+			{Name: "统计周期性调查", Values: vals("年度预算资金总额", "368.00")},
+			{Name: "1%人口抽样调查", Values: vals("年度预算资金总额", "12.00")},
+		}}
+	want := []string{"cross.performance: 绩效目标表 1%人口抽样调查 年度资金总额 12.00 ≠ 项目支出表 1%人口抽样调查 10.00（差 2.00 万元）"}
+	if got := messages(CheckDocument(corpusDoc(2026, nil, pc, list), rules), yusuan.SeverityError); !slices.Equal(got, want) {
+		t.Errorf("yantai: got %q", got)
+	}
+}

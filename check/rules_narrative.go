@@ -173,7 +173,7 @@ func annualFunds(t *yusuan.Table) []cellRef {
 	var out []cellRef
 	var col string
 	for _, k := range allCols(t) {
-		if strings.Contains(k, "年度资金总额") || strings.Contains(fold(t.Headers[k]), "年度资金总额") {
+		if vocab.IsAnnualFunds(k) || vocab.IsAnnualFunds(fold(t.Headers[k])) {
 			col = k
 			break
 		}
@@ -186,17 +186,24 @@ func annualFunds(t *yusuan.Table) []cellRef {
 			}
 			continue
 		}
-		if strings.Contains(fold(r.Name), "年度资金总额") {
-			keys := make([]string, 0, len(r.Values))
-			for k := range r.Values {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				if !r.Values[k].IsNull() {
-					out = append(out, cellRef{t, r, k})
-					break
-				}
+		// The label may be the row's name or a cell of its own (资金总额：
+		// printed left of the figure).
+		labelled := vocab.IsAnnualFunds(fold(r.Name))
+		for _, s := range r.Raw {
+			labelled = labelled || vocab.IsAnnualFunds(fold(s))
+		}
+		if !labelled {
+			continue
+		}
+		keys := make([]string, 0, len(r.Values))
+		for k := range r.Values {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if !r.Values[k].IsNull() {
+				out = append(out, cellRef{t, r, k})
+				break
 			}
 		}
 	}

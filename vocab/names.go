@@ -2,6 +2,7 @@ package vocab
 
 import (
 	"regexp"
+	"strings"
 
 	"yusuan"
 )
@@ -80,6 +81,13 @@ var ThreePublicExtras = []string{"行政经费", "会议费", "培训费", "机�
 // of a document saying its scope differs from the basic-expenditure 公用经费
 // (“财政部对“机关运行经费”口径调整，将专项中包含的运行经费统计在这张表中”).
 var AdminOperatingScopeRe = regexp.MustCompile(`口径|专项中|项目(支出|经费)?中`)
+
+// IsAnnualFunds reports whether a label of a performance-target table names
+// a project's funds for the year: 年度资金总额, 年度预算资金总额, or a bare
+// 资金总额 — not 实施期资金总额, the funds of the whole implementation period.
+func IsAnnualFunds(label string) bool {
+	return strings.Contains(label, "资金总额") && (strings.Contains(label, "年度") || !strings.Contains(label, "实施期"))
+}
 
 // KindLabels are the usual Chinese names of table kinds, for messages when a
 // table's own printed title is not at hand.
