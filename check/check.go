@@ -273,19 +273,21 @@ func (r *Run) Finish() []yusuan.Finding {
 
 func sortFindings(fs []yusuan.Finding) {
 	slices.SortStableFunc(fs, func(a, b yusuan.Finding) int {
+		da, db := firstDoc(a), firstDoc(b)
 		return cmp.Or(
-			cmp.Compare(firstSHA(a), firstSHA(b)),
+			cmp.Compare(da.SHA256, db.SHA256),
+			cmp.Compare(da.File, db.File),
 			cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
 			cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)),
 		)
 	})
 }
 
-func firstSHA(f yusuan.Finding) string {
+func firstDoc(f yusuan.Finding) yusuan.DocRef {
 	if len(f.Documents) == 0 {
-		return ""
+		return yusuan.DocRef{}
 	}
-	return f.Documents[0].SHA256 + "\x00" + f.Documents[0].File
+	return f.Documents[0]
 }
 
 func ruleOrder(id string) int {
@@ -404,21 +406,16 @@ type term struct {
 	m     money
 	scale int64
 	// The figure's source: a cell (table, row, col), a narrative fact, a
-	// sum of cells (cells, the first maxParts+1 of nCells), or a table as a
-	// whole (table alone: an empty table's 0).
+	// sum of cells (p), or a table as a whole (table alone: an empty
+	// table's 0).
 	table  *yusuan.Table
 	row    *yusuan.Row
 	col    string
 	fact   string
-	cells  []cellRef
-	nCells int
-	lost   []cellRef
-	// pgs, kind, ev and rd replace the source in terms kept after their
-	// document is released (detach).
-	pgs  []int
-	kind yusuan.TableKind
-	ev   []yusuan.Evidence
-	rd   reading
+	p      parts
+	// det replaces the source in terms kept after their document is
+	// released (detach).
+	det *detached
 	// stated: a figure a person wrote (情况说明), who rounds what they read
 	// to their own precision before adding or subtracting.
 	stated bool
@@ -426,6 +423,15 @@ type term struct {
 	// the largest ulp among them (0: m.ulp).
 	n      int
 	coarse int64
+}
+
+// detached is what a term kept after its document is released says about
+// its source.
+type detached struct {
+	pages []int
+	kind  yusuan.TableKind
+	ev    []yusuan.Evidence
+	rd    reading
 }
 
 // terms is the number of rounded terms a figure stands for.
@@ -446,9 +452,10 @@ func (t term) coarsest() int64 {
 func plus(a, b term, label string) term {
 	a.m = a.m.plus(b.m)
 	a.label = label
-	a.cells = append(a.sourceCells(), b.sourceCells()...)
-	a.nCells = len(a.cells)
-	a.lost = append(slices.Clone(a.lost), b.lost...)
+	_, _, la := a.p.list()
+	_, _, lb := b.p.list()
+	cells := append(a.sourceCells(), b.sourceCells()...)
+	a.p = parts{cells: cells, n: len(cells), lost: append(la, lb...)}
 	a.row, a.col = nil, ""
 	return a
 }
@@ -462,18 +469,24 @@ func minus(a, b term, label string) term {
 // combined is a figure computed from detached figures of several
 // documents: its evidence lists theirs as parts.
 func combined(label string, m money, scale int64, parts ...term) term {
-	x := term{label: label, m: m, scale: scale, rd: reading{conf: yusuan.ConfidenceHigh}}
-	x.ev = []yusuan.Evidence{{Table: -1, Row: label, Amount: x.amount(), Unit: unitName(scale)}}
+	x := term{label: label, m: m, scale: scale}
+	det := &detached{rd: reading{conf: yusuan.ConfidenceHigh}}
+	det.ev = []yusuan.Evidence{{Table: -1, Row: label, Amount: x.amount(), Unit: unitName(scale)}}
 	for _, p := range parts {
-		for _, v := range p.ev {
+		if p.det == nil {
+			continue
+		}
+		det.pages = append(det.pages, p.det.pages...)
+		for _, v := range p.det.ev {
 			v.Role = rolePart
-			x.ev = append(x.ev, v)
+			det.ev = append(det.ev, v)
 		}
-		for _, w := range p.rd.why {
-			x.rd.lower(p.rd.conf, w)
+		for _, w := range p.det.rd.why {
+			det.rd.lower(p.det.rd.conf, w)
 		}
-		x.rd.lower(p.rd.conf, "")
+		det.rd.lower(p.det.rd.conf, "")
 	}
+	x.det = det
 	return x
 }
 
@@ -482,7 +495,8 @@ func (t term) sourceCells() []cellRef {
 	if t.row != nil && t.col != "" {
 		return []cellRef{{t.table, t.row, t.col}}
 	}
-	return slices.Clone(t.cells)
+	cells, _, _ := t.p.list()
+	return slices.Clone(cells)
 }
 
 // allowed is the tolerance (in ulps, see judge) of comparing actual with
@@ -504,25 +518,28 @@ func allowed(actual, expected term, parts sum) int64 {
 // detach keeps what a term says about its source (pages, evidence and the
 // confidence of its reading) without holding the document in memory.
 func (t term) detach(d *doc) term {
-	t.pgs = t.pages()
+	det := &detached{pages: t.pages(), rd: reading{conf: yusuan.ConfidenceHigh}}
 	if t.fact != "" {
-		t.pgs = d.factPages(t.fact)
+		det.pages = d.factPages(t.fact)
 	}
 	if t.table != nil {
-		t.kind = t.table.Kind
+		det.kind = t.table.Kind
 	}
-	t.rd = reading{conf: yusuan.ConfidenceHigh}
-	t.ev = evidenceOf(d, t, roleActual, &t.rd)
-	if t.ev == nil {
-		t.ev = []yusuan.Evidence{}
+	// The figure and its first cells, not every part: thousands of
+	// documents' digests stay in memory.
+	for i, ev := range evidenceOf(d, t, roleActual, &det.rd) {
+		if ev.Role != rolePart || i <= 3 {
+			det.ev = append(det.ev, ev)
+		}
 	}
-	t.table, t.row, t.cells, t.lost, t.fact = nil, nil, nil, nil, ""
+	t.table, t.row, t.p, t.fact = nil, nil, parts{}, ""
+	t.det = det
 	return t
 }
 
 func (t term) pages() []int {
-	if t.pgs != nil {
-		return t.pgs
+	if t.det != nil {
+		return t.det.pages
 	}
 	if t.row != nil && t.row.Page != 0 {
 		return []int{t.row.Page}
@@ -586,7 +603,8 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 // budget comes near: the figure was misread).
 func (e *emitter) tooLarge(actual, expected term, parts sum, tables []string) {
 	// A figure too large by itself is reported once, by amount.range.
-	for _, c := range append(append(actual.sourceCells(), expected.sourceCells()...), parts.cells...) {
+	pc, _, _ := parts.p.list()
+	for _, c := range append(append(actual.sourceCells(), expected.sourceCells()...), pc...) {
 		if toMoney(c.r.Values[c.col], unitScale(c.t.Unit)).overflow {
 			return
 		}
@@ -629,7 +647,7 @@ func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 		ulp = scale / 100
 	}
 	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true, overflow: s.overflow}, scale: scale, table: t,
-		n: s.n, coarse: s.coarse, cells: s.cells, nCells: s.nc, lost: s.lost}
+		n: s.n, coarse: s.coarse, p: s.p}
 }
 
 // totalTerm is a figure made of a sum, tolerating the rounding of every
@@ -640,32 +658,44 @@ func totalTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 	return x
 }
 
-// colCheck is one column of a row-wise comparison.
+// colCheck is one column of a row-wise comparison: a figure against the
+// sum of parts (named label).
 type colCheck struct {
-	col      string
-	actual   term
-	expected term
-	parts    sum
+	col    string
+	actual term
+	label  string
+	parts  sum
+}
+
+// colChecks collects the columns of a row that do not agree (most agree:
+// nothing is kept for them).
+type colChecks []colCheck
+
+func (cs *colChecks) add(col string, actual term, label string, parts sum) {
+	if !actual.m.overflow && !parts.overflow && (!actual.m.ok || judge(actual.m.v, parts.v, actual.m.ulp+parts.ulps) == agree) {
+		return
+	}
+	*cs = append(*cs, colCheck{col, actual, label, parts})
 }
 
 // compareCols compares one row column by column and reports each distinct
 // disagreement once, naming every column that shows it (a 类 off by 0.01 in
 // 合计 and 基本支出 alike is one finding, not two).
-func (e *emitter) compareCols(label string, checks []colCheck, tables []string) {
+func (e *emitter) compareCols(label string, checks colChecks, tables []string, sc int64, t *yusuan.Table) {
+	if len(checks) == 0 {
+		return
+	}
 	type key struct{ a, x int64 }
 	var order []key
 	cols := map[key][]string{}
 	first := map[key]colCheck{}
 	for _, c := range checks {
-		if c.actual.m.overflow || c.expected.m.overflow || c.parts.overflow {
+		if c.actual.m.overflow || c.parts.overflow {
 			c.actual.label = label + "（" + vocab.ColumnName(c.col) + "）"
-			e.compare(c.actual, c.expected, c.parts, tables)
+			e.compare(c.actual, sumTerm(c.label, c.parts, sc, t), c.parts, tables)
 			continue
 		}
-		if judge(c.actual.m.v, c.expected.m.v, allowed(c.actual, c.expected, c.parts)) == agree {
-			continue
-		}
-		k := key{c.actual.m.v, c.expected.m.v}
+		k := key{c.actual.m.v, c.parts.v}
 		if _, ok := first[k]; !ok {
 			order = append(order, k)
 			first[k] = c
@@ -675,6 +705,6 @@ func (e *emitter) compareCols(label string, checks []colCheck, tables []string) 
 	for _, k := range order {
 		c := first[k]
 		c.actual.label = label + "（" + strings.Join(cols[k], "、") + "）"
-		e.compare(c.actual, c.expected, c.parts, tables)
+		e.compare(c.actual, sumTerm(c.label, c.parts, sc, t), c.parts, tables)
 	}
 }

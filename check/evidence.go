@@ -61,17 +61,17 @@ func confRank(c yusuan.Confidence) int {
 // evidenceOf lists the cells a term stands for, in role, and how surely
 // they were read. Detached terms carry their evidence already.
 func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
-	if x.ev != nil {
-		out := slices.Clone(x.ev)
+	if x.det != nil {
+		out := slices.Clone(x.det.ev)
 		for i := range out {
 			if out[i].Role != rolePart {
 				out[i].Role = role
 			}
 		}
-		for _, r := range x.rd.why {
-			rd.lower(x.rd.conf, r)
+		for _, r := range x.det.rd.why {
+			rd.lower(x.det.rd.conf, r)
 		}
-		rd.lower(x.rd.conf, "")
+		rd.lower(x.det.rd.conf, "")
 		return out
 	}
 	sha := ""
@@ -84,25 +84,28 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 	case x.row != nil && x.col != "":
 		judgeReading(d, x.table, x.row, x.col, rd)
 		return []yusuan.Evidence{cellEvidence(d, sha, x.table, x.row, x.col, role)}
-	case len(x.cells) > 0 || len(x.lost) > 0:
+	}
+	cells, n, lost := x.p.list()
+	switch {
+	case len(cells) > 0 || len(lost) > 0:
 		head := tableEvidence(d, sha, x.table, role, x)
 		if x.table == nil {
 			head.Table = -1
 			head.Kind = ""
 		}
 		out := []yusuan.Evidence{head}
-		for _, c := range x.cells {
+		for _, c := range cells {
 			judgeReading(d, c.t, c.r, c.col, rd)
 		}
-		if x.nCells <= maxParts && len(x.cells) == x.nCells {
-			for _, c := range x.cells {
+		if n <= maxParts && len(cells) == n {
+			for _, c := range cells {
 				out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
 			}
-		} else {
-			out[0].Text = summariseParts(x)
+		} else if len(cells) > 0 {
+			out[0].Text = summariseParts(cells, n)
 		}
 		// Lines that came out blank are listed: what was not read.
-		for _, c := range x.lost {
+		for _, c := range lost {
 			judgeReading(d, c.t, c.r, c.col, rd)
 			out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
 		}
@@ -114,11 +117,12 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 	return nil
 }
 
-// summariseParts describes a long sum by its count and first and last rows.
-func summariseParts(x term) string {
-	first, last := x.cells[0], x.cells[len(x.cells)-1]
-	s := strconv.Itoa(x.nCells) + " 行：" + rowLabel(first.r) + " " + cellText(first.r, first.col)
-	if x.nCells > 1 {
+// summariseParts describes a long sum by its count and first and last rows
+// read.
+func summariseParts(cells []cellRef, n int) string {
+	first, last := cells[0], cells[len(cells)-1]
+	s := strconv.Itoa(n) + " 行：" + rowLabel(first.r) + " " + cellText(first.r, first.col)
+	if n > 1 {
 		s += " … " + rowLabel(last.r) + " " + cellText(last.r, last.col)
 	}
 	return s

@@ -215,13 +215,75 @@ type sum struct {
 	coarse  int64 // the largest ulp of a term (the coarsest precision)
 	// overflow: a term, or the sum, is beyond int64 (see money).
 	overflow bool
-	// cells are the first maxParts+1 cells added (addCell, addTerm), for
-	// evidence; nc counts them all.
+	// p are the cells added, for evidence.
+	p parts
+}
+
+// parts are the printed cells a figure adds up, for its evidence: kept one
+// by one (cells: the first maxParts+1 of n), or, for the many sums over the
+// rows of one column or the columns of one row, as those rows or columns,
+// listed only when a finding needs them.
+type parts struct {
 	cells []cellRef
-	nc    int
+	n     int
 	// lost are lines that always print a figure but came out blank (see
 	// addLine): their figures were not read.
 	lost []cellRef
+	// A sum over rows × col, or over row × cols.
+	t     *yusuan.Table
+	rows  []*yusuan.Row
+	col   string
+	row   *yusuan.Row
+	cols  []string
+	lines bool // rows are lines that always print a figure (addLine)
+}
+
+// list returns the cells (the first maxParts+1), how many there are, and
+// the lines that came out blank.
+func (p parts) list() (cells []cellRef, n int, lost []cellRef) {
+	switch {
+	case p.rows != nil:
+		for _, r := range p.rows {
+			if p.lines && blank(r) {
+				lost = append(lost, cellRef{p.t, r, p.col})
+			} else if !r.Values[p.col].IsNull() {
+				if n++; len(cells) <= maxParts {
+					cells = append(cells, cellRef{p.t, r, p.col})
+				}
+			}
+		}
+		return cells, n, lost
+	case p.row != nil:
+		for _, c := range p.cols {
+			if !p.row.Values[c].IsNull() {
+				n++
+				cells = append(cells, cellRef{p.t, p.row, c})
+			}
+		}
+		return cells, n, nil
+	}
+	return p.cells, p.n, p.lost
+}
+
+// sumRows adds up one column over rows; lines: the rows always print a
+// figure when printed (a 类, a unit's line), so a blank one was not read.
+func sumRows(t *yusuan.Table, rows []*yusuan.Row, col string, sc int64, lines bool) sum {
+	var s sum
+	for _, r := range rows {
+		s.add(toMoney(r.Values[col], sc))
+	}
+	s.p = parts{t: t, rows: rows, col: col, lines: lines}
+	return s
+}
+
+// sumCols adds up columns of one row.
+func sumCols(t *yusuan.Table, r *yusuan.Row, cols []string, sc int64) sum {
+	var s sum
+	for _, c := range cols {
+		s.add(toMoney(r.Values[c], sc))
+	}
+	s.p = parts{t: t, row: r, cols: cols}
+	return s
 }
 
 func (s *sum) add(m money) {
@@ -255,9 +317,9 @@ func (s *sum) addCell(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
 }
 
 func (s *sum) keep(c cellRef) {
-	s.nc++
-	if len(s.cells) <= maxParts {
-		s.cells = append(s.cells, c)
+	s.p.n++
+	if len(s.p.cells) <= maxParts {
+		s.p.cells = append(s.p.cells, c)
 	}
 }
 
@@ -266,7 +328,7 @@ func (s *sum) keep(c cellRef) {
 // read, which makes the sum doubtful.
 func (s *sum) addLine(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
 	if blank(r) {
-		s.lost = append(s.lost, cellRef{t, r, col})
+		s.p.lost = append(s.p.lost, cellRef{t, r, col})
 		return
 	}
 	s.addCell(t, r, col, sc)

@@ -177,7 +177,7 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 				// Pages are those of the first document named (this year's).
 				exp := combined("本年收入总计 "+cur.String()+" − 上年收入总计 "+prev.String()+" =",
 					money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, cur.scale, cur, prev)
-				exp.pgs = cur.pages()
+				exp.det.pages = cur.pages()
 				e.compareFor(refs, f, exp, sum{ulps: cur.m.ulp + prev.m.ulp, n: 2, coarse: max(cur.coarsest(), prev.coarsest())},
 					[]string{narrativeTable, string(yusuan.IncomeExpenditureSummary)})
 			}
@@ -195,7 +195,7 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 			}
 			f.label = "情况说明 上年" + pf.label
 			prev.label = "上年文件 " + prev.label
-			kind := prev.kind
+			kind := prev.det.kind
 			if kind == "" {
 				kind = yusuan.TableKind(pf.fig)
 			}
@@ -312,8 +312,8 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 				label := "Σ" + strconv.Itoa(len(units)) + "个单位"
 				exp := sumTerm(label, s, depFig.scale, nil)
 				c := combined(label, exp.m, exp.scale, xs...)
-				exp.ev, exp.rd = c.ev, c.rd
-				e.compareFor(refs, depFig, exp, s, []string{string(depFig.kind)})
+				exp.det = c.det
+				e.compareFor(refs, depFig, exp, s, []string{string(depFig.det.kind)})
 			}
 		}
 		// Per unit: the department's 机关运行经费 and project lines.

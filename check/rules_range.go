@@ -18,9 +18,10 @@ func ruleAmountRange(e *emitter, d *doc) {
 		sc := unitScale(t.Unit)
 		for ri := range t.Rows {
 			r := &t.Rows[ri]
-			keys := make([]string, 0, len(r.Values))
+			var keys []string
 			for k, v := range r.Values {
-				if !v.IsNull() && toMoney(v, sc).overflow {
+				// 10 digits fit whatever the unit: most cells need no parse.
+				if len(v.String()) > 10 && toMoney(v, sc).overflow {
 					keys = append(keys, k)
 				}
 			}
@@ -34,7 +35,7 @@ func ruleAmountRange(e *emitter, d *doc) {
 			}
 		}
 	}
-	keys := make([]string, 0, len(d.Facts))
+	var keys []string
 	for k, v := range d.Facts {
 		if !v.IsNull() && !strings.HasSuffix(k, "_pct") && toMoney(v, scale万元).overflow {
 			keys = append(keys, k)

@@ -180,28 +180,21 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 	}
 	// 本年收入合计 = Σ sources.
 	if r := ts.inc.current; r != nil {
-		var s sum
-		for _, it := range ts.inc.items {
-			s.addCell(t, it, ts.incCol, sc)
-		}
-		if s.n > 0 {
+		if s := sumRows(t, ts.inc.items, ts.incCol, sc, false); s.n > 0 {
 			e.compare(orZero(cell(t, r, ts.incCol, normName(r.Name))), sumTerm("Σ收入来源", s, sc, t), s, tables)
 		}
 	}
 	// 本年支出合计 = Σ categories, column by column.
 	if r := ts.exp.current; r != nil {
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range ts.expCols {
-			var s sum
-			for _, it := range ts.exp.items {
-				s.addCell(t, it, c, sc)
-			}
+			s := sumRows(t, ts.exp.items, c, sc, false)
 			if s.n == 0 {
 				continue // the column is not printed for the categories
 			}
-			checks = append(checks, colCheck{c, orZero(cell(t, r, c, "")), sumTerm("Σ功能分类", s, sc, t), s})
+			checks.add(c, orZero(cell(t, r, c, "")), "Σ功能分类", s)
 		}
-		e.compareCols(normName(r.Name), checks, tables)
+		e.compareCols(normName(r.Name), checks, tables, sc, t)
 	}
 	// 总计 = 本年合计 + carry-over lines, on each side.
 	for _, side := range []struct {
@@ -375,13 +368,7 @@ func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
 		best, bestSet := sum{}, []string(nil)
 		bestD := int64(-1)
 		for _, set := range sets {
-			var s sum
-			for _, c := range set {
-				if c == totalCol {
-					continue
-				}
-				s.addCell(t, r, c, sc)
-			}
+			s := sumCols(t, r, set, sc)
 			dd := abs(s.v - tot.m.v)
 			if bestD < 0 || dd < bestD {
 				best, bestSet, bestD = s, set, dd
@@ -557,15 +544,11 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 		if len(items[g]) == 0 || slices.ContainsFunc(items[g], unreadable) {
 			continue
 		}
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range cols {
-			var s sum
-			for _, it := range items[g] {
-				s.addCell(t, it, c, sc)
-			}
-			checks = append(checks, colCheck{c, orZero(cell(t, g, c, "")), sumTerm(itemsLabel, s, sc, t), s})
+			checks.add(c, orZero(cell(t, g, c, "")), itemsLabel, sumRows(t, items[g], c, sc, false))
 		}
-		e.compareCols(rowLabel(g), checks, tables)
+		e.compareCols(rowLabel(g), checks, tables, sc, t)
 	}
 	if total == nil || (len(groups) == 0 && itemsLabel == econItems) {
 		return // no group recognised: the levels are unknown
@@ -576,7 +559,7 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 		label = "Σ各类"
 		terms = append(slices.Clone(groups), loose...)
 	}
-	var checks []colCheck
+	var checks colChecks
 	for _, c := range cols {
 		var s sum
 		for _, it := range terms {
@@ -590,9 +573,9 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 		if !tot.m.ok && s.n == 0 {
 			continue
 		}
-		checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+		checks.add(c, orZero(tot), label, s)
 	}
-	e.compareCols(normName(total.Name), checks, tables)
+	e.compareCols(normName(total.Name), checks, tables, sc, t)
 }
 
 // codedSum checks functional classification tables: 类 = Σ 款 (or Σ 项 when
@@ -628,19 +611,16 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		if len(kids) == 0 || slices.ContainsFunc(kids, unreadable) {
 			return
 		}
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range cols {
-			var s sum
-			for _, k := range kids {
-				s.addLine(t, k, c, sc)
-			}
+			s := sumRows(t, kids, c, sc, true)
 			tot := cell(t, parent, c, "")
 			if !tot.m.ok && s.n == 0 {
 				continue
 			}
-			checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+			checks.add(c, orZero(tot), label, s)
 		}
-		e.compareCols(rowLabel(parent), checks, tables)
+		e.compareCols(rowLabel(parent), checks, tables, sc, t)
 	}
 	for i, r := range rows {
 		l := levels[i]
@@ -713,7 +693,7 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 		total = totalRow(t)
 	}
 	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range valueCols(t) {
 			var s sum
 			for _, r := range kids {
@@ -723,10 +703,10 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 			}
 			tot := cell(t, parent, c, "")
 			if tot.m.ok || s.n > 0 {
-				checks = append(checks, colCheck{c, orZero(tot), sumTerm(partsLabel, s, sc, t), s})
+				checks.add(c, orZero(tot), partsLabel, s)
 			}
 		}
-		e.compareCols(label, checks, tables)
+		e.compareCols(label, checks, tables, sc, t)
 	}
 	if total != nil {
 		line(total, []*yusuan.Row{abroad, recept, car}, "“三公”经费合计", "出国+接待+公务用车")
