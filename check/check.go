@@ -408,11 +408,11 @@ type term struct {
 	// The figure's source: a cell (table, row, col), a narrative fact, a
 	// sum of cells (p), or a table as a whole (table alone: an empty
 	// table's 0).
-	table  *yusuan.Table
-	row    *yusuan.Row
-	col    string
-	fact   string
-	p      parts
+	table *yusuan.Table
+	row   *yusuan.Row
+	col   string
+	fact  string
+	p     parts
 	// det replaces the source in terms kept after their document is
 	// released (detach).
 	det *detached
