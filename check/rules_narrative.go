@@ -139,6 +139,13 @@ var factTargets = []factTarget{
 // many projects it publishes and the tables show another number, the sum
 // is not comparable and there is no term.
 func performanceTerm(d *doc) (term, bool) {
+	x, _, ok := performanceIn(d, scale元)
+	return x, ok
+}
+
+// performanceIn is performanceTerm with tables that print no unit taken to
+// be in the unit of scale; guessed tells whether any was.
+func performanceIn(d *doc, guess int64) (x term, guessed, ok bool) {
 	var s sum
 	var first *yusuan.Table
 	projects := 0
@@ -147,8 +154,12 @@ func performanceTerm(d *doc) (term, bool) {
 		if t.Kind != yusuan.PerformanceTargets {
 			continue
 		}
-		sc := perfScale(t)
+		sc, known := perfScale(t)
+		if !known {
+			sc = guess
+		}
 		funds := annualFunds(t)
+		guessed = guessed || (!known && len(funds) > 0)
 		for _, c := range funds {
 			s.addCell(t, c.r, c.col, sc)
 		}
@@ -158,14 +169,16 @@ func performanceTerm(d *doc) (term, bool) {
 		}
 	}
 	if s.n == 0 {
-		return term{}, false
+		return term{}, false, false
 	}
 	if n, ok := d.Facts["performance_project_count"]; ok && !n.IsNull() && n.String() != strconv.Itoa(projects) {
-		return term{}, false
+		return term{}, false, false
 	}
-	sc := perfScale(first)
-	x := totalTerm("绩效目标表 年度资金总额", s, sc, first)
-	return x, true
+	sc, known := perfScale(first)
+	if !known {
+		sc = guess
+	}
+	return totalTerm("绩效目标表 年度资金总额", s, sc, first), guessed, true
 }
 
 // annualFunds lists the 年度资金总额 cells of a performance table.
@@ -210,9 +223,12 @@ func annualFunds(t *yusuan.Table) []cellRef {
 	return out
 }
 
-func perfScale(t *yusuan.Table) int64 {
+// perfScale is the unit of a performance table's amounts: the table's, else
+// a printed “（元）”/“（万元）” in its title, headers or cells; known is
+// false when none is printed (元 is then the usual guess).
+func perfScale(t *yusuan.Table) (sc int64, known bool) {
 	if strings.TrimSpace(t.Unit) != "" {
-		return unitScale(t.Unit)
+		return unitScale(t.Unit), true
 	}
 	texts := []string{t.Title}
 	for _, h := range t.Headers {
@@ -220,17 +236,20 @@ func perfScale(t *yusuan.Table) int64 {
 	}
 	for i := range t.Rows {
 		texts = append(texts, t.Rows[i].Name)
+		for _, s := range t.Rows[i].Raw {
+			texts = append(texts, s)
+		}
 	}
 	for _, s := range texts {
 		s = fold(s)
 		if strings.Contains(s, "(万元)") {
-			return scale万元
+			return scale万元, true
 		}
 		if strings.Contains(s, "(元)") {
-			return scale元
+			return scale元, true
 		}
 	}
-	return scale元
+	return scale元, false
 }
 
 func ruleNarrativeFigure(e *emitter, d *doc) {
@@ -255,7 +274,16 @@ func ruleNarrativeFigure(e *emitter, d *doc) {
 		tables := append([]string{narrativeTable}, tablesOf(x.table)...)
 		if ft.key == "performance_amount" {
 			// The table (often in 元) is checked against the text (万元).
+			// A table that prints no unit agrees in either.
+			if _, guessed, _ := performanceIn(d, scale元); guessed && judge(x.m.v, f.m.v, allowed(x, f, one(f))) == mismatch {
+				if y, _, ok := performanceIn(d, scale万元); ok && judge(y.m.v, f.m.v, allowed(y, f, one(f))) != mismatch {
+					x = y
+				} else {
+					e.conf, e.why = yusuan.ConfidenceLow, "绩效目标表未印金额单位，按元读"
+				}
+			}
 			e.compare(x, f, one(f), []string{string(yusuan.PerformanceTargets), narrativeTable}, d.factPages(ft.key)...)
+			e.conf, e.why = "", ""
 			continue
 		}
 		e.compare(f, x, one(x), tables, d.factPages(ft.key)...)
@@ -729,10 +757,7 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 // (Guangzhou's 表8: 行政经费 3,555.29 above “三公”经费 304.63, and no 合计),
 // 会议费, 培训费 or 机关运行经费, which a 合计 would count.
 func threePublicRowsTotal(t *yusuan.Table) term {
-	col := "total"
-	if cols := valueCols(t); !slices.Contains(cols, col) && len(cols) > 0 {
-		col = cols[0]
-	}
+	const col = "total"
 	if r := threePublicLine(t, isThreePublicTotalName); r != nil {
 		return orZero(cell(t, r, col, "“三公”经费表 "+normName(r.Name)))
 	}

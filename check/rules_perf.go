@@ -27,7 +27,7 @@ func ruleCrossPerformance(e *emitter, d *doc) {
 		if t.Kind != yusuan.PerformanceTargets {
 			continue
 		}
-		sc := perfScale(t)
+		sc, known := perfScale(t)
 		funds := annualFunds(t)
 		for _, c := range funds {
 			var p *yusuan.Row
@@ -44,8 +44,21 @@ func ruleCrossPerformance(e *emitter, d *doc) {
 			a := term{label: "绩效目标表 " + strings.TrimSpace(p.Name) + " 年度资金总额", m: toMoney(c.r.Values[c.col], sc),
 				scale: sc, table: t, row: c.r, col: c.col}
 			x := cell(pc, p, col, "项目支出表 "+strings.TrimSpace(p.Name))
+			if !known {
+				// No unit printed: the figure agrees in 元 or in 万元.
+				if w := toMoney(c.r.Values[c.col], scale万元); x.m.ok && judge(w.v, x.m.v, w.ulp+x.m.ulp) != mismatch {
+					a.m, a.scale = w, scale万元
+				} else {
+					e.conf, e.why = yusuan.ConfidenceLow, "绩效目标表未印金额单位，按元读"
+				}
+			}
 			if !exact {
-				e.conf, e.why = yusuan.ConfidenceMedium, "项目名称按相近匹配（“"+strings.TrimSpace(p.Name)+"”）"
+				why := "项目名称按相近匹配（“" + strings.TrimSpace(p.Name) + "”）"
+				if e.conf == "" {
+					e.conf, e.why = yusuan.ConfidenceMedium, why
+				} else {
+					e.why += "；" + why
+				}
 			}
 			e.compare(a, x, one(x), tablesOf(t, pc))
 			e.conf, e.why = "", ""
