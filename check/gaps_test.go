@@ -282,3 +282,22 @@ func TestPerformanceByProject(t *testing.T) {
 		t.Errorf("yantai: got %q", got)
 	}
 }
+
+// TestDepartmentLineWithBracketedUnit: 47_shenzhen 收入总表 (p.78) prints no
+// 合计; its first line, the department, adds up the units, one of them
+// 一带一路环境技术交流与转移中心（深圳）.
+func TestDepartmentLineWithBracketedUnit(t *testing.T) {
+	ies := yusuan.Table{Kind: yusuan.IncomeExpenditureSummary, Columns: []string{"amount", "total"}, Rows: []yusuan.Row{
+		{Side: yusuan.SideIncome, Name: "收入总计", Values: vals("amount", "7391.51")},
+		{Side: yusuan.SideExpenditure, Name: "支出总计", Values: vals("total", "7391.51")},
+	}}
+	inc := yusuan.Table{Kind: yusuan.IncomeSummary, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "深圳市生态环境局", Values: vals("total", "7391.51")},
+		{Name: "深圳市饮用水源保护管理办公室", Values: vals("total", "4291.51")},
+		{Name: "一带一路环境技术交流与转移中心（深圳）", Values: vals("total", "2100.00")},
+		{Name: "深圳市生态环境局福田管理局", Values: vals("total", "1000.00")},
+	}}
+	if fs := CheckDocument(corpusDoc(2026, nil, ies, inc), Options{Rules: []string{"cross.totals"}}); len(fs) != 0 {
+		t.Errorf("department line:\n%s", dump(fs))
+	}
+}
