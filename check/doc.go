@@ -32,13 +32,24 @@ func newDoc(d *yusuan.Document) *doc {
 	return x
 }
 
-// table is the first table of a kind, nil when the document has none.
+// table is the first table of a kind that prints figures, else the first
+// of the kind; nil when the document has none. (A table of contents' line
+// may be read as an empty table of the kind, pages before the table.)
 func (d *doc) table(kinds ...yusuan.TableKind) *yusuan.Table {
 	for _, k := range kinds {
+		var first *yusuan.Table
 		for i := range d.Tables {
-			if d.Tables[i].Kind == k {
-				return &d.Tables[i]
+			if t := &d.Tables[i]; t.Kind == k {
+				if hasValues(t) {
+					return t
+				}
+				if first == nil {
+					first = t
+				}
 			}
+		}
+		if first != nil {
+			return first
 		}
 	}
 	return nil
