@@ -16,8 +16,9 @@ type doc struct {
 	code  string // entity code, when printed
 	text  string // narrative, joined (lazily)
 	sides map[*yusuan.Table]*twoSided
-	// merged caches mergedAt.
-	merged map[*yusuan.Table]merge
+	// merged and shifted cache mergedAt and shiftedKey.
+	merged  map[*yusuan.Table]merge
+	shifted map[*yusuan.Table]map[int]string
 }
 
 func newDoc(d *yusuan.Document) *doc {

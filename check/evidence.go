@@ -87,16 +87,14 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 	}
 	cells, n, lost := x.p.list()
 	switch {
-	case len(cells) > 0 || len(lost) > 0:
+	case len(cells) > 0 || len(lost) > 0 || x.p.rows != nil || x.p.row != nil:
 		head := tableEvidence(d, sha, x.table, role, x)
 		if x.table == nil {
 			head.Table = -1
 			head.Kind = ""
 		}
 		out := []yusuan.Evidence{head}
-		for _, c := range cells {
-			judgeReading(d, c.t, c.r, c.col, rd)
-		}
+		x.p.each(func(c cellRef) { judgeReading(d, c.t, c.r, c.col, rd) })
 		if n <= maxParts && len(cells) == n {
 			for _, c := range cells {
 				out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
@@ -106,7 +104,6 @@ func evidenceOf(d *doc, x term, role string, rd *reading) []yusuan.Evidence {
 		}
 		// Lines that came out blank are listed: what was not read.
 		for _, c := range lost {
-			judgeReading(d, c.t, c.r, c.col, rd)
 			out = append(out, cellEvidence(d, sha, c.t, c.r, c.col, rolePart))
 		}
 		return out
@@ -258,6 +255,9 @@ func judgeReading(d *doc, t *yusuan.Table, r *yusuan.Row, col string, rd *readin
 	if at, title := d.mergedAt(t); at >= 0 && rowIndex(t, r) >= at {
 		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(&t.Rows[at])+"”起混入另一张表（“"+title+"”）")
 	}
+	if key := d.shiftedKey(t, r.Page); key != "" {
+		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 第 "+strconv.Itoa(r.Page)+" 页的列与首页不同（“"+key+"”），表头疑为误读")
+	}
 	if len(t.Doubts) > 0 {
 		i := rowIndex(t, r)
 		for _, dt := range t.Doubts {
@@ -311,6 +311,49 @@ func (d *doc) mergedAt(t *yusuan.Table) (int, string) {
 	}
 	d.merged[t] = m
 	return m.at, m.title
+}
+
+// shiftedKey is, for a table continued over pages, a column key that rows
+// of page carry figures under although it names no known column and no
+// row of the table's first page uses it: the continued page's headers
+// were read differently (49_chongqing 收入总表 p.14: 一般公共预算拨款收入
+// read as “预算拨款收入”), so its figures may sit in other columns. "" when
+// the page reads as the first.
+func (d *doc) shiftedKey(t *yusuan.Table, page int) string {
+	if d == nil || len(t.Pages) < 2 || page == 0 || page == t.Pages[0] {
+		return ""
+	}
+	if d.shifted == nil {
+		d.shifted = map[*yusuan.Table]map[int]string{}
+	}
+	m, ok := d.shifted[t]
+	if !ok {
+		first := map[string]bool{}
+		for i := range t.Rows {
+			if r := &t.Rows[i]; r.Page == t.Pages[0] {
+				for k, v := range r.Values {
+					if !v.IsNull() {
+						first[k] = true
+					}
+				}
+			}
+		}
+		m = map[int]string{}
+		for i := range t.Rows {
+			r := &t.Rows[i]
+			if r.Page == t.Pages[0] || m[r.Page] != "" {
+				continue
+			}
+			for k, v := range r.Values {
+				if !v.IsNull() && !amountKeys[k] && hasHan(k) && !first[k] {
+					m[r.Page] = k
+					break
+				}
+			}
+		}
+		d.shifted[t] = m
+	}
+	return m[page]
 }
 
 // judgeTable lowers the confidence for doubts about a whole table.

@@ -301,3 +301,27 @@ func TestDepartmentLineWithBracketedUnit(t *testing.T) {
 		t.Errorf("department line:\n%s", dump(fs))
 	}
 }
+
+// TestShiftedColumnsDoubted: 49_chongqing 收入总表 p.13–17: on the pages
+// after the first, the headers were read differently (一般公共预算拨款收入
+// keyed “预算拨款收入”), so sums over those pages' rows are at most
+// warnings.
+func TestShiftedColumnsDoubted(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.IncomeSummary, Label: "表2", Pages: []int{13, 14}, Columns: []string{"total", "gpb", "预算拨款收入"},
+		Rows: []yusuan.Row{
+			{Name: "合计", Values: vals("total", "71.73", "gpb", "71.73"), Page: 13},
+			{Code: code("205"), Name: "教育支出", Values: vals("total", "12.17", "gpb", "12.17"), Page: 13},
+			{Code: code("20508"), Name: "进修及培训", Values: vals("total", "12.17", "gpb", "12.17"), Page: 13},
+			{Code: code("2050803"), Name: "培训支出", Values: vals("total", "12.17", "预算拨款收入", "12.17"), Page: 14},
+			{Code: code("208"), Name: "社会保障和就业支出", Values: vals("total", "59.56", "预算拨款收入", "59.56"), Page: 14},
+		}}
+	fs := CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}})
+	if len(fs) != 2 || len(errorsOf(fs)) != 0 {
+		t.Fatalf("got\n%s", dump(fs))
+	}
+	for _, f := range fs {
+		if f.Why != "表2 第 14 页的列与首页不同（“预算拨款收入”），表头疑为误读" {
+			t.Errorf("why %q: %s", f.Why, f.Message)
+		}
+	}
+}

@@ -265,6 +265,32 @@ func (p parts) list() (cells []cellRef, n int, lost []cellRef) {
 	return p.cells, p.n, p.lost
 }
 
+// each calls f with every cell of the parts (no cap) on a row that prints
+// figures, and every line that came out blank.
+func (p parts) each(f func(cellRef)) {
+	switch {
+	case p.rows != nil:
+		for _, r := range p.rows {
+			if !blank(r) || p.lines {
+				f(cellRef{p.t, r, p.col})
+			}
+		}
+	case p.row != nil:
+		for _, c := range p.cols {
+			if !p.row.Values[c].IsNull() {
+				f(cellRef{p.t, p.row, c})
+			}
+		}
+	default:
+		for _, c := range p.cells {
+			f(c)
+		}
+		for _, c := range p.lost {
+			f(c)
+		}
+	}
+}
+
 // sumRows adds up one column over rows; lines: the rows always print a
 // figure when printed (a 类, a unit's line), so a blank one was not read.
 func sumRows(t *yusuan.Table, rows []*yusuan.Row, col string, sc int64, lines bool) sum {
