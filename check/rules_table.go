@@ -474,16 +474,17 @@ func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 		t.Kind == yusuan.PerformanceTargets || t.Kind == yusuan.Procurement:
 		return
 	case slices.Contains(econKinds, t.Kind):
-		groupedSum(e, t, isEconGroup, econItems)
+		groupedSum(e, t, isEconGroup, nil, econItems)
 	case t.Kind == yusuan.ProjectCurrent || t.Kind == yusuan.ProjectCarryover:
-		groupedSum(e, t, projectGroups(d, t), "Σ项目")
+		groups, units := projectGroups(d, t)
+		groupedSum(e, t, groups, units, "Σ项目")
 	case t.Kind == yusuan.AdminOperating:
 		// Many 机关运行经费 tables are broken down by economic classification
 		// (302 and its 30201…): sum one level, not every line.
 		if slices.ContainsFunc(dataRows(t), isEconGroup) {
-			groupedSum(e, t, isEconGroup, econItems)
+			groupedSum(e, t, isEconGroup, nil, econItems)
 		} else {
-			groupedSum(e, t, func(*yusuan.Row) bool { return false }, "")
+			groupedSum(e, t, func(*yusuan.Row) bool { return false }, nil, "")
 		}
 	default:
 		codedSum(e, t)
@@ -498,7 +499,10 @@ func (d *doc) isUnitRow(name string) bool {
 
 // groupedSum checks tables whose group rows precede their items: each group
 // = Σ its items; 合计 = Σ groups (Σ items when there are no groups).
-func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, itemsLabel string) {
+//
+// top, when set, picks the groups that add up to 合计 (a project table's
+// units, whose projects may be grouped again under them); nil: every group.
+func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool, itemsLabel string) {
 	sc := unitScale(t.Unit)
 	cols := valueCols(t)
 	rows := dataRows(t)
@@ -558,6 +562,9 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 	if len(groups) > 0 {
 		label = "Σ各类"
 		terms = append(slices.Clone(groups), loose...)
+	}
+	if top != nil && slices.ContainsFunc(groups, top) {
+		label, terms = "Σ各单位", slices.DeleteFunc(slices.Clone(groups), func(r *yusuan.Row) bool { return !top(r) })
 	}
 	var checks colChecks
 	for _, c := range cols {
@@ -720,21 +727,27 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 // unit, and lines whose 合计 the lines below add up to exactly (a unit whose
 // name does not look like one). Only the named ones can be found wrong: a
 // structural guess never raises an error by itself.
-func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
+func projectGroups(d *doc, t *yusuan.Table) (groups, units func(*yusuan.Row) bool) {
 	rows := dataRows(t)
 	sc := unitScale(t.Unit)
+	col := firstValueCol(t)
+	// Where units print their codes (204001 西安市科学技术局), a line named
+	// like a unit without one is a project (科技发展专项资金市科技局).
+	coded := slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
+		return r.CodeString() != "" && totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name)
+	})
 	named := map[*yusuan.Row]bool{}
 	for _, r := range rows {
-		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) {
+		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "") {
 			named[r] = true
 		}
 	}
-	groups := maps.Clone(named)
+	found := maps.Clone(named)
 	for i, r := range rows {
-		if groups[r] || totalKindOf(r.Name) != notTotal {
+		if found[r] || totalKindOf(r.Name) != notTotal {
 			continue
 		}
-		want := toMoney(r.Values["total"], sc)
+		want := toMoney(r.Values[col], sc)
 		if !want.ok || want.v <= 0 || hasProjectSuffix(r.Name) {
 			continue
 		}
@@ -745,7 +758,7 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 				end = i + 1 + j
 				break
 			}
-			s.addCell(t, x, "total", sc)
+			s.add(toMoney(x.Values[col], sc))
 			if s.v >= want.v-s.ulps {
 				end = i + 2 + j
 				break
@@ -756,10 +769,10 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 		closes := end >= len(rows) || named[rows[end]] || totalKindOf(rows[end].Name) != notTotal ||
 			!hasProjectSuffix(rows[end].Name)
 		if s.n > 0 && closes && judge(want.v, s.v, want.ulp+s.ulps) != mismatch {
-			groups[r] = true
+			found[r] = true
 		}
 	}
-	return func(r *yusuan.Row) bool { return groups[r] }
+	return func(r *yusuan.Row) bool { return found[r] }, func(r *yusuan.Row) bool { return named[r] }
 }
 
 // threePublicKeys are the columns of a “三公” table printed across (合计,
