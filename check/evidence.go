@@ -255,6 +255,16 @@ func judgeReading(d *doc, t *yusuan.Table, r *yusuan.Row, col string, rd *readin
 	if at, title := d.mergedAt(t); at >= 0 && rowIndex(t, r) >= at {
 		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(&t.Rows[at])+"”起混入另一张表（“"+title+"”）")
 	}
+	if t.Kind != yusuan.PerformanceTargets && t.Kind != yusuan.Other {
+		for k, v := range r.Values {
+			if !v.IsNull() && isHeadless(k) {
+				// The extractor found no heading for a column holding a
+				// figure of this line: its other figures may be misplaced.
+				rd.lower(yusuan.ConfidenceLow, tableName(t)+" 行“"+rowLabel(r)+"”有数字（"+cellText(r, k)+"）落在无表头的列")
+				break
+			}
+		}
+	}
 	if key := d.shiftedKey(t, r.Page); key != "" {
 		rd.lower(yusuan.ConfidenceLow, tableName(t)+" 第 "+strconv.Itoa(r.Page)+" 页的列与首页不同（“"+key+"”），表头疑为误读")
 	}
@@ -354,6 +364,24 @@ func (d *doc) shiftedKey(t *yusuan.Table, page int) string {
 		d.shifted[t] = m
 	}
 	return m[page]
+}
+
+// isHeadless reports the keys the extractor gives columns it found no
+// heading for (col4, colb).
+func isHeadless(key string) bool {
+	n, ok := strings.CutPrefix(key, "col")
+	if !ok || n == "" {
+		return false
+	}
+	if len(n) == 1 && n[0] >= 'a' && n[0] <= 'z' {
+		return true
+	}
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // judgeTable lowers the confidence for doubts about a whole table.

@@ -325,3 +325,20 @@ func TestShiftedColumnsDoubted(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadlessColumnDoubted: 38_xian 表10 p.58: “4 自收自支 1,350,000” came
+// out as amount 4 with 1,350,000 under a column without heading (col4):
+// sums over that line are at most warnings.
+func TestHeadlessColumnDoubted(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.ProjectCurrent, Label: "表10", Unit: "元", Columns: []string{"amount", "col4"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("amount", "955000")},
+		{Code: code("204018"), Name: "西安科技大市场服务中心", Values: vals("amount", "955000")},
+		{Name: "大市场网络平台开发运营及硬件维护", Values: vals("amount", "700000")},
+		{Name: "网络宽带费", Values: vals("amount", "255000")},
+		{Name: "自收自支", Values: vals("amount", "4", "col4", "1350000")},
+	}}
+	fs := CheckDocument(corpusDoc(2022, nil, tb), Options{Rules: []string{"hierarchy.sum"}})
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning || fs[0].Why != "表10 行“自收自支”有数字（1350000）落在无表头的列" {
+		t.Errorf("got\n%s%+v", dump(fs), fs)
+	}
+}
