@@ -342,3 +342,20 @@ func TestHeadlessColumnDoubted(t *testing.T) {
 		t.Errorf("got\n%s%+v", dump(fs), fs)
 	}
 }
+
+// TestEconomicTableNotByCategoryName: 35_quanzhou p.17 一般公共预算支出经济
+// 分类情况表 lists 399 其他支出, an economic item named like the functional
+// 类 其他支出: its 合计 is the sum of its economic 类.
+func TestEconomicTableNotByCategoryName(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.GeneralBudgetByEconomic, Columns: []string{"budget"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("budget", "69059.36")},
+		{EconCode: "301", Name: "工资福利支出", Values: vals("budget", "43412.83")},
+		{EconCode: "302", Name: "商品和服务支出", Values: vals("budget", "19678.92")},
+		{EconCode: "303", Name: "对个人和家庭的补助", Values: vals("budget", "2948.11")},
+		{EconCode: "310", Name: "资本性支出", Values: vals("budget", "3019.50")},
+		{EconCode: "399", Name: "其他支出", Values: vals("budget", "0.00")},
+	}}
+	if fs := CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}}); len(fs) != 0 {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}

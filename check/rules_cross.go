@@ -173,7 +173,9 @@ func categoryRows(t *yusuan.Table) []*yusuan.Row {
 			out = append(out, r)
 		}
 	}
-	if len(out) > 0 || slices.ContainsFunc(rows, func(r *yusuan.Row) bool { return r.CodeString() != "" }) {
+	if len(out) > 0 || slices.Contains(econKinds, t.Kind) || slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
+		return r.CodeString() != "" || r.EconCode != "" || r.GovEconCode != ""
+	}) {
 		return out
 	}
 	last := ""

@@ -253,6 +253,7 @@ var rowSumFamilies = map[yusuan.TableKind]rowSumFamily{
 	yusuan.GeneralBudgetBasicByEconomic: famPersonnelPublic,
 	yusuan.BasicExpenditure:             famPersonnelPublic,
 	yusuan.FAGeneralBudgetBasic:         famPersonnelPublic,
+	yusuan.GeneralBudgetByEconomic:      famBasicProject,
 	yusuan.IncomeSummary:                famSources,
 	yusuan.FAIncome:                     famSources,
 	yusuan.ThreePublic:                  famSources,
@@ -465,7 +466,8 @@ func isEconGroup(r *yusuan.Row) bool {
 	return econGroups[normName(r.Name)]
 }
 
-var econKinds = []yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure, yusuan.FAGeneralBudgetBasic}
+var econKinds = []yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure, yusuan.FAGeneralBudgetBasic,
+	yusuan.GeneralBudgetByEconomic}
 
 func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 	switch {
