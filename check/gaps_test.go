@@ -359,3 +359,19 @@ func TestEconomicTableNotByCategoryName(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestGroupWithoutItems: 43_guangzhou 表11 p.24: 资本性支出 7.37 closes a
+// unit's block; the next line is the first half of the next unit's wrapped
+// name. A group with no figure under it is not broken down.
+func TestGroupWithoutItems(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.BasicExpenditure, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "2128.44")},
+		{Name: "资本性支出", Values: vals("total", "7.37")},
+		{Name: "广州市交通工程质量监督", Values: vals()},
+		{Name: "站（广州市交通工程造价管理站）", Values: vals("total", "2121.07")},
+		{Name: "工资福利支出", Values: vals("total", "2121.07")},
+	}}
+	if fs := errorsOf(CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}})); len(fs) != 0 {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}

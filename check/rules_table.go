@@ -547,7 +547,10 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool
 		}
 	}
 	for _, g := range groups {
-		if len(items[g]) == 0 || slices.ContainsFunc(items[g], unreadable) {
+		// A group with no item printing a figure is not broken down (the
+		// line after it may be the first half of a unit's wrapped name).
+		if !slices.ContainsFunc(items[g], func(r *yusuan.Row) bool { return !blank(r) }) ||
+			slices.ContainsFunc(items[g], unreadable) {
 			continue
 		}
 		var checks colChecks
