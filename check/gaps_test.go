@@ -375,3 +375,20 @@ func TestGroupWithoutItems(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestUnitNameInWrappedProject: 43_guangzhou 表12 p.43: a project's name
+// wrapped over three lines starts with its unit's name (广州市交通管理总站 /
+// 2024-2025年信息系统运维项 / 目); that blank line is no unit line.
+func TestUnitNameInWrappedProject(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.ProjectCurrent, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "72.25")},
+		{Name: "广州市交通管理总站", Values: vals("total", "72.25")},
+		{Name: "市交通管理总站工作经费", Values: vals("total", "30.50")},
+		{Name: "广州市交通管理总站", Values: vals()},
+		{Name: "2024-2025年信息系统运维项", Values: vals("total", "41.75")},
+		{Name: "目", Values: vals()},
+	}}
+	if fs := CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}}); len(fs) != 0 {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}

@@ -746,9 +746,12 @@ func projectGroups(d *doc, t *yusuan.Table) (groups, units func(*yusuan.Row) boo
 	coded := slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
 		return r.CodeString() != "" && totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name)
 	})
+	// A line named like a unit but printing no figure is part of a
+	// project's wrapped name (广州市交通管理总站 / 2024-2025年信息系统运维项
+	// / 目), not a unit's line.
 	named := map[*yusuan.Row]bool{}
 	for _, r := range rows {
-		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "") {
+		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "") && !blank(r) {
 			named[r] = true
 		}
 	}
