@@ -173,23 +173,22 @@ func TestDoubtsLowerSeverity(t *testing.T) {
 	}
 }
 
-// TestBlankGroupRowNotConfident: a group line that came out without any
-// figure was not read: its comparison is at most a warning.
+// TestBlankGroupRowNotConfident: a 类 line that came out without any
+// figure was not read: comparisons resting on it are at most warnings.
 func TestBlankGroupRowNotConfident(t *testing.T) {
-	d := corpusDoc(2026, nil, yusuan.Table{Kind: yusuan.ProjectCurrent, Label: "表9", Columns: []string{"total"}, Rows: []yusuan.Row{
+	d := corpusDoc(2026, nil, yusuan.Table{Kind: yusuan.ExpenditureSummary, Label: "表3", Columns: []string{"total"}, Rows: []yusuan.Row{
 		{Name: "合计", Values: vals("total", "30.00")},
-		{Name: "某市某某管理中心", Values: vals()},
-		{Name: "某某运转经费", Values: vals("total", "10.00")},
-		{Name: "某某专项经费", Values: vals("total", "20.00")},
+		{Code: code("201"), Name: "一般公共服务支出", Values: vals()},
+		{Code: code("20101"), Name: "人大事务", Values: vals("total", "10.00")},
+		{Code: code("20102"), Name: "政协事务", Values: vals("total", "20.00")},
 	}})
-	// Both the unit's line against its projects and 合计 against the unit
-	// lines rest on it.
+	// Both the 类 against its 款 and 合计 against the 类 rest on it.
 	fs := CheckDocument(d, Options{Rules: []string{"hierarchy.sum"}})
 	if len(fs) != 2 {
 		t.Fatalf("got\n%s", dump(fs))
 	}
 	for _, f := range fs {
-		if f.Severity != yusuan.SeverityWarning || f.Confidence != yusuan.ConfidenceLow || f.Why != "表9 行“某市某某管理中心”未读到任何数字" {
+		if f.Severity != yusuan.SeverityWarning || f.Confidence != yusuan.ConfidenceLow || f.Why != "表3 行“201 一般公共服务支出”未读到任何数字" {
 			t.Errorf("%s %s %q: %s", f.Severity, f.Confidence, f.Why, f.Message)
 		}
 	}
