@@ -546,6 +546,22 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool
 			items[cur] = append(items[cur], r)
 		}
 	}
+	// A unit's block runs to the next unit: the groups found under it by
+	// their sums (projects grouped under headings) are part of it.
+	if top != nil {
+		var unit *yusuan.Row
+		for _, r := range rows {
+			switch {
+			case totalKindOf(r.Name) != notTotal || isSubtotal(r.Name):
+				unit = nil
+			case top(r):
+				unit = r
+				items[r] = nil
+			case unit != nil:
+				items[unit] = append(items[unit], r)
+			}
+		}
+	}
 	for _, g := range groups {
 		// A group with no item printing a figure is not broken down (the
 		// line after it may be the first half of a unit's wrapped name).
@@ -558,7 +574,7 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool
 			x := orZero(cell(t, g, c, ""))
 			s := sumRows(t, items[g], c, sc, false)
 			if top != nil && judge(x.m.v, s.v, x.m.ulp+s.ulps) != agree && outlineAgrees(t, items[g], c, sc, x.m) {
-				continue // projects grouped again under the unit
+				continue // projects grouped again under headings
 			}
 			checks.add(c, x, itemsLabel, s)
 		}
