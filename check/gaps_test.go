@@ -392,3 +392,28 @@ func TestUnitNameInWrappedProject(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestUnitBlockWithChanceGroup: 42_guangzhou 表12 p.43–44: under 广州市潭岗
+// 强制隔离戒毒所 670.33, JD004 15.30 happens to equal the two lines after it
+// (7.20 + 8.10): the unit still adds up its whole block.
+func TestUnitBlockWithChanceGroup(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.ProjectCurrent, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "935.10")},
+		{Name: "广州市潭岗强制隔离戒毒所", Values: vals("total", "670.33")},
+		{Name: "JD008", Values: vals("total", "12.23")},
+		{Name: "戒毒人员体检费", Values: vals("total", "5.00")},
+		{Name: "戒毒人员医药费", Values: vals("total", "20.00")},
+		{Name: "机构运行辅助经费", Values: vals("total", "490.00")},
+		{Name: "购置经费", Values: vals("total", "10.50")},
+		{Name: "JD002", Values: vals("total", "84.60")},
+		{Name: "JD003", Values: vals("total", "17.40")},
+		{Name: "JD004", Values: vals("total", "15.30")},
+		{Name: "JD005", Values: vals("total", "7.20")},
+		{Name: "JD006", Values: vals("total", "8.10")},
+		{Name: "广州市同和强制隔离戒毒所", Values: vals("total", "264.77")},
+		{Name: "机构运行辅助经费", Values: vals("total", "264.77")},
+	}}
+	if fs := CheckDocument(corpusDoc(2026, nil, tb), Options{Rules: []string{"hierarchy.sum"}}); len(fs) != 0 {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}
