@@ -417,3 +417,19 @@ func TestUnitBlockWithChanceGroup(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestShareAdjustedToHundred: 57_jiangsu p.25 states 基本支出 63.75% (of
+// 21,955.35: 63.7399%), adjusting its shares to add up to 100%: rounding,
+// not an error; 63.77% is one.
+func TestShareAdjustedToHundred(t *testing.T) {
+	exp := yusuan.Table{Kind: yusuan.ExpenditureSummary, Columns: []string{"total", "basic", "project"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "21955.35", "basic", "13994.31", "project", "5573.00")},
+	}}
+	rules := Options{Rules: []string{"narrative.percent"}}
+	for pct, sev := range map[string]yusuan.Severity{"63.75": yusuan.SeverityInfo, "63.77": yusuan.SeverityError} {
+		d := corpusDoc(2018, yusuan.Facts{"basic_pct": yusuan.MustAmount(pct)}, exp)
+		if fs := CheckDocument(d, rules); len(fs) != 1 || fs[0].Severity != sev {
+			t.Errorf("%s%%: got\n%s", pct, dump(fs))
+		}
+	}
+}

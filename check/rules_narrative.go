@@ -406,7 +406,10 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
 				" = " + best.r.StringFixed(k+2) + "%",
 		}
-		if best.fits || best.diff.LessThanOrEqual(decimal.New(1, -k)) {
+		// Shares stated to add up to 100% are adjusted by up to one unit
+		// of their last digit (57_jiangsu p.25: 63.75% for 63.7399%, with
+		// 25.38% and 10.87% for 10.877%): within 1.5 units is rounding.
+		if best.fits || best.diff.LessThanOrEqual(decimal.New(15, -k-1)) {
 			f.sev = yusuan.SeverityInfo
 			f.msg = "尾差：" + f.msg
 		}
