@@ -359,7 +359,7 @@ func (e *emitter) add(f finding) {
 		refs = slices.Clone(e.refs)
 	}
 	pages := slices.Clone(f.pages)
-	rd := reading{conf: yusuan.ConfidenceHigh}
+	rd := reading{conf: yusuan.ConfidenceHigh, ownSums: e.rule.Scope == ScopeTable}
 	var ev []yusuan.Evidence
 	for _, fg := range f.figures {
 		x := evidenceOf(e.doc, fg.t, fg.role, &rd)

@@ -37,6 +37,16 @@ const (
 type reading struct {
 	conf yusuan.Confidence
 	why  []string
+	// ownSums: the finding is a table's own arithmetic (a table rule). The
+	// extractor's unbalanced doubt restates that arithmetic as read and
+	// says nothing more about the reading: it does not lower such a
+	// finding (27_suzhou's 合计 9,078.52 ≠ Σ类 9,466.77 is the document's).
+	ownSums bool
+}
+
+// counts reports whether a doubt bears on a reading.
+func (r *reading) counts(dt yusuan.Doubt) bool {
+	return !(r.ownSums && dt.Reason == yusuan.DoubtUnbalanced)
 }
 
 func (r *reading) lower(c yusuan.Confidence, why string) {
@@ -271,7 +281,7 @@ func judgeReading(d *doc, t *yusuan.Table, r *yusuan.Row, col string, rd *readin
 	if len(t.Doubts) > 0 {
 		i := rowIndex(t, r)
 		for _, dt := range t.Doubts {
-			if dt.Column == "" && len(dt.Rows) == 0 {
+			if dt.Column == "" && len(dt.Rows) == 0 || !rd.counts(dt) {
 				continue // judgeTable
 			}
 			if (dt.Column == "" || dt.Column == col) && (len(dt.Rows) == 0 || slices.Contains(dt.Rows, i)) {
@@ -387,7 +397,7 @@ func isHeadless(key string) bool {
 // judgeTable lowers the confidence for doubts about a whole table.
 func judgeTable(t *yusuan.Table, rd *reading) {
 	for _, dt := range t.Doubts {
-		if dt.Column == "" && len(dt.Rows) == 0 {
+		if dt.Column == "" && len(dt.Rows) == 0 && rd.counts(dt) {
 			rd.lower(yusuan.ConfidenceMedium, doubtWhy(t, dt, nil))
 		}
 	}

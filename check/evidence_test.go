@@ -143,8 +143,12 @@ func TestDoubtsLowerSeverity(t *testing.T) {
 			return yusuan.Doubt{Reason: yusuan.DoubtSplitRow, Rows: []int{rowIndex(tb, r) + 2}, Note: "名称折行"}
 		}, yusuan.SeverityWarning, yusuan.ConfidenceLow, "表2 行“2080505 机关事业单位基本养老保险缴费支出”由多行拼合或拆分推断：名称折行"},
 		{"whole table", func(tb *yusuan.Table, r *yusuan.Row) yusuan.Doubt {
-			return yusuan.Doubt{Reason: yusuan.DoubtUnbalanced}
-		}, yusuan.SeverityWarning, yusuan.ConfidenceMedium, "表2 读出的数自身不平（区域可能截断、合并或错位）"},
+			return yusuan.Doubt{Reason: yusuan.DoubtCutShort}
+		}, yusuan.SeverityWarning, yusuan.ConfidenceMedium, "表2 可能未读完"},
+		// The extractor's own arithmetic restates the finding's: no doubt.
+		{"unbalanced", func(tb *yusuan.Table, r *yusuan.Row) yusuan.Doubt {
+			return yusuan.Doubt{Reason: yusuan.DoubtUnbalanced, Column: "total", Rows: []int{rowIndex(tb, r)}}
+		}, yusuan.SeverityError, yusuan.ConfidenceHigh, ""},
 		{"another row", func(tb *yusuan.Table, r *yusuan.Row) yusuan.Doubt {
 			return yusuan.Doubt{Reason: yusuan.DoubtSplitRow, Rows: []int{0}}
 		}, yusuan.SeverityError, yusuan.ConfidenceHigh, ""},
@@ -245,5 +249,26 @@ func TestOverflow(t *testing.T) {
 	fs = CheckDocument(d, Options{Rules: []string{"hierarchy.sum", "amount.range"}})
 	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning || !strings.Contains(fs[0].Message, "未比较") {
 		t.Errorf("sum overflow:\n%s", dump(fs))
+	}
+}
+
+// TestUnbalancedLowersOtherTables: a table the extractor found unbalanced
+// (its 合计 ≠ Σ类 as read) makes comparisons of its figures with other
+// tables at most warnings.
+func TestUnbalancedLowersOtherTables(t *testing.T) {
+	d := seedDoc(t)
+	tb := tableOf(d, yusuan.IncomeSummary)
+	set(rowOf(t, d, yusuan.IncomeSummary, "", "合计"), "total", "118.22", "gpb", "118.22")
+	tb.Doubts = []yusuan.Doubt{{Reason: yusuan.DoubtUnbalanced, Column: "total", Rows: []int{0}, Note: "合计 118.22 ≠ Σ类 108.21 as read"},
+		{Reason: yusuan.DoubtUnbalanced, Column: "gpb", Rows: []int{0}, Note: "合计 118.22 ≠ Σ类 108.21 as read"}}
+	fs := CheckDocument(d, Options{Rules: []string{"cross.totals", "hierarchy.sum"}})
+	var got []string
+	for _, f := range fs {
+		if f.Severity != yusuan.SeverityInfo {
+			got = append(got, string(f.Severity)+" "+f.Rule)
+		}
+	}
+	if want := []string{"error hierarchy.sum", "warning cross.totals", "warning cross.totals"}; !slices.Equal(got, want) {
+		t.Errorf("got %q\n%s", got, dump(fs))
 	}
 }
