@@ -46,6 +46,7 @@ type summary struct {
 	figures   map[string]term // figure keys (total_income …) → table figure
 	facts     map[string]term // stated facts used across years, with pages
 	unitNames []string        // departments: the units they name
+	ownUnit   bool            // departments: the text names their 本级 among their units
 	// lines: departments' per-unit lines, by table kind then unit key;
 	// own: a unit's own total of the same tables.
 	lines map[yusuan.TableKind]map[string]term
@@ -87,6 +88,7 @@ func digest(d *doc) *summary {
 	}
 	if s.scope == yusuan.ScopeDepartment {
 		s.unitNames = d.unitNames()
+		s.ownUnit = strings.Contains(d.narrative(), "本级")
 		s.lines = map[yusuan.TableKind]map[string]term{}
 		for _, k := range []yusuan.TableKind{yusuan.AdminOperating, yusuan.ProjectCurrent} {
 			t := d.table(k)
@@ -271,6 +273,16 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 				continue
 			}
 			units = append(units, ds[len(ds)-1])
+		}
+		// The department's own 本级 (机关本级) is one of its units, often
+		// named only as such (“部门机关本级预算和所属1个单位预算”): its
+		// document has the department's name.
+		if own := c.byName[groupKey{"unit", dep.kind, dep.key, dep.year}]; len(own) > 0 {
+			if u := own[len(own)-1]; !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		} else if dep.ownUnit && !slices.Contains(dep.unitNames, dep.key) {
+			complete = false
 		}
 		if dep.code != "" && len(dep.code) < 6 {
 			for _, u := range c.sums {
