@@ -57,8 +57,14 @@ func iesTerm(d *doc, pick func(ts *twoSided) (*yusuan.Row, string)) (term, bool)
 	if totalKindOf(r.Name) != notTotal {
 		// The text may state a total as the sum of the parts it states,
 		// each rounded (93,664.78 + 721.71 = 94,386.49 for 943,864,999.96
-		// 元): each nonzero part is a rounded term.
-		x.n, x.coarse = nonzeroParts(t, d.twoSided(t), r.Side, col), x.m.ulp
+		// 元): each nonzero part is a rounded term. The grand totals of
+		// both sides are one figure, stated as “收入、支出预算总计”: the
+		// side with more parts counts.
+		ts := d.twoSided(t)
+		x.n, x.coarse = nonzeroParts(t, ts, r.Side, col), x.m.ulp
+		if totalKindOf(r.Name) == totalGrand {
+			x.n = max(nonzeroParts(t, ts, yusuan.SideIncome, ts.incCol), nonzeroParts(t, ts, yusuan.SideExpenditure, ts.expCols[0]))
+		}
 	}
 	return orZero(x), true
 }
