@@ -2,6 +2,7 @@ package check
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"yusuan"
@@ -431,5 +432,21 @@ func TestShareAdjustedToHundred(t *testing.T) {
 		if fs := CheckDocument(d, rules); len(fs) != 1 || fs[0].Severity != sev {
 			t.Errorf("%s%%: got\n%s", pct, dump(fs))
 		}
+	}
+}
+
+// TestAdminOperatingScopeNextSentence: 56_jiangsu p.22 says it in the
+// sentences after the one about 机关运行经费.
+func TestAdminOperatingScopeNextSentence(t *testing.T) {
+	d := corpusDoc(2017, nil, yusuan.Table{Kind: yusuan.AdminOperating, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "6032.55")},
+	}}, basicByEconomic03())
+	d.Narrative = []yusuan.Section{{Heading: "十、一般公共预算机关运行经费支出预算表情况说明", Page: 22,
+		Text: "2017 年本部门一般公共预算机关运行经费预算支出6032.55 万元，比2016年增加3401.59 万元，增长129.97 %。" +
+			"主要原因是两个年度报表设计的统计口径形成的差异。2017 年将涉及机关运行的项目经费支出纳入了本表，如物业管理费、检察办案费、项目中的运行维护费均计入机关运行费支出中，上年项目中的上述费用未纳入统计。"}}
+	fs := CheckDocument(d, Options{Rules: []string{"cross.admin_operating"}})
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityInfo ||
+		!strings.Contains(fs[0].Message, "文件自述：“主要原因是两个年度报表设计的统计口径形成的差异。2017 年将涉及机关运行的项目经费支出纳入了本表") {
+		t.Errorf("got\n%s", dump(fs))
 	}
 }

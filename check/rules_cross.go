@@ -374,14 +374,23 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 	e.compare(a, x, one(x), tables)
 }
 
-// adminOperatingScope is the document's sentence saying its 机关运行经费
-// is of another scope than the basic-expenditure 公用经费, "" when none.
+// adminOperatingScope is the document's own words saying its 机关运行经费
+// is of another scope than the basic-expenditure 公用经费 (the sentences
+// about 机关运行 that say so, or that follow one about it), "" when none.
+// 56_jiangsu p.22: “主要原因是两个年度报表设计的统计口径形成的差异。2017 年
+// 将涉及机关运行的项目经费支出纳入了本表……”.
 func (d *doc) adminOperatingScope() string {
 	for _, s := range d.Narrative {
-		for _, sent := range strings.FieldsFunc(s.Text, func(r rune) bool { return r == '。' || r == '\n' }) {
-			if strings.Contains(sent, "机关运行经费") && vocab.AdminOperatingScopeRe.MatchString(sent) {
-				return strings.TrimSpace(sent) + "。"
+		sents := strings.FieldsFunc(s.Text, func(r rune) bool { return r == '。' || r == '\n' })
+		var said []string
+		for i, sent := range sents {
+			about := strings.Contains(sent, "机关运行") || i > 0 && strings.Contains(sents[i-1], "机关运行")
+			if about && vocab.AdminOperatingScopeRe.MatchString(sent) {
+				said = append(said, strings.TrimSpace(sent)+"。")
 			}
+		}
+		if len(said) > 0 {
+			return strings.Join(said, "")
 		}
 	}
 	return ""
