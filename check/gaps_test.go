@@ -450,3 +450,35 @@ func TestAdminOperatingScopeNextSentence(t *testing.T) {
 		t.Errorf("got\n%s", dump(fs))
 	}
 }
+
+// TestNoCategoriesNoWarnings: Jiangsu's 支出预算总表 prints one 合计 line
+// and no 类: the 收支总表's categories have nothing to match, and say so
+// nowhere; nor do lines that are no category (一、部门预算, 38_xian).
+func TestNoCategoriesNoWarnings(t *testing.T) {
+	ies := yusuan.Table{Kind: yusuan.IncomeExpenditureSummary, Columns: []string{"amount", "total"}, Rows: []yusuan.Row{
+		{Side: yusuan.SideExpenditure, Name: "一、公共安全支出", Values: vals("total", "16458.75")},
+		{Side: yusuan.SideExpenditure, Name: "二、部门预算", Values: vals("total", "5496.60")},
+		{Side: yusuan.SideExpenditure, Name: "支出合计", Values: vals("total", "21955.35")},
+	}}
+	total := yusuan.Table{Kind: yusuan.ExpenditureSummary, Columns: []string{"total", "basic", "project"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "21955.35", "basic", "13994.31", "project", "7961.04")},
+	}}
+	if fs := CheckDocument(corpusDoc(2018, nil, ies, total), Options{Rules: []string{"cross.categories"}}); len(fs) != 0 {
+		t.Errorf("no 类:\n%s", dump(fs))
+	}
+	coded := total
+	coded.Rows = append(slices.Clone(total.Rows), yusuan.Row{Code: code("204"), Name: "公共安全支出", Values: vals("total", "16458.75")})
+	if fs := CheckDocument(corpusDoc(2018, nil, ies, coded), Options{Rules: []string{"cross.categories"}}); len(fs) != 0 {
+		t.Errorf("部门预算:\n%s", dump(fs))
+	}
+}
+
+// TestPerformanceOnlyDocument: 24_guangzhou publishes project performance
+// targets alone: not a budget missing its nine tables.
+func TestPerformanceOnlyDocument(t *testing.T) {
+	d := corpusDoc(2026, nil, yusuan.Table{Kind: yusuan.PerformanceTargets, Title: "项目支出绩效目标表", Rows: []yusuan.Row{{Name: "项目名称"}}})
+	fs := CheckDocument(d, Options{Rules: []string{"completeness."}})
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityInfo || fs[0].Message != "未识别出模板要求的任何预算表（文件只含：绩效目标表）" {
+		t.Errorf("got\n%s", dump(fs))
+	}
+}

@@ -115,6 +115,12 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		e.add(finding{msg: "未能识别任何表格"})
 		return
 	}
+	if !d.hasBudgetTables() {
+		// Performance targets or a list of projects only: not the budget
+		// tables, each of them missing.
+		e.add(finding{sev: yusuan.SeverityInfo, msg: "未识别出模板要求的任何预算表（文件只含：" + strings.Join(d.tableLabels(), "、") + "）"})
+		return
+	}
 	var missing []string
 	var mkinds []string
 	for _, k := range req {
@@ -188,11 +194,38 @@ func firstValueCol(t *yusuan.Table) string {
 	return cols[0]
 }
 
+// hasBudgetTables reports whether the document has any table its
+// template requires (or stands for one).
+func (d *doc) hasBudgetTables() bool {
+	for _, k := range requiredTables[d.Meta.Kind] {
+		if d.table(append([]yusuan.TableKind{k}, sameFigures[k]...)...) != nil || d.tracedOf(k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *doc) tracedOf(k yusuan.TableKind) bool {
+	where, _ := d.traceOf(k)
+	return where != ""
+}
+
+// tableLabels are the usual names of a document's table kinds.
+func (d *doc) tableLabels() []string {
+	var out []string
+	for i := range d.Tables {
+		if l := vocab.KindLabel(d.Tables[i].Kind); !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func ruleCompletenessThreePublic(e *emitter, d *doc) {
 	if d.Meta.Kind != yusuan.KindBudget && d.Meta.Kind != yusuan.KindFinalAccount {
 		return
 	}
-	if len(d.Tables) == 0 {
+	if len(d.Tables) == 0 || !d.hasBudgetTables() {
 		return
 	}
 	if d.table(yusuan.ThreePublic, yusuan.FAThreePublic) == nil {

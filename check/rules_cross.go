@@ -204,6 +204,9 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 		return // the categories' figures were not read
 	}
 	cats, order := categoryTerms(coded, tcol)
+	if len(cats) == 0 {
+		return // the table prints no 类 (Jiangsu's 支出预算总表: one 合计 line)
+	}
 	seen := map[string]bool{}
 	tables := tablesOf(two, coded)
 	for _, r := range ts.exp.items {
@@ -211,7 +214,9 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 		a := cell(two, r, col, vocab.KindLabel(two.Kind)+" "+n)
 		c, ok := cats[n]
 		if !ok {
-			if a.m.ok && a.m.v != 0 {
+			// Only a category the template names can be missing from the
+			// other table (not 部门预算, nor a name cut by wrapping).
+			if a.m.ok && a.m.v != 0 && vocab.CategoryNames[n] {
 				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(), unit: unitName(a.scale),
 					msg:     vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
 					actual:  a.String(),
@@ -224,7 +229,7 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 	}
 	for _, n := range order {
 		c := cats[n]
-		if seen[n] || c.m.v == 0 {
+		if seen[n] || c.m.v == 0 || !vocab.CategoryNames[n] {
 			continue
 		}
 		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(), unit: unitName(c.scale),
