@@ -338,6 +338,13 @@ func TestSeveralDocuments(t *testing.T) {
 		}, "document.revised", yusuan.SeverityWarning, "", 2},
 		{"same bytes twice", func(tb testing.TB) []*yusuan.Document { return []*yusuan.Document{seedDoc(tb), seedDoc(tb)} },
 			"document.revised", "", "", 0},
+		// 14_ and 15_beijing: the narrative and the tables as two files.
+		{"parts published apart", func(tb testing.TB) []*yusuan.Document {
+			text, tables := seedDoc(tb), seedDoc(tb)
+			text.SHA256, text.Tables = "text"+text.SHA256[4:], nil
+			tables.Narrative, tables.Facts = nil, yusuan.Facts{}
+			return []*yusuan.Document{text, tables}
+		}, "document.revised", "", "", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

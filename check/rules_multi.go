@@ -423,18 +423,15 @@ func revised(e *emitter, old, cur *doc) {
 			order = append(order, k)
 		}
 	}
+	// Only figures both versions print can have changed: a figure printed
+	// in one only is another part of the disclosure (a narrative file and
+	// a tables file published apart, 14_/15_beijing), not a revision.
 	var changes []string
 	for _, k := range order {
 		x, inA := a[k]
 		y, inB := b[k]
-		switch {
-		case inA && inB && x.m.v == y.m.v:
-		case inA && inB:
+		if inA && inB && x.m.v != y.m.v {
 			changes = append(changes, k+" "+x.String()+" → "+y.String())
-		case inA:
-			changes = append(changes, k+" "+x.String()+" → 无")
-		default:
-			changes = append(changes, k+" 无 → "+y.String())
 		}
 	}
 	if len(changes) == 0 {
