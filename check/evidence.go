@@ -421,6 +421,16 @@ func columnName(t *yusuan.Table, col string) string {
 	return vocab.ColumnName(col)
 }
 
+// doubtPhrases say what each kind of doubt means for a reading.
+var doubtPhrases = map[yusuan.DoubtReason]string{
+	yusuan.DoubtGuessedColumn: "由位置推断",
+	yusuan.DoubtUnbalanced:    "读出的数自身不平（区域可能截断、合并或错位）",
+	yusuan.DoubtSplitRow:      "由多行拼合或拆分推断",
+	yusuan.DoubtMergedTitle:   "可能混入另一张表",
+	yusuan.DoubtCutShort:      "可能未读完",
+	yusuan.DoubtSide:          "收支两侧归属由推断",
+}
+
 // doubtWhy says in words what the extractor doubted.
 func doubtWhy(t *yusuan.Table, dt yusuan.Doubt, r *yusuan.Row) string {
 	where := tableName(t) + " "
@@ -430,22 +440,9 @@ func doubtWhy(t *yusuan.Table, dt yusuan.Doubt, r *yusuan.Row) string {
 	if r != nil && len(dt.Rows) > 0 {
 		where += "行“" + rowLabel(r) + "”"
 	}
-	var s string
-	switch dt.Reason {
-	case yusuan.DoubtGuessedColumn:
-		s = where + "由位置推断"
-	case yusuan.DoubtUnbalanced:
-		s = where + "读出的数自身不平（区域可能截断、合并或错位）"
-	case yusuan.DoubtSplitRow:
-		s = where + "由多行拼合或拆分推断"
-	case yusuan.DoubtMergedTitle:
-		s = where + "可能混入另一张表"
-	case yusuan.DoubtCutShort:
-		s = where + "可能未读完"
-	case yusuan.DoubtSide:
-		s = where + "收支两侧归属由推断"
-	default:
-		s = where + "读取存疑（" + string(dt.Reason) + "）"
+	s := where + "读取存疑（" + string(dt.Reason) + "）"
+	if p, ok := doubtPhrases[dt.Reason]; ok {
+		s = where + p
 	}
 	if dt.Note != "" {
 		s += "：" + dt.Note

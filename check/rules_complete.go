@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"yusuan"
 	"yusuan/vocab"
@@ -40,12 +39,12 @@ func (d *doc) traceOf(k yusuan.TableKind) (string, int) {
 	labels := map[string]bool{}
 	for i := range d.Tables {
 		if l := d.Tables[i].Label; l != "" {
-			labels[squeezeSpace(l)] = true
+			labels[fold(l)] = true
 		}
 	}
 	names := func(line string) bool {
 		line = strings.TrimRight(strings.TrimSpace(line), "0123456789.…·． -—")
-		if label, rest, ok := vocab.LabelledTitle(line); ok && !labels[label] && vocab.Names(rest, k) {
+		if label, rest, ok := vocab.LabelledTitle(line); ok && !labels[fold(label)] && vocab.Names(rest, k) {
 			return true
 		}
 		return strings.HasSuffix(line, "表") && vocab.Names(line, k)
@@ -94,16 +93,6 @@ func firstPage(ps []int) int {
 		return 0
 	}
 	return ps[0]
-}
-
-// squeezeSpace drops every kind of space.
-func squeezeSpace(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u3000' {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 func ruleCompletenessTables(e *emitter, d *doc) {

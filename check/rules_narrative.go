@@ -229,6 +229,22 @@ func annualFunds(t *yusuan.Table) []cellRef {
 	return out
 }
 
+// tableTexts are the words a free-form table prints: its title first, then
+// its headers, line names and cells.
+func tableTexts(t *yusuan.Table) []string {
+	out := []string{t.Title}
+	for _, h := range t.Headers {
+		out = append(out, h)
+	}
+	for i := range t.Rows {
+		out = append(out, t.Rows[i].Name)
+		for _, s := range t.Rows[i].Raw {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // perfScale is the unit of a performance table's amounts: the table's, else
 // a printed “（元）”/“（万元）” in its title, headers or cells; known is
 // false when none is printed (元 is then the usual guess).
@@ -236,17 +252,7 @@ func perfScale(t *yusuan.Table) (sc int64, known bool) {
 	if strings.TrimSpace(t.Unit) != "" {
 		return unitScale(t.Unit), true
 	}
-	texts := []string{t.Title}
-	for _, h := range t.Headers {
-		texts = append(texts, h)
-	}
-	for i := range t.Rows {
-		texts = append(texts, t.Rows[i].Name)
-		for _, s := range t.Rows[i].Raw {
-			texts = append(texts, s)
-		}
-	}
-	for _, s := range texts {
+	for _, s := range tableTexts(t) {
 		s = fold(s)
 		if strings.Contains(s, "(万元)") {
 			return scale万元, true

@@ -80,18 +80,11 @@ func projectLines(d *doc, t *yusuan.Table) []*yusuan.Row {
 }
 
 // perfTexts are the texts of a one-project performance table where its
-// project's name may be printed: title, headers, line names and cells.
+// project's name may be printed: title (less 项目绩效目标表), headers, line
+// names and cells.
 func perfTexts(t *yusuan.Table) []string {
-	out := []string{strings.TrimSuffix(strings.TrimSuffix(t.Title, "绩效目标表"), "项目")}
-	for _, h := range t.Headers {
-		out = append(out, h)
-	}
-	for i := range t.Rows {
-		out = append(out, t.Rows[i].Name)
-		for _, s := range t.Rows[i].Raw {
-			out = append(out, s)
-		}
-	}
+	out := tableTexts(t)
+	out[0] = strings.TrimSuffix(strings.TrimSuffix(t.Title, "绩效目标表"), "项目")
 	return out
 }
 
