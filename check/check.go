@@ -364,7 +364,9 @@ func (e *emitter) add(f finding) {
 	for _, fg := range f.figures {
 		x := evidenceOf(e.doc, fg.t, fg.role, &rd)
 		for _, v := range x {
-			if v.Page != 0 && v.Role != rolePart {
+			// Pages are the first document's; other documents' pages are
+			// in their evidence.
+			if v.Page != 0 && v.Role != rolePart && (len(refs) == 0 || v.SHA256 == refs[0].SHA256) {
 				pages = append(pages, v.Page)
 			}
 		}
