@@ -143,7 +143,11 @@ func (f *Finding) Stamp() {
 	cells := make([]string, 0, len(f.Evidence))
 	values := make([]string, 0, len(f.Evidence))
 	for _, e := range f.Evidence {
-		cells = append(cells, e.cellKey())
+		// The parts of a sum are not its identity: a better reading that
+		// finds one more row keeps the finding (its fingerprint changes).
+		if e.Role != "part" {
+			cells = append(cells, e.cellKey())
+		}
 		values = append(values, e.cellKey()+"="+e.Amount.String()+e.Unit)
 	}
 	slices.Sort(cells)

@@ -1,6 +1,9 @@
 package yusuan
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestStampStableAcrossReadings(t *testing.T) {
 	code := "201"
@@ -18,6 +21,13 @@ func TestStampStableAcrossReadings(t *testing.T) {
 	b.Stamp()
 	if a.ID == "" || a.ID != b.ID || a.Fingerprint != b.Fingerprint {
 		t.Fatalf("ids differ: %+v vs %+v", a, b)
+	}
+	// One more part of the sum read: same finding, other figures.
+	p := base
+	p.Evidence = append(slices.Clone(base.Evidence), Evidence{Role: "part", SHA256: "aa", Kind: "expenditure_summary", Row: "人大事务", Column: "total", Amount: MustAmount("9.00")})
+	p.Stamp()
+	if p.ID != a.ID || p.Fingerprint == a.Fingerprint {
+		t.Fatalf("a part changed the id or kept the fingerprint: %+v vs %+v", a, p)
 	}
 	// A revised document (new bytes) keeps the key, not the id.
 	c := base

@@ -66,6 +66,8 @@ var registry = sync.OnceValue(func() []Rule {
 		{ID: "three_public.sum", Description: "“三公”合计=出国+接待+公务用车；公务用车=购置+运行维护",
 			Severity: yusuan.SeverityError, Scope: ScopeTable,
 			Kinds: []yusuan.TableKind{yusuan.ThreePublic, yusuan.FAThreePublic}, table: ruleThreePublicSum},
+		{ID: "table.empty_note", Description: "表注称本表无数据（空表），表中却印有数字",
+			Severity: yusuan.SeverityWarning, Scope: ScopeTable, table: ruleEmptyNote},
 		{ID: "cross.totals", Description: "收支总表、收入总表、支出总表、财政拨款收支总表的总数与资金来源一致",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossTotals},
 		{ID: "cross.categories", Description: "收支总表各功能分类支出=支出总表对应类",
@@ -78,6 +80,8 @@ var registry = sync.OnceValue(func() []Rule {
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossProject},
 		{ID: "cross.gov_fund", Description: "政府性基金预算支出表=财政拨款收支总表政府性基金列",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossGovFund},
+		{ID: "cross.performance", Description: "绩效目标表各项目年度资金总额=项目支出表中同名项目金额",
+			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleCrossPerformance},
 		{ID: "narrative.figure", Description: "情况说明所述金额=其所指表中数字（元与万元换算后）",
 			Severity: yusuan.SeverityError, Scope: ScopeDocument, document: ruleNarrativeFigure},
 		{ID: "narrative.percent", Description: "情况说明所述占比=部分/总数（按所印精度）",
@@ -98,6 +102,8 @@ var registry = sync.OnceValue(func() []Rule {
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTables},
 		{ID: "completeness.three_public", Description: "“三公”经费表及其说明均已公开",
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessThreePublic},
+		{ID: "amount.range", Description: "金额超出可核对范围（±9.2×10¹⁴ 元，疑为误读），不参与比较",
+			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleAmountRange},
 		{ID: "completeness.text_layer", Description: "图片型 PDF 或无法读取，无从核对",
 			Severity: yusuan.SeverityWarning, Scope: ScopeDocument, document: ruleCompletenessTextLayer},
 	}
@@ -267,19 +273,21 @@ func (r *Run) Finish() []yusuan.Finding {
 
 func sortFindings(fs []yusuan.Finding) {
 	slices.SortStableFunc(fs, func(a, b yusuan.Finding) int {
+		da, db := firstDoc(a), firstDoc(b)
 		return cmp.Or(
-			cmp.Compare(firstSHA(a), firstSHA(b)),
+			cmp.Compare(da.SHA256, db.SHA256),
+			cmp.Compare(da.File, db.File),
 			cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
 			cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)),
 		)
 	})
 }
 
-func firstSHA(f yusuan.Finding) string {
+func firstDoc(f yusuan.Finding) yusuan.DocRef {
 	if len(f.Documents) == 0 {
-		return ""
+		return yusuan.DocRef{}
 	}
-	return f.Documents[0].SHA256 + "\x00" + f.Documents[0].File
+	return f.Documents[0]
 }
 
 func ruleOrder(id string) int {
@@ -296,10 +304,20 @@ type emitter struct {
 	rule *Rule
 	doc  *doc
 	out  []yusuan.Finding
+	// refs, when set, are the documents of the findings added (rules over
+	// several documents).
+	refs []yusuan.DocRef
+	// explained, when set, is the document's own sentence explaining the
+	// differences the rule finds: they are notes (info), quoting it.
+	explained string
+	// conf and why, when set, lower the confidence of the findings added
+	// for a reason of the rule's own (a match by approximate name).
+	conf yusuan.Confidence
+	why  string
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
-// severity and document.
+// severity, document, evidence and confidence.
 type finding struct {
 	sev      yusuan.Severity // "" = the rule's default
 	docs     []*doc          // nil = the document being checked
@@ -308,6 +326,20 @@ type finding struct {
 	msg      string
 	expected string
 	actual   string
+	unit     string
+	// figures are the terms the finding compares, with their roles; the
+	// evidence and the confidence of the reading derive from them.
+	figures []figure
+	// conf and why lower the confidence for reasons of the rule's own (a
+	// table said missing that the text names).
+	conf yusuan.Confidence
+	why  string
+}
+
+// figure is a term in a role (actual, expected, part).
+type figure struct {
+	role string
+	t    term
 }
 
 func (e *emitter) add(f finding) {
@@ -323,15 +355,48 @@ func (e *emitter) add(f finding) {
 	for _, d := range docs {
 		refs = append(refs, d.ref)
 	}
+	if e.refs != nil {
+		refs = slices.Clone(e.refs)
+	}
 	pages := slices.Clone(f.pages)
+	rd := reading{conf: yusuan.ConfidenceHigh, ownSums: e.rule.Scope == ScopeTable}
+	var ev []yusuan.Evidence
+	for _, fg := range f.figures {
+		x := evidenceOf(e.doc, fg.t, fg.role, &rd)
+		for _, v := range x {
+			// Pages are the first document's; other documents' pages are
+			// in their evidence.
+			if v.Page != 0 && v.Role != rolePart && (len(refs) == 0 || v.SHA256 == refs[0].SHA256) {
+				pages = append(pages, v.Page)
+			}
+		}
+		ev = append(ev, x...)
+	}
+	if f.conf != "" {
+		rd.lower(f.conf, f.why)
+	}
+	if e.conf != "" {
+		rd.lower(e.conf, e.why)
+	}
 	slices.Sort(pages)
 	pages = slices.Compact(pages)
 	if len(pages) > 0 && pages[0] == 0 {
 		pages = pages[1:]
 	}
+	// An error needs two printed figures read with confidence: one resting
+	// on a doubted reading is at most a warning.
+	if sev == yusuan.SeverityError && rd.conf != yusuan.ConfidenceHigh {
+		sev = yusuan.SeverityWarning
+	}
+	if e.explained != "" && sev != yusuan.SeverityInfo {
+		sev = yusuan.SeverityInfo
+		f.msg += "；文件自述：“" + e.explained + "”"
+		rd.why = append(rd.why, "文件说明了口径不同")
+	}
 	out := yusuan.Finding{
-		Rule: e.rule.ID, Severity: sev, Documents: refs, Tables: f.tables,
-		Message: f.msg, Expected: f.expected, Actual: f.actual, Pages: pages,
+		Rule: e.rule.ID, Severity: sev, Confidence: rd.conf, Why: strings.Join(rd.why, "；"), Documents: refs,
+		Tables: f.tables, Message: f.msg, Expected: f.expected, Actual: f.actual, Unit: f.unit, Pages: pages,
+		Evidence: ev,
 	}
 	out.Stamp()
 	e.out = append(e.out, out)
@@ -342,12 +407,17 @@ type term struct {
 	label string
 	m     money
 	scale int64
+	// The figure's source: a cell (table, row, col), a narrative fact, a
+	// sum of cells (p), or a table as a whole (table alone: an empty
+	// table's 0).
 	table *yusuan.Table
 	row   *yusuan.Row
-	// pgs and kind replace table and row in terms kept after their document
-	// is released (detach).
-	pgs  []int
-	kind yusuan.TableKind
+	col   string
+	fact  string
+	p     parts
+	// det replaces the source in terms kept after their document is
+	// released (detach).
+	det *detached
 	// stated: a figure a person wrote (情况说明), who rounds what they read
 	// to their own precision before adding or subtracting.
 	stated bool
@@ -355,6 +425,15 @@ type term struct {
 	// the largest ulp among them (0: m.ulp).
 	n      int
 	coarse int64
+}
+
+// detached is what a term kept after its document is released says about
+// its source.
+type detached struct {
+	pages []int
+	kind  yusuan.TableKind
+	ev    []yusuan.Evidence
+	rd    reading
 }
 
 // terms is the number of rounded terms a figure stands for.
@@ -369,6 +448,57 @@ func (t term) coarsest() int64 {
 		return t.m.ulp / int64(t.n)
 	}
 	return t.m.ulp
+}
+
+// plus adds b to a (a sum of two figures of possibly different tables).
+func plus(a, b term, label string) term {
+	a.m = a.m.plus(b.m)
+	a.label = label
+	_, _, la := a.p.list()
+	_, _, lb := b.p.list()
+	cells := append(a.sourceCells(), b.sourceCells()...)
+	a.p = parts{cells: cells, n: len(cells), lost: append(la, lb...)}
+	a.row, a.col = nil, ""
+	return a
+}
+
+// minus subtracts b from a; b's cells are listed as parts of the figure.
+func minus(a, b term, label string) term {
+	b.m = b.m.neg()
+	return plus(a, b, label)
+}
+
+// combined is a figure computed from detached figures of several
+// documents: its evidence lists theirs as parts.
+func combined(label string, m money, scale int64, parts ...term) term {
+	x := term{label: label, m: m, scale: scale}
+	det := &detached{rd: reading{conf: yusuan.ConfidenceHigh}}
+	det.ev = []yusuan.Evidence{{Table: -1, Row: label, Amount: x.amount(), Unit: unitName(scale)}}
+	for _, p := range parts {
+		if p.det == nil {
+			continue
+		}
+		det.pages = append(det.pages, p.det.pages...)
+		for _, v := range p.det.ev {
+			v.Role = rolePart
+			det.ev = append(det.ev, v)
+		}
+		for _, w := range p.det.rd.why {
+			det.rd.lower(p.det.rd.conf, w)
+		}
+		det.rd.lower(p.det.rd.conf, "")
+	}
+	x.det = det
+	return x
+}
+
+// sourceCells are the cells a term was read from.
+func (t term) sourceCells() []cellRef {
+	if t.row != nil && t.col != "" {
+		return []cellRef{{t.table, t.row, t.col}}
+	}
+	cells, _, _ := t.p.list()
+	return slices.Clone(cells)
 }
 
 // allowed is the tolerance (in ulps, see judge) of comparing actual with
@@ -387,20 +517,31 @@ func allowed(actual, expected term, parts sum) int64 {
 	return ulps
 }
 
-// detach keeps what a term says about its source without holding the
-// document in memory.
-func (t term) detach() term {
-	t.pgs = t.pages()
-	if t.table != nil {
-		t.kind = t.table.Kind
+// detach keeps what a term says about its source (pages, evidence and the
+// confidence of its reading) without holding the document in memory.
+func (t term) detach(d *doc) term {
+	det := &detached{pages: t.pages(), rd: reading{conf: yusuan.ConfidenceHigh}}
+	if t.fact != "" {
+		det.pages = d.factPages(t.fact)
 	}
-	t.table, t.row = nil, nil
+	if t.table != nil {
+		det.kind = t.table.Kind
+	}
+	// The figure and its first cells, not every part: thousands of
+	// documents' digests stay in memory.
+	for i, ev := range evidenceOf(d, t, roleActual, &det.rd) {
+		if ev.Role != rolePart || i <= 3 {
+			det.ev = append(det.ev, ev)
+		}
+	}
+	t.table, t.row, t.p, t.fact = nil, nil, parts{}, ""
+	t.det = det
 	return t
 }
 
 func (t term) pages() []int {
-	if t.pgs != nil {
-		return t.pgs
+	if t.det != nil {
+		return t.det.pages
 	}
 	if t.row != nil && t.row.Page != 0 {
 		return []int{t.row.Page}
@@ -416,8 +557,12 @@ func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.
 // compare reports actual ≠ expected (expected being the sum of parts, whose
 // number of rounded terms sets the tolerance): nothing when equal, info
 // within 尾差, the rule's severity beyond. The message names both sides;
-// units are shown when they differ.
+// units are shown when they differ, and with the difference.
 func (e *emitter) compare(actual term, expected term, parts sum, tables []string, extraPages ...int) {
+	if actual.m.overflow || expected.m.overflow || parts.overflow {
+		e.tooLarge(actual, expected, parts, tables)
+		return
+	}
 	if !actual.m.ok || !expected.m.ok {
 		return // a side is missing: nothing to compare
 	}
@@ -429,14 +574,8 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	// Print the expected figure in the unit and precision of the actual one.
 	scale := actual.scale
 	p := places(actual.m.ulp, scale)
-	if !actual.m.ok {
-		scale, p = expected.scale, places(expected.m.ulp, expected.scale)
-	}
 	exp := format(expected.m.v, scale, p)
-	act := format(actual.m.v, scale, p)
-	if actual.m.ok {
-		act = actual.String()
-	}
+	act := actual.String()
 	unitA, unitE := "", ""
 	if actual.scale != expected.scale && expected.scale != 0 {
 		unitA, unitE = " "+unitName(actual.scale), " "+unitName(expected.scale)
@@ -445,18 +584,49 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if unitE != "" {
 		expShown = expected.String()
 	}
+	unit := unitName(scale)
 	msg := actual.label + " " + act + unitA + " ≠ " + expected.label + " " + expShown + unitE
 	pages := append(actual.pages(), expected.pages()...)
 	pages = append(pages, extraPages...)
-	f := finding{tables: tables, pages: pages, expected: exp, actual: act}
+	f := finding{tables: tables, pages: pages, expected: exp, actual: act, unit: unit,
+		figures: []figure{{roleActual, actual}, {roleExpected, expected}}}
 	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
 	if v == rounding {
 		f.sev = yusuan.SeverityInfo
-		f.msg = "尾差：" + msg + "（差 " + diff + "，容许 " + format(ulps/2, scale, p+1) + "）"
+		f.msg = "尾差：" + msg + "（差 " + diff + " " + unit + "，容许 " + format(ulps/2, scale, p+1) + " " + unit + "）"
 	} else {
-		f.msg = msg + "（差 " + diff + "）"
+		f.msg = msg + "（差 " + diff + " " + unit + "）"
 	}
 	e.add(f)
+}
+
+// tooLarge reports a comparison that could not be made because a figure,
+// or the sum of several, is beyond what the checker counts exactly (no
+// budget comes near: the figure was misread).
+func (e *emitter) tooLarge(actual, expected term, parts sum, tables []string) {
+	// A figure too large by itself is reported once, by amount.range.
+	pc, _, _ := parts.p.list()
+	for _, c := range append(append(actual.sourceCells(), expected.sourceCells()...), pc...) {
+		if toMoney(c.r.Values[c.col], unitScale(c.t.Unit)).overflow {
+			return
+		}
+	}
+	if actual.fact != "" && actual.m.overflow || expected.fact != "" && expected.m.overflow {
+		return
+	}
+	var cells []string
+	for _, x := range []term{actual, expected} {
+		if x.m.overflow {
+			cells = append(cells, x.label)
+		}
+	}
+	what := strings.Join(cells, "、")
+	if what == "" {
+		what = actual.label + " 与 " + expected.label
+	}
+	e.add(finding{sev: yusuan.SeverityWarning, tables: tables, conf: yusuan.ConfidenceLow,
+		why: "金额超出可核对范围，疑为误读", msg: what + " 金额过大（超出 ±9.2×10¹⁴ 元），未比较",
+		figures: []figure{{roleActual, actual}, {roleExpected, expected}}})
 }
 
 func unitName(scale int64) string {
@@ -478,30 +648,56 @@ func sumTerm(label string, s sum, scale int64, t *yusuan.Table) term {
 	if ulp == 0 {
 		ulp = scale / 100
 	}
-	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true}, scale: scale, table: t, n: s.n, coarse: s.coarse}
+	return term{label: label, m: money{v: s.v, ulp: ulp, ok: true, overflow: s.overflow}, scale: scale, table: t,
+		n: s.n, coarse: s.coarse, p: s.p}
 }
 
-// colCheck is one column of a row-wise comparison.
+// totalTerm is a figure made of a sum, tolerating the rounding of every
+// term of it.
+func totalTerm(label string, s sum, scale int64, t *yusuan.Table) term {
+	x := sumTerm(label, s, scale, t)
+	x.m.ulp = s.ulps
+	return x
+}
+
+// colCheck is one column of a row-wise comparison: a figure against the
+// sum of parts (named label).
 type colCheck struct {
-	col      string
-	actual   term
-	expected term
-	parts    sum
+	col    string
+	actual term
+	label  string
+	parts  sum
+}
+
+// colChecks collects the columns of a row that do not agree (most agree:
+// nothing is kept for them).
+type colChecks []colCheck
+
+func (cs *colChecks) add(col string, actual term, label string, parts sum) {
+	if !actual.m.overflow && !parts.overflow && (!actual.m.ok || judge(actual.m.v, parts.v, actual.m.ulp+parts.ulps) == agree) {
+		return
+	}
+	*cs = append(*cs, colCheck{col, actual, label, parts})
 }
 
 // compareCols compares one row column by column and reports each distinct
 // disagreement once, naming every column that shows it (a 类 off by 0.01 in
 // 合计 and 基本支出 alike is one finding, not two).
-func (e *emitter) compareCols(label string, checks []colCheck, tables []string) {
+func (e *emitter) compareCols(label string, checks colChecks, tables []string, sc int64, t *yusuan.Table) {
+	if len(checks) == 0 {
+		return
+	}
 	type key struct{ a, x int64 }
 	var order []key
 	cols := map[key][]string{}
 	first := map[key]colCheck{}
 	for _, c := range checks {
-		if judge(c.actual.m.v, c.expected.m.v, allowed(c.actual, c.expected, c.parts)) == agree {
+		if c.actual.m.overflow || c.parts.overflow {
+			c.actual.label = label + "（" + vocab.ColumnName(c.col) + "）"
+			e.compare(c.actual, sumTerm(c.label, c.parts, sc, t), c.parts, tables)
 			continue
 		}
-		k := key{c.actual.m.v, c.expected.m.v}
+		k := key{c.actual.m.v, c.parts.v}
 		if _, ok := first[k]; !ok {
 			order = append(order, k)
 			first[k] = c
@@ -511,6 +707,6 @@ func (e *emitter) compareCols(label string, checks []colCheck, tables []string) 
 	for _, k := range order {
 		c := first[k]
 		c.actual.label = label + "（" + strings.Join(cols[k], "、") + "）"
-		e.compare(c.actual, c.expected, c.parts, tables)
+		e.compare(c.actual, sumTerm(c.label, c.parts, sc, t), c.parts, tables)
 	}
 }

@@ -55,8 +55,8 @@ func TestSeed(t *testing.T) {
 		}
 	}
 	wantEcon := []string{
-		"尾差：工资福利支出（合计、人员经费） 75.95 ≠ Σ经济科目款 75.96（差 0.01，容许 0.045）",
-		"尾差：商品和服务支出（合计、公用经费） 12.21 ≠ Σ经济科目款 12.20（差 0.01，容许 0.060）",
+		"尾差：工资福利支出（合计、人员经费） 75.95 ≠ Σ经济科目款 75.96（差 0.01 万元，容许 0.045 万元）",
+		"尾差：商品和服务支出（合计、公用经费） 12.21 ≠ Σ经济科目款 12.20（差 0.01 万元，容许 0.060 万元）",
 	}
 	if !slices.Equal(econ, wantEcon) {
 		t.Errorf("economic 尾差:\n got %q\nwant %q", econ, wantEcon)
@@ -86,7 +86,7 @@ func TestPerformanceYuanAgainstWan(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityError || fs[0].Tables[0] != "performance_targets" {
 		t.Fatalf("performance 108000 元 vs 11.80 万元: %+v", fs)
 	}
-	if want := "绩效目标表 年度资金总额 108000 元 ≠ 情况说明 绩效目标项目金额 11.80 万元（差 10000）"; fs[0].Message != want {
+	if want := "绩效目标表 年度资金总额 108000 元 ≠ 情况说明 绩效目标项目金额 11.80 万元（差 10000 元）"; fs[0].Message != want {
 		t.Errorf("message %q, want %q", fs[0].Message, want)
 	}
 }
@@ -338,6 +338,13 @@ func TestSeveralDocuments(t *testing.T) {
 		}, "document.revised", yusuan.SeverityWarning, "", 2},
 		{"same bytes twice", func(tb testing.TB) []*yusuan.Document { return []*yusuan.Document{seedDoc(tb), seedDoc(tb)} },
 			"document.revised", "", "", 0},
+		// 14_ and 15_beijing: the narrative and the tables as two files.
+		{"parts published apart", func(tb testing.TB) []*yusuan.Document {
+			text, tables := seedDoc(tb), seedDoc(tb)
+			text.SHA256, text.Tables = "text"+text.SHA256[4:], nil
+			tables.Narrative, tables.Facts = nil, yusuan.Facts{}
+			return []*yusuan.Document{text, tables}
+		}, "document.revised", "", "", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -404,11 +411,11 @@ func TestYearPreviousMessage(t *testing.T) {
 	if len(fs) != 2 {
 		t.Fatalf("got %d findings:\n%s", len(fs), dump(fs))
 	}
-	if want := "情况说明 上年收入总计 120.92 ≠ 上年文件 收支总表 收入总计 125.92（差 5.00）"; fs[1].Message != want {
+	if want := "情况说明 上年收入总计 120.92 ≠ 上年文件 收支总表 收入总计 125.92（差 5.00 万元）"; fs[1].Message != want {
 		t.Errorf("got %q want %q", fs[1].Message, want)
 	}
 	f := fs[0]
-	want := "情况说明 比上年增减 -12.70 ≠ 本年收入总计 108.22 − 上年收入总计 125.92 = -17.70（差 5.00）"
+	want := "情况说明 比上年增减 -12.70 ≠ 本年收入总计 108.22 − 上年收入总计 125.92 = -17.70（差 5.00 万元）"
 	if f.Message != want || f.Expected != "-17.70" || f.Actual != "-12.70" {
 		t.Errorf("got %q exp=%s act=%s\nwant %q", f.Message, f.Expected, f.Actual, want)
 	}
@@ -446,18 +453,18 @@ func TestYuanTablesAgreeWithWan(t *testing.T) {
 	set(rowOf(t, d, yusuan.AdminOperating, "", "部门合计"), "total", "122500", "gpb", "122500")
 	set(rowOf(t, d, yusuan.AdminOperating, "", "阳泉市生态环境局城区分局"), "total", "122500", "gpb", "122500")
 	fs = CheckDocument(d, Options{Rules: []string{"cross.admin_operating"}})
-	want := "机关运行经费 合计 122500 元 ≠ 一般公共预算基本支出表 公用经费 12.21 万元（差 400）"
+	want := "机关运行经费 合计 122500 元 ≠ 一般公共预算基本支出表 公用经费 12.21 万元（差 400 元）"
 	if len(fs) != 1 || fs[0].Message != want || fs[0].Expected != "122100" {
 		t.Errorf("got\n%s want %q", dump(fs), want)
 	}
 }
 
 func TestRegistry(t *testing.T) {
-	want := []string{"summary.balance", "row.sum", "hierarchy.sum", "three_public.sum", "cross.totals",
-		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund",
+	want := []string{"summary.balance", "row.sum", "hierarchy.sum", "three_public.sum", "table.empty_note", "cross.totals",
+		"cross.categories", "cross.general_budget", "cross.admin_operating", "cross.project", "cross.gov_fund", "cross.performance",
 		"narrative.figure", "narrative.percent", "narrative.yoy_internal", "narrative.three_public",
 		"narrative.boilerplate", "year.previous", "department.units", "document.revised",
-		"completeness.tables", "completeness.three_public", "completeness.text_layer"}
+		"completeness.tables", "completeness.three_public", "amount.range", "completeness.text_layer"}
 	var got []string
 	for _, r := range Rules() {
 		got = append(got, r.ID)

@@ -30,7 +30,7 @@ func TestAdminOperatingByEconomicLevels(t *testing.T) {
 	if fs := CheckDocument(corpusDoc(2017, nil, adminOperating02("167.03")), rules); len(fs) != 0 {
 		t.Errorf("clean:\n%s", dump(fs))
 	}
-	want := "hierarchy.sum: 302 商品和服务支出（合计） 3253.98 ≠ Σ经济科目款 3353.98（差 100.00）"
+	want := "hierarchy.sum: 302 商品和服务支出（合计） 3253.98 ≠ Σ经济科目款 3353.98（差 100.00 万元）"
 	if got := messages(CheckDocument(corpusDoc(2017, nil, adminOperating02("267.03")), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -41,7 +41,7 @@ func TestAdminOperatingByEconomicLevels(t *testing.T) {
 			{Name: "办公费", Values: vals("total", "10.00")},
 			{Name: "差旅费", Values: vals("total", "10.00")},
 		}}
-	want = "hierarchy.sum: 合计（合计） 30.00 ≠ Σ各行 20.00（差 10.00）"
+	want = "hierarchy.sum: 合计（合计） 30.00 ≠ Σ各行 20.00（差 10.00 万元）"
 	if got := messages(CheckDocument(corpusDoc(2017, nil, flat), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("flat: got %q want %q", got, want)
 	}
@@ -80,13 +80,13 @@ func TestAdminOperatingPublicFromRows(t *testing.T) {
 	}
 	unit := corpusDoc(2017, nil, ao("1500.00"), basicByEconomic03())
 	unit.Meta.Scope = yusuan.ScopeUnit
-	want := "cross.admin_operating: 机关运行经费 合计 1500.00 ≠ 一般公共预算基本支出表 公用经费（商品和服务支出+资本性支出） 1585.96（差 85.96）"
+	want := "cross.admin_operating: 机关运行经费 合计 1500.00 ≠ 一般公共预算基本支出表 公用经费（商品和服务支出+资本性支出） 1585.96（差 85.96 万元）"
 	if got := messages(CheckDocument(unit, rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("unit: got %q want %q", got, want)
 	}
 	// 03_jiangsu 2017: 5619.31 (the 2017 口径 adds project running costs)
 	// against 公用经费 1585.96.
-	want = "cross.admin_operating: 机关运行经费 5619.31 > 公用经费 1585.96"
+	want = "cross.admin_operating: 机关运行经费 5619.31 > 公用经费 1585.96（超出 4033.35 万元）"
 	if got := messages(CheckDocument(corpusDoc(2017, nil, ao("5619.31"), basicByEconomic03()), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("department: got %q want %q", got, want)
 	}
@@ -122,7 +122,7 @@ func TestEconomicSubtotalRows(t *testing.T) {
 	if fs := CheckDocument(corpusDoc(2024, nil, tb("69.10")), rules); len(fs) != 0 {
 		t.Errorf("clean:\n%s", dump(fs))
 	}
-	want := "hierarchy.sum: 303 对个人和家庭的补助（actual） 69.41 ≠ Σ经济科目款 70.41（差 1.00）"
+	want := "hierarchy.sum: 303 对个人和家庭的补助（actual） 69.41 ≠ Σ经济科目款 70.41（差 1.00 万元）"
 	if got := messages(CheckDocument(corpusDoc(2024, nil, tb("70.10")), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -159,7 +159,7 @@ func TestProjectGeneralBudgetLessFiscalCarryover(t *testing.T) {
 		t.Errorf("with carry-over: %q", got)
 	}
 	// A carry-over that does not explain the gap leaves the finding.
-	want := "cross.project: 项目支出表（本年）一般公共预算 401100.54 ≠ 一般公共预算支出表 项目支出 403682.60（差 2582.06）"
+	want := "cross.project: 项目支出表（本年）一般公共预算 401100.54 ≠ 一般公共预算支出表 项目支出 403682.60（差 2582.06 万元）"
 	if got := messages(CheckDocument(corpusDoc(2026, nil, pc, gbe, fis("1000.00")), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}

@@ -57,7 +57,7 @@ func TestBudgetColumnSummary(t *testing.T) {
 	}
 	d.Tables[0].Rows[3].Values = vals("budget", "96282313.44")
 	fs := CheckDocument(d, Options{Rules: []string{"summary.balance"}})
-	want := []string{"summary.balance: 收入总计 96282313.44 ≠ 支出总计 96282213.44（差 100.00）"}
+	want := []string{"summary.balance: 收入总计 96282313.44 ≠ 支出总计 96282213.44（差 100.00 元）"}
 	if got := messages(fs, yusuan.SeverityError); len(got) != 1 || got[0] != want[0] {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -81,8 +81,8 @@ func TestThreePublicWithMeetingColumns(t *testing.T) {
 	}
 	fs := CheckDocument(tp("86.00"), rules)
 	want := []string{
-		"three_public.sum: “三公”经费 合计 676.10 ≠ 出国+接待+公务用车 686.10（差 10.00）",
-		"narrative.figure: 情况说明 “三公”经费 676.10 ≠ “三公”经费表 出国+接待+公务用车 686.10（差 10.00）",
+		"three_public.sum: “三公”经费 合计 676.10 ≠ 出国+接待+公务用车 686.10（差 10.00 万元）",
+		"narrative.figure: 情况说明 “三公”经费 676.10 ≠ “三公”经费表 出国+接待+公务用车 686.10（差 10.00 万元）",
 	}
 	if got := messages(fs, yusuan.SeverityError); !equalStrings(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
@@ -170,7 +170,7 @@ func TestSourcesWithCarryover(t *testing.T) {
 		t.Errorf("sources with carry-over:\n%s", dump(fs))
 	}
 	d = corpusDoc(2026, nil, ies("227855.11"), fiscalChongqing())
-	want := "cross.totals: 财政拨款收支总表 一般公共预算资金 223898.88 ≠ 收支总表 一般公共预算资金 227855.11（差 3956.23）"
+	want := "cross.totals: 财政拨款收支总表 一般公共预算资金 223898.88 ≠ 收支总表 一般公共预算资金 227855.11（差 3956.23 万元）"
 	if got := messages(CheckDocument(d, Options{Rules: []string{"cross.totals"}}), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -205,7 +205,7 @@ func TestBasicFromGeneralBudget(t *testing.T) {
 		t.Errorf("general budget figures:\n%s", dump(fs))
 	}
 	facts["basic"] = yusuan.MustAmount("113017.22")
-	want := "narrative.figure: 情况说明 基本支出 113017.22 ≠ 支出总表 合计（基本支出） 148002.77（差 34985.55）"
+	want := "narrative.figure: 情况说明 基本支出 113017.22 ≠ 支出总表 合计（基本支出） 148002.77（差 34985.55 万元）"
 	if got := messages(CheckDocument(corpusDoc(2026, facts, es, gbe), Options{Rules: []string{"narrative.figure"}}), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -229,7 +229,7 @@ func TestCarryoverDetailLines(t *testing.T) {
 		t.Errorf("detail lines:\n%s", dump(fs))
 	}
 	set(&d.Tables[0].Rows[7], "amount", "37395.88")
-	want := "summary.balance: 收入总计 37395.88 ≠ 本年收入合计+结转 37385.88（差 10.00）"
+	want := "summary.balance: 收入总计 37395.88 ≠ 本年收入合计+结转 37385.88（差 10.00 万元）"
 	if got := messages(CheckDocument(d, Options{Rules: []string{"summary.balance"}}), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}
@@ -293,7 +293,7 @@ func TestProjectGeneralBudgetWithCarryover(t *testing.T) {
 	if fs := CheckDocument(corpusDoc(2026, nil, pc, gbe("26361.57")), Options{Rules: []string{"cross.project"}}); len(fs) != 0 {
 		t.Errorf("with carry-over:\n%s", dump(fs))
 	}
-	want := "cross.project: 项目支出表（本年）一般公共预算 25964.74 ≠ 一般公共预算支出表 项目支出 26461.57（差 496.83）"
+	want := "cross.project: 项目支出表（本年）一般公共预算 25964.74 ≠ 一般公共预算支出表 项目支出 26461.57（差 496.83 万元）"
 	if got := messages(CheckDocument(corpusDoc(2026, nil, pc, gbe("26461.57")), Options{Rules: []string{"cross.project"}}), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}

@@ -16,6 +16,9 @@ type doc struct {
 	code  string // entity code, when printed
 	text  string // narrative, joined (lazily)
 	sides map[*yusuan.Table]*twoSided
+	// merged and shifted cache mergedAt and shiftedKey.
+	merged  map[*yusuan.Table]merge
+	shifted map[*yusuan.Table]map[int]string
 }
 
 func newDoc(d *yusuan.Document) *doc {
@@ -30,13 +33,24 @@ func newDoc(d *yusuan.Document) *doc {
 	return x
 }
 
-// table is the first table of a kind, nil when the document has none.
+// table is the first table of a kind that prints figures, else the first
+// of the kind; nil when the document has none. (A table of contents' line
+// may be read as an empty table of the kind, pages before the table.)
 func (d *doc) table(kinds ...yusuan.TableKind) *yusuan.Table {
 	for _, k := range kinds {
+		var first *yusuan.Table
 		for i := range d.Tables {
-			if d.Tables[i].Kind == k {
-				return &d.Tables[i]
+			if t := &d.Tables[i]; t.Kind == k {
+				if hasValues(t) {
+					return t
+				}
+				if first == nil {
+					first = t
+				}
 			}
+		}
+		if first != nil {
+			return first
 		}
 	}
 	return nil
@@ -64,13 +78,13 @@ func (d *doc) fact(key, label string) (term, bool) {
 		return term{}, false
 	}
 	m := toMoney(a, scale万元)
-	return term{label: label, m: m, scale: scale万元, stated: true}, m.ok
+	return term{label: label, m: m, scale: scale万元, stated: true, fact: key}, m.ok
 }
 
 // cell is one value of a row as a term.
 func cell(t *yusuan.Table, r *yusuan.Row, col, label string) term {
 	sc := unitScale(t.Unit)
-	return term{label: label, m: toMoney(r.Values[col], sc), scale: sc, table: t, row: r}
+	return term{label: label, m: toMoney(r.Values[col], sc), scale: sc, table: t, row: r, col: col}
 }
 
 // zero is a printed 0 in a table's unit (an empty table or cell).
@@ -81,7 +95,7 @@ func zero(t *yusuan.Table, label string) term {
 
 // orZero turns a null cell into 0.00 (blank cells mean nothing was budgeted).
 func orZero(x term) term {
-	if !x.m.ok {
+	if !x.m.ok && !x.m.overflow {
 		x.m = money{ulp: x.scale / 100, ok: true}
 	}
 	return x
@@ -139,7 +153,7 @@ func departmentLine(t *yusuan.Table) *yusuan.Row {
 	var s sum
 	for _, r := range rows[1:] {
 		if r.CodeString() == "" && r.EconCode == "" && looksLikeOrg(r.Name) {
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if !want.ok || want.v == 0 || s.n < 2 || judge(want.v, s.v, want.ulp+s.ulps) == mismatch {
@@ -180,12 +194,12 @@ func tableTotal(t *yusuan.Table, col, label string) term {
 	for _, r := range rows {
 		if levelOf(r) == 1 {
 			coded = true
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if !coded {
 		for _, r := range rows {
-			s.add(toMoney(r.Values[col], sc))
+			s.addCell(t, r, col, sc)
 		}
 	}
 	if s.n == 0 {
@@ -194,8 +208,7 @@ func tableTotal(t *yusuan.Table, col, label string) term {
 		}
 		return zero(t, label)
 	}
-	x := sumTerm(label, s, sc, t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label, s, sc, t)
 	return x
 }
 

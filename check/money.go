@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math"
 	"strings"
 
 	"yusuan"
@@ -37,6 +38,32 @@ type money struct {
 	v   int64 // value in 0.0001 元
 	ulp int64 // one unit of the last printed digit, same scale
 	ok  bool  // false for null (then v is 0)
+	// overflow: the amount (or a sum) is beyond what int64 holds on this
+	// scale (±9.2×10¹⁴ 元); ok is false and v means nothing.
+	overflow bool
+}
+
+// plus adds two amounts, their ulps too; an overflow is kept, never wrapped.
+func (m money) plus(o money) money {
+	if m.overflow || o.overflow {
+		return money{overflow: true}
+	}
+	v, ok := addInt(m.v, o.v)
+	if !ok {
+		return money{overflow: true}
+	}
+	return money{v: v, ulp: m.ulp + o.ulp, ok: m.ok || o.ok}
+}
+
+func (m money) neg() money { m.v = -m.v; return m }
+
+// addInt adds without wrapping around; ok is false on overflow.
+func addInt(a, b int64) (int64, bool) {
+	c := a + b
+	if (b > 0 && c < a) || (b < 0 && c > a) {
+		return 0, false
+	}
+	return c, true
 }
 
 var pow10 = [...]int64{1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
@@ -59,13 +86,16 @@ func toMoney(a yusuan.Amount, scale int64) money {
 	if len(fp) > maxFrac {
 		fp = fp[:maxFrac]
 	}
-	if len(ip) > 14 || len(ip)+len(fp) == 0 {
+	if len(ip)+len(fp) == 0 {
 		return money{}
 	}
 	var iv, fv int64
 	for _, c := range []byte(ip) {
 		if c < '0' || c > '9' {
 			return money{}
+		}
+		if iv > (math.MaxInt64-9)/10 {
+			return money{overflow: true}
 		}
 		iv = iv*10 + int64(c-'0')
 	}
@@ -76,7 +106,13 @@ func toMoney(a yusuan.Amount, scale int64) money {
 		fv = fv*10 + int64(c-'0')
 	}
 	p := pow10[len(fp)]
-	v := iv*scale + fv*scale/p
+	if iv > math.MaxInt64/scale {
+		return money{overflow: true}
+	}
+	v, ok := addInt(iv*scale, fv*scale/p)
+	if !ok {
+		return money{overflow: true}
+	}
 	if neg {
 		v = -v
 	}
@@ -177,16 +213,163 @@ type sum struct {
 	v, ulps int64
 	n       int   // non-null terms
 	coarse  int64 // the largest ulp of a term (the coarsest precision)
+	// overflow: a term, or the sum, is beyond int64 (see money).
+	overflow bool
+	// p are the cells added, for evidence.
+	p parts
+}
+
+// parts are the printed cells a figure adds up, for its evidence: kept one
+// by one (cells: the first maxParts+1 of n), or, for the many sums over the
+// rows of one column or the columns of one row, as those rows or columns,
+// listed only when a finding needs them.
+type parts struct {
+	cells []cellRef
+	n     int
+	// lost are lines that always print a figure but came out blank (see
+	// addLine): their figures were not read.
+	lost []cellRef
+	// A sum over rows × col, or over row × cols.
+	t     *yusuan.Table
+	rows  []*yusuan.Row
+	col   string
+	row   *yusuan.Row
+	cols  []string
+	lines bool // rows are lines that always print a figure (addLine)
+}
+
+// list returns the cells (the first maxParts+1), how many there are, and
+// the lines that came out blank.
+func (p parts) list() (cells []cellRef, n int, lost []cellRef) {
+	switch {
+	case p.rows != nil:
+		for _, r := range p.rows {
+			if p.lines && blank(r) {
+				lost = append(lost, cellRef{p.t, r, p.col})
+			} else if !r.Values[p.col].IsNull() {
+				if n++; len(cells) <= maxParts {
+					cells = append(cells, cellRef{p.t, r, p.col})
+				}
+			}
+		}
+		return cells, n, lost
+	case p.row != nil:
+		for _, c := range p.cols {
+			if !p.row.Values[c].IsNull() {
+				n++
+				cells = append(cells, cellRef{p.t, p.row, c})
+			}
+		}
+		return cells, n, nil
+	}
+	return p.cells, p.n, p.lost
+}
+
+// each calls f with every cell of the parts (no cap) on a row that prints
+// figures, and every line that came out blank.
+func (p parts) each(f func(cellRef)) {
+	switch {
+	case p.rows != nil:
+		for _, r := range p.rows {
+			if !blank(r) || p.lines {
+				f(cellRef{p.t, r, p.col})
+			}
+		}
+	case p.row != nil:
+		for _, c := range p.cols {
+			if !p.row.Values[c].IsNull() {
+				f(cellRef{p.t, p.row, c})
+			}
+		}
+	default:
+		for _, c := range p.cells {
+			f(c)
+		}
+		for _, c := range p.lost {
+			f(c)
+		}
+	}
+}
+
+// sumRows adds up one column over rows; lines: the rows always print a
+// figure when printed (a 类, a unit's line), so a blank one was not read.
+func sumRows(t *yusuan.Table, rows []*yusuan.Row, col string, sc int64, lines bool) sum {
+	var s sum
+	for _, r := range rows {
+		s.add(toMoney(r.Values[col], sc))
+	}
+	s.p = parts{t: t, rows: rows, col: col, lines: lines}
+	return s
+}
+
+// sumCols adds up columns of one row.
+func sumCols(t *yusuan.Table, r *yusuan.Row, cols []string, sc int64) sum {
+	var s sum
+	for _, c := range cols {
+		s.add(toMoney(r.Values[c], sc))
+	}
+	s.p = parts{t: t, row: r, cols: cols}
+	return s
 }
 
 func (s *sum) add(m money) {
+	if m.overflow {
+		s.overflow = true
+		return
+	}
 	if !m.ok {
 		return
 	}
-	s.v += m.v
+	v, ok := addInt(s.v, m.v)
+	if !ok {
+		s.overflow = true
+		return
+	}
+	s.v = v
 	s.ulps += m.ulp
 	s.n++
 	s.coarse = max(s.coarse, m.ulp)
+}
+
+// addCell adds a printed cell (sc is its table's scale) and keeps where it
+// was read.
+func (s *sum) addCell(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
+	m := toMoney(r.Values[col], sc)
+	if !m.ok && !m.overflow {
+		return
+	}
+	s.add(m)
+	s.keep(cellRef{t, r, col})
+}
+
+func (s *sum) keep(c cellRef) {
+	s.p.n++
+	if len(s.p.cells) <= maxParts {
+		s.p.cells = append(s.p.cells, c)
+	}
+}
+
+// addLine adds a line that prints a figure whenever it is printed at all
+// (a 类, a unit's line): one that came out without any figure was not
+// read, which makes the sum doubtful.
+func (s *sum) addLine(t *yusuan.Table, r *yusuan.Row, col string, sc int64) {
+	if blank(r) {
+		s.p.lost = append(s.p.lost, cellRef{t, r, col})
+		return
+	}
+	s.addCell(t, r, col, sc)
+}
+
+// addTerm adds a figure already read, keeping the cells it was read from.
+func (s *sum) addTerm(x term) {
+	n := s.n
+	s.add(x.m)
+	if s.n == n && !x.m.overflow {
+		return
+	}
+	for _, c := range x.sourceCells() {
+		s.keep(c)
+	}
 }
 
 // tolerance is twice the 尾差 allowed between a printed figure and what its

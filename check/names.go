@@ -203,7 +203,14 @@ func hasProjectSuffix(name string) bool {
 // looksLikeOrg tells a unit's name from a project's by how it ends
 // (…中心 is a unit, …中心运转经费 a project).
 func looksLikeOrg(name string) bool {
-	n := normEntity(name)
+	full := normEntity(name)
+	n := full
+	// A place in brackets after the name: 一带一路环境技术交流与转移中心（深圳）.
+	if strings.HasSuffix(n, ")") {
+		if i := strings.LastIndex(n, "("); i > 0 {
+			n = n[:i]
+		}
+	}
 	if n == "" {
 		return false
 	}
@@ -218,7 +225,7 @@ func looksLikeOrg(name string) bool {
 		}
 	}
 	// normEntity dropped a trailing 本级/机关: the name was a unit's.
-	return n != fold(name)
+	return full != fold(name)
 }
 
 // stripQuotes removes every kind of quote, so “三公” and "三公" read alike.

@@ -59,6 +59,8 @@ func TestLooksLikeOrg(t *testing.T) {
 		"市生态环境局城区分局环保工作运转 经费":    false,
 		"科技创新服务中心全国科技活动周及科普宣传经费": false,
 		"科技型中小企业研发费用补助资金":        false,
+		"一带一路环境技术交流与转移中心（深圳）":    true, // 47_shenzhen p.78
+		"资源环境（深圳）":               false,
 	}
 	for in, want := range cases {
 		if got := looksLikeOrg(in); got != want {

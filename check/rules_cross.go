@@ -95,10 +95,7 @@ func ruleCrossTotals(e *emitter, d *doc) {
 			// Some 收支总表 print each source with its 上年结转 included.
 			if co := fiscalCarryover(fis, fs, src.Words); co.n > 0 && co.v != 0 &&
 				judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
-				b := a
-				b.m.v += co.v
-				b.m.ulp += co.ulps
-				b.label += "+上年结转"
+				b := plus(a, totalTerm("上年结转", co, a.scale, fis), a.label+"+上年结转")
 				if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
 					a = b
 				}
@@ -117,10 +114,7 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 	// Lines are grouped by code, so that a line whose name was not read
 	// still counts; the category is named by its first printed name.
 	nameOf := map[string]string{}
-	for _, r := range dataRows(t) {
-		if levelOf(r) != 1 {
-			continue
-		}
+	for _, r := range categoryRows(t) {
 		k := r.CodeString()
 		if k == "" {
 			k = normName(r.Name)
@@ -152,18 +146,49 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 		}
 		var rest sum
 		for _, x := range xs[1:] {
-			rest.add(x.m)
+			rest.addTerm(x)
 		}
 		if judge(xs[0].m.v, rest.v, xs[0].m.ulp+rest.ulps) != mismatch {
 			continue
 		}
-		s := rest
-		s.add(xs[0].m)
-		x := sumTerm(xs[0].label+"（各单位合计）", s, xs[0].scale, t)
-		x.m.ulp = s.ulps
+		var s sum
+		for _, x := range xs {
+			s.addTerm(x)
+		}
+		x := totalTerm(xs[0].label+"（各单位合计）", s, xs[0].scale, t)
 		m[n] = x
 	}
 	return m, order
+}
+
+// categoryRows are the 类 lines of a functional classification table: by
+// code, or by name in a table that prints none (29_hangzhou 表3: 一般公共服务
+// 支出 12,868.19 above its 款 and 项, all without codes). A 类 named again
+// right below itself (其他支出, then its 款 其他支出) counts once.
+func categoryRows(t *yusuan.Table) []*yusuan.Row {
+	rows := dataRows(t)
+	var out []*yusuan.Row
+	for _, r := range rows {
+		if levelOf(r) == 1 {
+			out = append(out, r)
+		}
+	}
+	if len(out) > 0 || slices.Contains(econKinds, t.Kind) || slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
+		return r.CodeString() != "" || r.EconCode != "" || r.GovEconCode != ""
+	}) {
+		return out
+	}
+	last := ""
+	for _, r := range rows {
+		n := normName(r.Name)
+		if vocab.CategoryNames[n] && n != last {
+			out = append(out, r)
+		}
+		if n != "" {
+			last = n
+		}
+	}
+	return out
 }
 
 // matchCategories compares the categories of a two-sided table's
@@ -173,12 +198,15 @@ func categoryTerms(t *yusuan.Table, col string) (map[string]term, []string) {
 func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, coded *yusuan.Table, tcol string) {
 	var printed sum
 	for _, r := range ts.exp.items {
-		printed.add(toMoney(r.Values[col], unitScale(two.Unit)))
+		printed.addCell(two, r, col, unitScale(two.Unit))
 	}
 	if printed.n == 0 {
 		return // the categories' figures were not read
 	}
 	cats, order := categoryTerms(coded, tcol)
+	if len(cats) == 0 {
+		return // the table prints no 类 (Jiangsu's 支出预算总表: one 合计 line)
+	}
 	seen := map[string]bool{}
 	tables := tablesOf(two, coded)
 	for _, r := range ts.exp.items {
@@ -186,10 +214,13 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 		a := cell(two, r, col, vocab.KindLabel(two.Kind)+" "+n)
 		c, ok := cats[n]
 		if !ok {
-			if a.m.ok && a.m.v != 0 {
-				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(),
-					msg:    vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
-					actual: a.String()})
+			// Only a category the template names can be missing from the
+			// other table (not 部门预算, nor a name cut by wrapping).
+			if a.m.ok && a.m.v != 0 && vocab.CategoryNames[n] {
+				e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: a.pages(), unit: unitName(a.scale),
+					msg:     vocab.KindLabel(two.Kind) + " " + n + " " + a.String() + " 在" + vocab.KindLabel(coded.Kind) + "中无对应的类",
+					actual:  a.String(),
+					figures: []figure{{roleActual, a}}})
 			}
 			continue
 		}
@@ -198,12 +229,13 @@ func matchCategories(e *emitter, two *yusuan.Table, ts *twoSided, col string, co
 	}
 	for _, n := range order {
 		c := cats[n]
-		if seen[n] || c.m.v == 0 {
+		if seen[n] || c.m.v == 0 || !vocab.CategoryNames[n] {
 			continue
 		}
-		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(),
+		e.add(finding{sev: yusuan.SeverityWarning, tables: tables, pages: c.pages(), unit: unitName(c.scale),
 			msg:      c.label + " " + c.String() + " 在" + vocab.KindLabel(two.Kind) + "中无对应的支出功能分类",
-			expected: c.String()})
+			expected: c.String(),
+			figures:  []figure{{roleExpected, c}}})
 	}
 }
 
@@ -223,12 +255,67 @@ func fiscalCarryover(fis *yusuan.Table, fs *twoSided, words []string) sum {
 	sc := unitScale(fis.Unit)
 	for _, x := range fs.inc.extras {
 		if r := findByWords(x.subs, words); r != nil {
-			s.add(toMoney(r.Values[fs.incCol], sc))
+			s.addCell(fis, r, fs.incCol, sc)
 		} else if strings.Contains(normName(x.head.Name), "结转") && findByWords([]*yusuan.Row{x.head}, words) != nil {
-			s.add(toMoney(x.head.Values[fs.incCol], sc))
+			s.addCell(fis, x.head, fs.incCol, sc)
 		}
 	}
 	return s
+}
+
+// statedCarryovers are the carry-overs of one fiscal source (col, named
+// by words) a document states, most specific first. The first is the
+// source's own, perhaps empty: the fiscal summary's line for it (1.一般公共
+// 预算 under 上年财政拨款结转), else its 上年财政拨款结转 as a whole when the
+// source is the only fiscal one with money (templates that do not break the
+// carry-over down). Then the 上年财政拨款结转 as a whole, and the 收支总表's
+// line for the fiscal carry-over or the source.
+func (d *doc) statedCarryovers(fis *yusuan.Table, col string, words []string) []sum {
+	fs := d.twoSided(fis)
+	own := fiscalCarryover(fis, fs, words)
+	var heads sum
+	for _, x := range fs.inc.extras {
+		if strings.Contains(normName(x.head.Name), "结转") {
+			extraValue(fis, x, fs.incCol, &heads)
+		}
+	}
+	if own.n == 0 && soleFiscalSource(fis, fs, col) {
+		own = heads
+	}
+	out := []sum{own}
+	if heads.n > 0 && heads.v != 0 {
+		out = append(out, heads)
+	}
+	if ies := d.table(yusuan.IncomeExpenditureSummary); ies != nil {
+		ts := d.twoSided(ies)
+		for _, x := range ts.inc.extras {
+			r := findByWords(append([]*yusuan.Row{x.head}, x.subs...), append([]string{"财政拨款"}, words...))
+			if r == nil {
+				continue
+			}
+			var s sum
+			s.addCell(ies, r, ts.incCol, unitScale(ies.Unit))
+			if s.n > 0 && s.v != 0 {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// soleFiscalSource reports whether a fiscal summary spends money from col
+// alone among the fiscal sources.
+func soleFiscalSource(fis *yusuan.Table, fs *twoSided, col string) bool {
+	r := currentOrGrand(fs.exp)
+	if r == nil || !toMoney(r.Values[col], unitScale(fis.Unit)).ok {
+		return false
+	}
+	for _, c := range []string{"gpb", "fund", "soe"} {
+		if m := toMoney(r.Values[c], unitScale(fis.Unit)); c != col && m.ok && m.v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // excludesCarryover reports whether a table's title says 不含上年结转.
@@ -245,11 +332,11 @@ func ruleCrossGeneralBudget(e *emitter, d *doc) {
 		fs := d.twoSided(fis)
 		if r := currentOrGrand(fs.exp); r != nil && anyCol([]*yusuan.Row{r}, "gpb") {
 			x := orZero(cell(fis, r, "gpb", "财政拨款收支总表 "+normName(r.Name)+"（一般公共预算）"))
-			co := fiscalCarryover(fis, fs, []string{"一般公共预算"})
 			a := tableTotal(gbe, "total", "一般公共预算支出表 合计")
-			x = withoutCarryover(a, x, co, excludesCarryover(gbe))
-			e.compare(a, x, one(x), tablesOf(gbe, fis))
-			if co.v == 0 {
+			y := withoutCarryover(a, x, d.statedCarryovers(fis, "gpb", []string{"一般公共预算"}), excludesCarryover(gbe))
+			e.compare(a, y, one(y), tablesOf(gbe, fis))
+			if y.label == x.label {
+				// No carry-over between them: category by category too.
 				matchCategories(e, fis, fs, "gpb", gbe, "total")
 			}
 		}
@@ -273,17 +360,45 @@ func ruleCrossAdminOperating(e *emitter, d *doc) {
 		return // no 公用经费 in the table, as a column or as rows
 	}
 	tables := tablesOf(ao, econ)
+	// A document may say its 机关运行经费 is of another scope (2017: 财政部
+	// counted the running costs of 专项 in it): a difference is then
+	// explained, in its own words.
+	e.explained = d.adminOperatingScope()
+	defer func() { e.explained = "" }()
 	if d.Meta.Scope == yusuan.ScopeDepartment {
 		// A department's 事业单位 have 公用经费 but no 机关运行经费: only
 		// more than all 公用经费 is a contradiction.
 		if a.m.v > x.m.v && judge(a.m.v, x.m.v, a.m.ulp+x.m.ulp) == mismatch {
-			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...),
-				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String(),
-				expected: "≤ " + x.String(), actual: a.String()})
+			e.add(finding{tables: tables, pages: append(a.pages(), x.pages()...), unit: unitName(a.scale),
+				msg:      "机关运行经费 " + a.String() + " > 公用经费 " + x.String() + "（超出 " + format(a.m.v-x.m.v, a.scale, places(a.m.ulp, a.scale)) + " " + unitName(a.scale) + "）",
+				expected: "≤ " + x.String(), actual: a.String(),
+				figures: []figure{{roleActual, a}, {roleExpected, x}}})
 		}
 		return
 	}
 	e.compare(a, x, one(x), tables)
+}
+
+// adminOperatingScope is the document's own words saying its 机关运行经费
+// is of another scope than the basic-expenditure 公用经费 (the sentences
+// about 机关运行 that say so, or that follow one about it), "" when none.
+// 56_jiangsu p.22: “主要原因是两个年度报表设计的统计口径形成的差异。2017 年
+// 将涉及机关运行的项目经费支出纳入了本表……”.
+func (d *doc) adminOperatingScope() string {
+	for _, s := range d.Narrative {
+		sents := strings.FieldsFunc(s.Text, func(r rune) bool { return r == '。' || r == '\n' })
+		var said []string
+		for i, sent := range sents {
+			about := strings.Contains(sent, "机关运行") || i > 0 && strings.Contains(sents[i-1], "机关运行")
+			if about && vocab.AdminOperatingScopeRe.MatchString(sent) {
+				said = append(said, strings.TrimSpace(sent)+"。")
+			}
+		}
+		if len(said) > 0 {
+			return strings.Join(said, "")
+		}
+	}
+	return ""
 }
 
 // publicGroups are the economic 类 that make up 公用经费 in a 基本支出 table.
@@ -326,14 +441,13 @@ func publicTotal(t *yusuan.Table) term {
 		}
 		code := cmp.Or(r.EconCode, r.GovEconCode, r.CodeString())
 		if publicGroups[code] || (code == "" && publicGroups[normName(r.Name)]) {
-			s.add(toMoney(r.Values[col], unitScale(t.Unit)))
+			s.addCell(t, r, col, unitScale(t.Unit))
 		}
 	}
 	if s.n == 0 {
 		return term{label: label, scale: unitScale(t.Unit), table: t}
 	}
-	x := sumTerm(label+"（商品和服务支出+资本性支出）", s, unitScale(t.Unit), t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label+"（商品和服务支出+资本性支出）", s, unitScale(t.Unit), t)
 	return x
 }
 
@@ -346,10 +460,9 @@ func (d *doc) projectTotal(t *yusuan.Table, col, label string) term {
 	sc := unitScale(t.Unit)
 	var groups, all sum
 	for _, r := range dataRows(t) {
-		m := toMoney(r.Values[col], sc)
-		all.add(m)
+		all.addCell(t, r, col, sc)
 		if d.isUnitRow(r.Name) {
-			groups.add(m)
+			groups.addCell(t, r, col, sc)
 		}
 	}
 	s := all
@@ -359,8 +472,7 @@ func (d *doc) projectTotal(t *yusuan.Table, col, label string) term {
 	if s.n == 0 {
 		return zero(t, label)
 	}
-	x := sumTerm(label, s, sc, t)
-	x.m.ulp = s.ulps
+	x := totalTerm(label, s, sc, t)
 	return x
 }
 
@@ -376,11 +488,8 @@ func ruleCrossProject(e *emitter, d *doc) {
 		tables := tablesOf(pc, es)
 		if pco != nil && hasValues(pco) {
 			c := d.projectTotal(pco, "total", "")
-			a.m.v += c.m.v
-			a.m.ulp += c.m.ulp
-			a.label = "项目支出表（本年+上年结转）合计"
+			a = plus(a, c, "项目支出表（本年+上年结转）合计")
 			tables = tablesOf(pc, pco, es)
-			a.row = nil
 		}
 		e.compare(a, x, one(x), tables)
 	}
@@ -396,11 +505,7 @@ func ruleCrossProject(e *emitter, d *doc) {
 				}
 				co := d.projectTotal(pc, c, "")
 				if judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch && co.m.ok && co.m.v != 0 {
-					b := a
-					b.m.v += co.m.v
-					b.m.ulp += co.m.ulp
-					b.label = "项目支出表（本年）一般公共预算+上年结转"
-					b.row = nil
+					b := plus(a, co, "项目支出表（本年）一般公共预算+上年结转")
 					if judge(b.m.v, x.m.v, allowed(b, x, one(x))) != mismatch {
 						a = b
 					}
@@ -414,7 +519,7 @@ func ruleCrossProject(e *emitter, d *doc) {
 			// table's own carry-over column mixes every fund.
 			if fis := d.table(yusuan.FiscalSummary); fis != nil && judge(a.m.v, x.m.v, allowed(a, x, one(x))) == mismatch {
 				co := fiscalCarryover(fis, d.twoSided(fis), []string{"一般公共预算"})
-				if y := withoutCarryover(a, x, co, false); y.label != x.label {
+				if y := withoutCarryover(a, x, []sum{co}, false); y.label != x.label {
 					x = y
 					tables = tablesOf(pc, gbe, fis)
 				}
@@ -444,26 +549,31 @@ func ruleCrossGovFund(e *emitter, d *doc) {
 		return // the fiscal summary prints no 政府性基金 column
 	}
 	x := orZero(cell(fis, r, "fund", "财政拨款收支总表 "+normName(r.Name)+"（政府性基金）"))
-	co := fiscalCarryover(fis, fs, []string{"政府性基金"})
 	a := tableTotal(gf, "total", "政府性基金预算支出表 合计")
-	x = withoutCarryover(a, x, co, excludesCarryover(gf))
+	x = withoutCarryover(a, x, d.statedCarryovers(fis, "fund", []string{"政府性基金"}), excludesCarryover(gf))
 	e.compare(a, x, one(x), tablesOf(gf, fis))
 }
 
-// withoutCarryover is the fiscal summary's figure a table should equal when
-// the fiscal summary includes 上年财政拨款结转: less the carry-over when the
-// table's title says 不含上年结转, or when it agrees that way (templates do
-// not always say).
-func withoutCarryover(a, x term, co sum, excludes bool) term {
-	if co.v == 0 {
-		return x
+// withoutCarryover is the fiscal summary's figure x a table's a should
+// equal when the fiscal summary includes 上年财政拨款结转 (cos: the
+// carry-overs the document states, the source's own first): less the first
+// stated carry-over that makes them agree; failing that, less the source's
+// own when the table's title says 不含上年结转. Templates do not always say;
+// a carry-over that makes figures agree is what they mean.
+func withoutCarryover(a, x term, cos []sum, excludes bool) term {
+	less := func(co sum) term {
+		return minus(x, totalTerm("上年结转", co, x.scale, nil), x.label+"−上年结转")
 	}
-	y := x
-	y.m.v -= co.v
-	y.m.ulp += co.ulps
-	y.label += "−上年结转"
-	if excludes || judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
-		return y
+	for _, co := range cos {
+		if co.v == 0 {
+			continue
+		}
+		if y := less(co); judge(a.m.v, y.m.v, a.m.ulp+y.m.ulp) != mismatch {
+			return y
+		}
+	}
+	if excludes && len(cos) > 0 && cos[0].v != 0 {
+		return less(cos[0])
 	}
 	return x
 }

@@ -46,6 +46,7 @@ type summary struct {
 	figures   map[string]term // figure keys (total_income …) → table figure
 	facts     map[string]term // stated facts used across years, with pages
 	unitNames []string        // departments: the units they name
+	ownUnit   bool            // departments: the text names their 本级 among their units
 	// lines: departments' per-unit lines, by table kind then unit key;
 	// own: a unit's own total of the same tables.
 	lines map[yusuan.TableKind]map[string]term
@@ -70,24 +71,24 @@ func digest(d *doc) *summary {
 		scope: d.Meta.Scope, year: d.Meta.Year, figures: map[string]term{}, facts: map[string]term{}}
 	for _, k := range crossFigures {
 		if x, ok := d.figure(k); ok {
-			s.figures[k] = x.detach()
+			s.figures[k] = x.detach(d)
 		}
 	}
 	for _, k := range crossFacts {
 		if f, ok := d.fact(k, ""); ok {
-			f.pgs = d.factPages(k)
-			s.facts[k] = f
+			s.facts[k] = f.detach(d)
 		}
 	}
 	s.own = map[yusuan.TableKind]term{}
 	if t := d.table(yusuan.AdminOperating); t != nil {
-		s.own[yusuan.AdminOperating] = tableTotal(t, "total", "单位文件 机关运行经费 合计").detach()
+		s.own[yusuan.AdminOperating] = tableTotal(t, "total", "单位文件 机关运行经费 合计").detach(d)
 	}
 	if t := d.table(yusuan.ProjectCurrent); t != nil {
-		s.own[yusuan.ProjectCurrent] = d.projectTotal(t, "total", "单位文件 项目支出表（本年）合计").detach()
+		s.own[yusuan.ProjectCurrent] = d.projectTotal(t, "total", "单位文件 项目支出表（本年）合计").detach(d)
 	}
 	if s.scope == yusuan.ScopeDepartment {
 		s.unitNames = d.unitNames()
+		s.ownUnit = strings.Contains(d.narrative(), "本级")
 		s.lines = map[yusuan.TableKind]map[string]term{}
 		for _, k := range []yusuan.TableKind{yusuan.AdminOperating, yusuan.ProjectCurrent} {
 			t := d.table(k)
@@ -101,7 +102,7 @@ func digest(d *doc) *summary {
 				}
 				n := normEntity(normName(r.Name))
 				if _, dup := m[n]; !dup {
-					m[n] = orZero(cell(t, r, "total", "部门"+vocab.KindLabel(k)+" "+r.Name)).detach()
+					m[n] = orZero(cell(t, r, "total", "部门"+vocab.KindLabel(k)+" "+r.Name)).detach(d)
 				}
 			}
 			s.lines[k] = m
@@ -146,20 +147,16 @@ func (c *corpus) same(s *summary, year int) []*summary {
 
 // addFor reports a finding involving several documents.
 func (e *emitter) addFor(f finding, refs ...yusuan.DocRef) {
-	before := len(e.out)
+	e.refs = refs
 	e.add(f)
-	for i := before; i < len(e.out); i++ {
-		e.out[i].Documents = refs
-	}
+	e.refs = nil
 }
 
 // compareFor is compare for findings involving several documents.
 func (e *emitter) compareFor(refs []yusuan.DocRef, actual, expected term, parts sum, tables []string, pages ...int) {
-	before := len(e.out)
+	e.refs = refs
 	e.compare(actual, expected, parts, tables, pages...)
-	for i := before; i < len(e.out); i++ {
-		e.out[i].Documents = refs
-	}
+	e.refs = nil
 }
 
 func ruleYearPrevious(e *emitter, c *corpus) {
@@ -180,8 +177,9 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 			if ok1 && ok2 {
 				f.label = "情况说明 比上年增减"
 				// Pages are those of the first document named (this year's).
-				exp := term{label: "本年收入总计 " + cur.String() + " − 上年收入总计 " + prev.String() + " =",
-					m: money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, scale: cur.scale, pgs: cur.pages()}
+				exp := combined("本年收入总计 "+cur.String()+" − 上年收入总计 "+prev.String()+" =",
+					money{v: cur.m.v - prev.m.v, ulp: cur.m.ulp, ok: true}, cur.scale, cur, prev)
+				exp.det.pages = cur.pages()
 				e.compareFor(refs, f, exp, sum{ulps: cur.m.ulp + prev.m.ulp, n: 2, coarse: max(cur.coarsest(), prev.coarsest())},
 					[]string{narrativeTable, string(yusuan.IncomeExpenditureSummary)})
 			}
@@ -199,7 +197,7 @@ func ruleYearPrevious(e *emitter, c *corpus) {
 			}
 			f.label = "情况说明 上年" + pf.label
 			prev.label = "上年文件 " + prev.label
-			kind := prev.kind
+			kind := prev.det.kind
 			if kind == "" {
 				kind = yusuan.TableKind(pf.fig)
 			}
@@ -276,6 +274,16 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 			}
 			units = append(units, ds[len(ds)-1])
 		}
+		// The department's own 本级 (机关本级) is one of its units, often
+		// named only as such (“部门机关本级预算和所属1个单位预算”): its
+		// document has the department's name.
+		if own := c.byName[groupKey{"unit", dep.kind, dep.key, dep.year}]; len(own) > 0 {
+			if u := own[len(own)-1]; !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		} else if dep.ownUnit && !slices.Contains(dep.unitNames, dep.key) {
+			complete = false
+		}
 		if dep.code != "" && len(dep.code) < 6 {
 			for _, u := range c.sums {
 				if u.role == "unit" && u.year == dep.year && u.kind == dep.kind &&
@@ -298,6 +306,7 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 					continue
 				}
 				var s sum
+				var xs []term
 				all := true
 				for _, u := range units {
 					x, ok := u.figures[key]
@@ -306,13 +315,17 @@ func ruleDepartmentUnits(e *emitter, c *corpus) {
 						break
 					}
 					s.add(x.m)
+					xs = append(xs, x)
 				}
 				if !all {
 					continue
 				}
 				depFig.label = "部门 " + depFig.label
-				e.compareFor(refs, depFig, sumTerm("Σ"+strconv.Itoa(len(units))+"个单位", s, depFig.scale, nil), s,
-					[]string{string(depFig.kind)})
+				label := "Σ" + strconv.Itoa(len(units)) + "个单位"
+				exp := sumTerm(label, s, depFig.scale, nil)
+				c := combined(label, exp.m, exp.scale, xs...)
+				exp.det = c.det
+				e.compareFor(refs, depFig, exp, s, []string{string(depFig.det.kind)})
 			}
 		}
 		// Per unit: the department's 机关运行经费 and project lines.
@@ -410,18 +423,15 @@ func revised(e *emitter, old, cur *doc) {
 			order = append(order, k)
 		}
 	}
+	// Only figures both versions print can have changed: a figure printed
+	// in one only is another part of the disclosure (a narrative file and
+	// a tables file published apart, 14_/15_beijing), not a revision.
 	var changes []string
 	for _, k := range order {
 		x, inA := a[k]
 		y, inB := b[k]
-		switch {
-		case inA && inB && x.m.v == y.m.v:
-		case inA && inB:
+		if inA && inB && x.m.v != y.m.v {
 			changes = append(changes, k+" "+x.String()+" → "+y.String())
-		case inA:
-			changes = append(changes, k+" "+x.String()+" → 无")
-		default:
-			changes = append(changes, k+" 无 → "+y.String())
 		}
 	}
 	if len(changes) == 0 {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -56,8 +57,14 @@ func iesTerm(d *doc, pick func(ts *twoSided) (*yusuan.Row, string)) (term, bool)
 	if totalKindOf(r.Name) != notTotal {
 		// The text may state a total as the sum of the parts it states,
 		// each rounded (93,664.78 + 721.71 = 94,386.49 for 943,864,999.96
-		// 元): each nonzero part is a rounded term.
-		x.n, x.coarse = nonzeroParts(t, d.twoSided(t), r.Side, col), x.m.ulp
+		// 元): each nonzero part is a rounded term. The grand totals of
+		// both sides are one figure, stated as “收入、支出预算总计”: the
+		// side with more parts counts.
+		ts := d.twoSided(t)
+		x.n, x.coarse = nonzeroParts(t, ts, r.Side, col), x.m.ulp
+		if totalKindOf(r.Name) == totalGrand {
+			x.n = max(nonzeroParts(t, ts, yusuan.SideIncome, ts.incCol), nonzeroParts(t, ts, yusuan.SideExpenditure, ts.expCols[0]))
+		}
 	}
 	return orZero(x), true
 }
@@ -138,6 +145,13 @@ var factTargets = []factTarget{
 // many projects it publishes and the tables show another number, the sum
 // is not comparable and there is no term.
 func performanceTerm(d *doc) (term, bool) {
+	x, _, ok := performanceIn(d, scale元)
+	return x, ok
+}
+
+// performanceIn is performanceTerm with tables that print no unit taken to
+// be in the unit of scale; guessed tells whether any was.
+func performanceIn(d *doc, guess int64) (x term, guessed, ok bool) {
 	var s sum
 	var first *yusuan.Table
 	projects := 0
@@ -146,34 +160,39 @@ func performanceTerm(d *doc) (term, bool) {
 		if t.Kind != yusuan.PerformanceTargets {
 			continue
 		}
-		sc := perfScale(t)
-		amounts := annualFunds(t)
-		for _, a := range amounts {
-			s.add(toMoney(a, sc))
+		sc, known := perfScale(t)
+		if !known {
+			sc = guess
 		}
-		projects += len(amounts)
-		if first == nil && len(amounts) > 0 {
+		funds := annualFunds(t)
+		guessed = guessed || (!known && len(funds) > 0)
+		for _, c := range funds {
+			s.addCell(t, c.r, c.col, sc)
+		}
+		projects += len(funds)
+		if first == nil && len(funds) > 0 {
 			first = t
 		}
 	}
 	if s.n == 0 {
-		return term{}, false
+		return term{}, false, false
 	}
 	if n, ok := d.Facts["performance_project_count"]; ok && !n.IsNull() && n.String() != strconv.Itoa(projects) {
-		return term{}, false
+		return term{}, false, false
 	}
-	sc := perfScale(first)
-	x := sumTerm("绩效目标表 年度资金总额", s, sc, first)
-	x.m.ulp = s.ulps
-	return x, true
+	sc, known := perfScale(first)
+	if !known {
+		sc = guess
+	}
+	return totalTerm("绩效目标表 年度资金总额", s, sc, first), guessed, true
 }
 
-// annualFunds lists the 年度资金总额 printed in a performance table.
-func annualFunds(t *yusuan.Table) []yusuan.Amount {
-	var out []yusuan.Amount
+// annualFunds lists the 年度资金总额 cells of a performance table.
+func annualFunds(t *yusuan.Table) []cellRef {
+	var out []cellRef
 	var col string
 	for _, k := range allCols(t) {
-		if strings.Contains(k, "年度资金总额") || strings.Contains(fold(t.Headers[k]), "年度资金总额") {
+		if vocab.IsAnnualFunds(k) || vocab.IsAnnualFunds(fold(t.Headers[k])) {
 			col = k
 			break
 		}
@@ -182,48 +201,67 @@ func annualFunds(t *yusuan.Table) []yusuan.Amount {
 		r := &t.Rows[i]
 		if col != "" {
 			if v := r.Values[col]; !v.IsNull() && totalKindOf(r.Name) == notTotal {
-				out = append(out, v)
+				out = append(out, cellRef{t, r, col})
 			}
 			continue
 		}
-		if strings.Contains(fold(r.Name), "年度资金总额") {
-			keys := make([]string, 0, len(r.Values))
-			for k := range r.Values {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				if !r.Values[k].IsNull() {
-					out = append(out, r.Values[k])
-					break
-				}
+		// The label may be the row's name or a cell of its own (资金总额：
+		// printed left of the figure).
+		labelled := vocab.IsAnnualFunds(fold(r.Name))
+		for _, s := range r.Raw {
+			labelled = labelled || vocab.IsAnnualFunds(fold(s))
+		}
+		if !labelled {
+			continue
+		}
+		keys := make([]string, 0, len(r.Values))
+		for k := range r.Values {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if !r.Values[k].IsNull() {
+				out = append(out, cellRef{t, r, k})
+				break
 			}
 		}
 	}
 	return out
 }
 
-func perfScale(t *yusuan.Table) int64 {
-	if strings.TrimSpace(t.Unit) != "" {
-		return unitScale(t.Unit)
-	}
-	texts := []string{t.Title}
+// tableTexts are the words a free-form table prints: its title first, then
+// its headers, line names and cells.
+func tableTexts(t *yusuan.Table) []string {
+	out := []string{t.Title}
 	for _, h := range t.Headers {
-		texts = append(texts, h)
+		out = append(out, h)
 	}
 	for i := range t.Rows {
-		texts = append(texts, t.Rows[i].Name)
+		out = append(out, t.Rows[i].Name)
+		for _, s := range t.Rows[i].Raw {
+			out = append(out, s)
+		}
 	}
-	for _, s := range texts {
+	return out
+}
+
+// perfScale is the unit of a performance table's amounts: the table's, else
+// a printed “（元）”/“（万元）” in its title, headers or cells; known is
+// false when none is printed (元 is then the usual guess).
+func perfScale(t *yusuan.Table) (sc int64, known bool) {
+	if strings.TrimSpace(t.Unit) != "" {
+		return unitScale(t.Unit), true
+	}
+	for _, s := range tableTexts(t) {
 		s = fold(s)
 		if strings.Contains(s, "(万元)") {
-			return scale万元
+			return scale万元, true
 		}
 		if strings.Contains(s, "(元)") {
-			return scale元
+			return scale元, true
 		}
 	}
-	return scale元
+	return scale元, false
 }
 
 func ruleNarrativeFigure(e *emitter, d *doc) {
@@ -248,7 +286,16 @@ func ruleNarrativeFigure(e *emitter, d *doc) {
 		tables := append([]string{narrativeTable}, tablesOf(x.table)...)
 		if ft.key == "performance_amount" {
 			// The table (often in 元) is checked against the text (万元).
+			// A table that prints no unit agrees in either.
+			if _, guessed, _ := performanceIn(d, scale元); guessed && judge(x.m.v, f.m.v, allowed(x, f, one(f))) == mismatch {
+				if y, _, ok := performanceIn(d, scale万元); ok && judge(y.m.v, f.m.v, allowed(y, f, one(f))) != mismatch {
+					x = y
+				} else {
+					e.conf, e.why = yusuan.ConfidenceLow, "绩效目标表未印金额单位，按元读"
+				}
+			}
 			e.compare(x, f, one(f), []string{string(yusuan.PerformanceTargets), narrativeTable}, d.factPages(ft.key)...)
+			e.conf, e.why = "", ""
 			continue
 		}
 		e.compare(f, x, one(x), tables, d.factPages(ft.key)...)
@@ -335,9 +382,9 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 				if i == 0 {
 					w = x
 				} else {
-					w.m.v += x.m.v
-					w.label += "+" + x.label
-					w.table = nil
+					ulp := w.m.ulp
+					w = plus(w, x, w.label+"+"+x.label)
+					w.m.ulp = ulp
 				}
 			}
 			if !okAll || w.m.v == 0 {
@@ -361,15 +408,20 @@ func ruleNarrativePercent(e *emitter, d *doc) {
 			continue
 		}
 		whole := best.whole
+		st, _ := d.fact(pt.key, "情况说明 "+pt.label)
 		f := finding{
 			tables:   append([]string{narrativeTable}, tablesOf(part.table, whole.table)...),
 			pages:    d.factPages(pt.key),
-			expected: best.r.StringFixed(k), actual: stated.String(),
+			expected: best.r.StringFixed(k), actual: stated.String(), unit: "%",
+			figures: []figure{{roleActual, st}, {rolePart, part}, {rolePart, whole}},
 			msg: "情况说明 " + pt.label + " " + stated.String() + "% ≠ " + part.label + " " + part.String() +
 				" ÷ " + whole.label + " " + format(whole.m.v, whole.scale, places(whole.m.ulp, whole.scale)) +
 				" = " + best.r.StringFixed(k+2) + "%",
 		}
-		if best.fits || best.diff.LessThanOrEqual(decimal.New(1, -k)) {
+		// Shares stated to add up to 100% are adjusted by up to one unit
+		// of their last digit (57_jiangsu p.25: 63.75% for 63.7399%, with
+		// 25.38% and 10.87% for 10.877%): within 1.5 units is rounding.
+		if best.fits || best.diff.LessThanOrEqual(decimal.New(15, -k-1)) {
 			f.sev = yusuan.SeverityInfo
 			f.msg = "尾差：" + f.msg
 		}
@@ -398,14 +450,24 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 		change, okChange := get(y.change)
 		pct, okPct := get(y.pct)
 		pages := d.factPages(y.cur, y.prev, y.change, y.pct)
+		fig := func(role string, keys ...string) []figure {
+			var out []figure
+			for _, k := range keys {
+				if x, ok := d.fact(k, "情况说明 "+k); ok {
+					out = append(out, figure{role, x})
+				}
+			}
+			return out
+		}
 		// The stated change = this year − last year, both as stated.
 		if okCur && okPrev && okChange {
 			want := cur.Decimal().Sub(prev.Decimal())
 			tol := half(cur).Add(half(prev)).Add(half(change))
 			if change.Decimal().Sub(want).Abs().GreaterThan(tol) {
-				e.add(finding{tables: tables, pages: pages, expected: want.String(), actual: change.String(),
+				e.add(finding{tables: tables, pages: pages, expected: want.String(), actual: change.String(), unit: "万元",
 					msg: "情况说明 " + y.label + "增减 " + change.String() + " ≠ " + cur.String() + " − 上年 " + prev.String() +
-						" = " + want.String()})
+						" = " + want.String() + "（差 " + change.Decimal().Sub(want).Abs().String() + " 万元）",
+					figures: append(fig(roleActual, y.change), fig(rolePart, y.cur, y.prev)...)})
 			}
 		}
 		if !okChange || !okPct {
@@ -413,8 +475,9 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 		}
 		c, p := change.Decimal(), pct.Decimal()
 		if !c.IsZero() && !p.IsZero() && c.Sign() != p.Sign() {
-			e.add(finding{tables: tables, pages: pages, actual: pct.String(),
-				msg: "情况说明 " + y.label + "增减 " + change.String() + " 万元与增减率 " + pct.String() + "% 方向相反"})
+			e.add(finding{tables: tables, pages: pages, actual: pct.String(), unit: "%",
+				msg:     "情况说明 " + y.label + "增减 " + change.String() + " 万元与增减率 " + pct.String() + "% 方向相反",
+				figures: append(fig(roleActual, y.pct), fig(roleExpected, y.change)...)})
 			continue
 		}
 		// Last year's figure as stated, or this year's less the change; the
@@ -464,9 +527,14 @@ func ruleNarrativeYoY(e *emitter, d *doc) {
 			continue
 		}
 		r := c.Mul(decimal.NewFromInt(100)).DivRound(base, k+2)
-		e.add(finding{tables: tables, pages: pages, expected: r.StringFixed(k), actual: pct.String(),
+		baseKey := y.prev
+		if !okPrev {
+			baseKey = y.cur
+		}
+		e.add(finding{tables: tables, pages: pages, expected: r.StringFixed(k), actual: pct.String(), unit: "%",
 			msg: "情况说明 " + y.label + "增减率 " + pct.String() + "% ≠ 增减额 " + change.String() + " ÷ 上年 " +
-				base.String() + " = " + r.String() + "%"})
+				base.String() + " = " + r.String() + "%",
+			figures: append(fig(roleActual, y.pct), fig(rolePart, y.change, baseKey)...)})
 	}
 }
 
@@ -490,16 +558,22 @@ func ruleNarrativeThreePublic(e *emitter, d *doc) {
 	}
 	tables := []string{narrativeTable, string(t.Kind)}
 	pages := append(d.factPages("three_public"), t.Pages...)
+	figs := []figure{{roleExpected, tot}}
+	if hasFact {
+		figs = append([]figure{{roleActual, f}}, figs...)
+	}
 	switch {
 	case saysNone && tot.m.v != 0 && hasFact && 2*abs(tot.m.v) <= f.m.ulp:
 		// 0.00 万元 stated for a table's 30 元: the text rounds it away.
 		e.add(finding{sev: yusuan.SeverityInfo, tables: tables, pages: pages, expected: "0", actual: tot.String(),
+			unit: unitName(tot.scale), figures: figs,
 			msg: "尾差：情况说明称“三公”经费 " + f.String() + " 万元，" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case saysNone && tot.m.v != 0:
 		e.add(finding{tables: tables, pages: pages, expected: "0", actual: tot.String(),
-			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String()})
+			unit: unitName(tot.scale), figures: figs,
+			msg: "情况说明称无“三公”经费，但" + tot.label + " 为 " + tot.String() + " " + unitName(tot.scale)})
 	case hasFact && f.m.v != 0 && tot.m.v == 0:
-		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0",
+		e.add(finding{tables: tables, pages: pages, expected: f.String(), actual: "0", unit: "万元", figures: figs,
 			msg: "情况说明称“三公”经费 " + f.String() + " 万元，但“三公”经费表无数"})
 	}
 }
@@ -649,7 +723,7 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 	const label = "“三公”经费表 合计"
 	cols := allCols(t)
 	if !slices.Contains(cols, "abroad") && !slices.Contains(cols, "reception") {
-		return tableTotal(t, "total", label), true
+		return threePublicRowsTotal(t), true
 	}
 	suffix := ""
 	if slices.Contains(cols, "total_2") || slices.Contains(cols, "abroad_2") {
@@ -683,14 +757,56 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 			missing = true
 			break
 		}
-		s.add(x.m)
+		s.addTerm(x)
 	}
 	if missing || s.n == 0 {
 		return term{}, false
 	}
-	x := sumTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
-	x.m.ulp = s.ulps
+	x := totalTerm("“三公”经费表 出国+接待+公务用车", s, unitScale(t.Unit), t)
 	return x, true
+}
+
+// threePublicRowsTotal is the “三公” total of a table listing the items as
+// lines: the line naming the “三公” total, else 合计 when the table lists
+// nothing else, else the sum of the three items. Tables also list 行政经费
+// (Guangzhou's 表8: 行政经费 3,555.29 above “三公”经费 304.63, and no 合计),
+// 会议费, 培训费 or 机关运行经费, which a 合计 would count.
+func threePublicRowsTotal(t *yusuan.Table) term {
+	const col = "total"
+	if r := threePublicLine(t, isThreePublicTotalName); r != nil {
+		return orZero(cell(t, r, col, "“三公”经费表 "+normName(r.Name)))
+	}
+	if threePublicLine(t, isThreePublicExtra) == nil {
+		return tableTotal(t, col, "“三公”经费表 合计")
+	}
+	sc := unitScale(t.Unit)
+	var s sum
+	for _, w := range []string{"出国", "接待", "购置及运行"} {
+		if r := threePublicLine(t, func(n string) bool { return strings.Contains(n, w) }); r != nil {
+			s.addCell(t, r, col, sc)
+		}
+	}
+	if s.n == 0 {
+		return term{label: "“三公”经费表 出国+接待+公务用车", scale: sc, table: t}
+	}
+	return totalTerm("“三公”经费表 出国+接待+公务用车", s, sc, t)
+}
+
+// isThreePublicTotalName: “三公”经费, “三公”经费合计, “三公”经费支出 (quotes
+// stripped, normalised).
+func isThreePublicTotalName(n string) bool {
+	rest, ok := strings.CutPrefix(n, "三公经费")
+	return ok && utf8.RuneCountInString(rest) <= 4 && !strings.ContainsAny(rest, "出国接待公务用车")
+}
+
+// isThreePublicExtra: lines some “三公” tables add beside the three items.
+func isThreePublicExtra(n string) bool {
+	for _, w := range vocab.ThreePublicExtras {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupSuffix is the _2 of total_2 (the numbering of repeated column groups).

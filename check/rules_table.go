@@ -158,12 +158,12 @@ func splitSide(rows []*yusuan.Row) sideRows {
 // sub-lines when it prints none.
 func extraValue(t *yusuan.Table, x extra, col string, s *sum) {
 	sc := unitScale(t.Unit)
-	if m := toMoney(x.head.Values[col], sc); m.ok {
-		s.add(m)
+	if m := toMoney(x.head.Values[col], sc); m.ok || m.overflow {
+		s.addCell(t, x.head, col, sc)
 		return
 	}
 	for _, r := range x.subs {
-		s.add(toMoney(r.Values[col], sc))
+		s.addCell(t, r, col, sc)
 	}
 }
 
@@ -180,28 +180,21 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 	}
 	// 本年收入合计 = Σ sources.
 	if r := ts.inc.current; r != nil {
-		var s sum
-		for _, it := range ts.inc.items {
-			s.add(toMoney(it.Values[ts.incCol], sc))
-		}
-		if s.n > 0 {
+		if s := sumRows(t, ts.inc.items, ts.incCol, sc, false); s.n > 0 {
 			e.compare(orZero(cell(t, r, ts.incCol, normName(r.Name))), sumTerm("Σ收入来源", s, sc, t), s, tables)
 		}
 	}
 	// 本年支出合计 = Σ categories, column by column.
 	if r := ts.exp.current; r != nil {
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range ts.expCols {
-			var s sum
-			for _, it := range ts.exp.items {
-				s.add(toMoney(it.Values[c], sc))
-			}
+			s := sumRows(t, ts.exp.items, c, sc, false)
 			if s.n == 0 {
 				continue // the column is not printed for the categories
 			}
-			checks = append(checks, colCheck{c, orZero(cell(t, r, c, "")), sumTerm("Σ功能分类", s, sc, t), s})
+			checks.add(c, orZero(cell(t, r, c, "")), "Σ功能分类", s)
 		}
-		e.compareCols(normName(r.Name), checks, tables)
+		e.compareCols(normName(r.Name), checks, tables, sc, t)
 	}
 	// 总计 = 本年合计 + carry-over lines, on each side.
 	for _, side := range []struct {
@@ -212,7 +205,7 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 			continue
 		}
 		var s sum
-		s.add(toMoney(side.s.current.Values[side.col], sc))
+		s.addCell(t, side.s.current, side.col, sc)
 		for _, x := range side.s.extras {
 			extraValue(t, x, side.col, &s)
 		}
@@ -227,8 +220,8 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 				continue
 			}
 			var s sum
-			s.add(toMoney(r.Values["current"], sc))
-			s.add(toMoney(r.Values["carryover"], sc))
+			s.addCell(t, r, "current", sc)
+			s.addCell(t, r, "carryover", sc)
 			tot := cell(t, r, mainExp, normName(r.Name)+"（合计）")
 			if !tot.m.ok && s.n == 0 {
 				continue
@@ -260,6 +253,7 @@ var rowSumFamilies = map[yusuan.TableKind]rowSumFamily{
 	yusuan.GeneralBudgetBasicByEconomic: famPersonnelPublic,
 	yusuan.BasicExpenditure:             famPersonnelPublic,
 	yusuan.FAGeneralBudgetBasic:         famPersonnelPublic,
+	yusuan.GeneralBudgetByEconomic:      famBasicProject,
 	yusuan.IncomeSummary:                famSources,
 	yusuan.FAIncome:                     famSources,
 	yusuan.ThreePublic:                  famSources,
@@ -375,13 +369,7 @@ func ruleRowSum(e *emitter, d *doc, t *yusuan.Table) {
 		best, bestSet := sum{}, []string(nil)
 		bestD := int64(-1)
 		for _, set := range sets {
-			var s sum
-			for _, c := range set {
-				if c == totalCol {
-					continue
-				}
-				s.add(toMoney(r.Values[c], sc))
-			}
+			s := sumCols(t, r, set, sc)
 			dd := abs(s.v - tot.m.v)
 			if bestD < 0 || dd < bestD {
 				best, bestSet, bestD = s, set, dd
@@ -478,7 +466,8 @@ func isEconGroup(r *yusuan.Row) bool {
 	return econGroups[normName(r.Name)]
 }
 
-var econKinds = []yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure, yusuan.FAGeneralBudgetBasic}
+var econKinds = []yusuan.TableKind{yusuan.GeneralBudgetBasicByEconomic, yusuan.BasicExpenditure, yusuan.FAGeneralBudgetBasic,
+	yusuan.GeneralBudgetByEconomic}
 
 func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 	switch {
@@ -487,16 +476,17 @@ func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 		t.Kind == yusuan.PerformanceTargets || t.Kind == yusuan.Procurement:
 		return
 	case slices.Contains(econKinds, t.Kind):
-		groupedSum(e, t, isEconGroup, econItems)
+		groupedSum(e, t, isEconGroup, nil, econItems)
 	case t.Kind == yusuan.ProjectCurrent || t.Kind == yusuan.ProjectCarryover:
-		groupedSum(e, t, projectGroups(d, t), "Σ项目")
+		groups, units := projectGroups(d, t)
+		groupedSum(e, t, groups, units, "Σ项目")
 	case t.Kind == yusuan.AdminOperating:
 		// Many 机关运行经费 tables are broken down by economic classification
 		// (302 and its 30201…): sum one level, not every line.
 		if slices.ContainsFunc(dataRows(t), isEconGroup) {
-			groupedSum(e, t, isEconGroup, econItems)
+			groupedSum(e, t, isEconGroup, nil, econItems)
 		} else {
-			groupedSum(e, t, func(*yusuan.Row) bool { return false }, "")
+			groupedSum(e, t, func(*yusuan.Row) bool { return false }, nil, "")
 		}
 	default:
 		codedSum(e, t)
@@ -511,7 +501,10 @@ func (d *doc) isUnitRow(name string) bool {
 
 // groupedSum checks tables whose group rows precede their items: each group
 // = Σ its items; 合计 = Σ groups (Σ items when there are no groups).
-func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, itemsLabel string) {
+//
+// top, when set, picks the groups that add up to 合计 (a project table's
+// units, whose projects may be grouped again under them); nil: every group.
+func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool, itemsLabel string) {
 	sc := unitScale(t.Unit)
 	cols := valueCols(t)
 	rows := dataRows(t)
@@ -553,19 +546,39 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 			items[cur] = append(items[cur], r)
 		}
 	}
+	// A unit's block runs to the next unit: the groups found under it by
+	// their sums (projects grouped under headings) are part of it.
+	if top != nil {
+		var unit *yusuan.Row
+		for _, r := range rows {
+			switch {
+			case totalKindOf(r.Name) != notTotal || isSubtotal(r.Name):
+				unit = nil
+			case top(r):
+				unit = r
+				items[r] = nil
+			case unit != nil:
+				items[unit] = append(items[unit], r)
+			}
+		}
+	}
 	for _, g := range groups {
-		if len(items[g]) == 0 || slices.ContainsFunc(items[g], unreadable) {
+		// A group with no item printing a figure is not broken down (the
+		// line after it may be the first half of a unit's wrapped name).
+		if !slices.ContainsFunc(items[g], func(r *yusuan.Row) bool { return !blank(r) }) ||
+			slices.ContainsFunc(items[g], unreadable) {
 			continue
 		}
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range cols {
-			var s sum
-			for _, it := range items[g] {
-				s.add(toMoney(it.Values[c], sc))
+			x := orZero(cell(t, g, c, ""))
+			s := sumRows(t, items[g], c, sc, false)
+			if top != nil && judge(x.m.v, s.v, x.m.ulp+s.ulps) != agree && outlineAgrees(t, items[g], c, sc, x.m) {
+				continue // projects grouped again under headings
 			}
-			checks = append(checks, colCheck{c, orZero(cell(t, g, c, "")), sumTerm(itemsLabel, s, sc, t), s})
+			checks.add(c, x, itemsLabel, s)
 		}
-		e.compareCols(rowLabel(g), checks, tables)
+		e.compareCols(rowLabel(g), checks, tables, sc, t)
 	}
 	if total == nil || (len(groups) == 0 && itemsLabel == econItems) {
 		return // no group recognised: the levels are unknown
@@ -576,19 +589,26 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup func(*yusuan.Row) bool, ite
 		label = "Σ各类"
 		terms = append(slices.Clone(groups), loose...)
 	}
-	var checks []colCheck
+	if top != nil && slices.ContainsFunc(groups, top) {
+		label, terms = "Σ各单位", slices.DeleteFunc(slices.Clone(groups), func(r *yusuan.Row) bool { return !top(r) })
+	}
+	var checks colChecks
 	for _, c := range cols {
 		var s sum
 		for _, it := range terms {
-			s.add(toMoney(it.Values[c], sc))
+			if slices.Contains(groups, it) {
+				s.addLine(t, it, c, sc)
+			} else {
+				s.addCell(t, it, c, sc)
+			}
 		}
 		tot := cell(t, total, c, "")
 		if !tot.m.ok && s.n == 0 {
 			continue
 		}
-		checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+		checks.add(c, orZero(tot), label, s)
 	}
-	e.compareCols(normName(total.Name), checks, tables)
+	e.compareCols(normName(total.Name), checks, tables, sc, t)
 }
 
 // codedSum checks functional classification tables: 类 = Σ 款 (or Σ 项 when
@@ -611,7 +631,11 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		}
 	}
 	if !coded {
-		return
+		// Categories named without codes: 合计 = Σ类 by name.
+		l1 = categoryRows(t)
+		if len(l1) == 0 {
+			return
+		}
 	}
 	sc := unitScale(t.Unit)
 	tables := tablesOf(t)
@@ -620,19 +644,16 @@ func codedSum(e *emitter, t *yusuan.Table) {
 		if len(kids) == 0 || slices.ContainsFunc(kids, unreadable) {
 			return
 		}
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range cols {
-			var s sum
-			for _, k := range kids {
-				s.add(toMoney(k.Values[c], sc))
-			}
+			s := sumRows(t, kids, c, sc, true)
 			tot := cell(t, parent, c, "")
 			if !tot.m.ok && s.n == 0 {
 				continue
 			}
-			checks = append(checks, colCheck{c, orZero(tot), sumTerm(label, s, sc, t), s})
+			checks.add(c, orZero(tot), label, s)
 		}
-		e.compareCols(rowLabel(parent), checks, tables)
+		e.compareCols(rowLabel(parent), checks, tables, sc, t)
 	}
 	for i, r := range rows {
 		l := levels[i]
@@ -698,25 +719,27 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 	if abroad == nil && recept == nil && car == nil {
 		return // lines not recognised: nothing to add up
 	}
-	total := totalRow(t)
-	if total == nil {
-		total = threePublicLine(t, func(n string) bool { return strings.HasPrefix(n, "三公经费") })
+	// The “三公” total: its own line, else 合计 unless the table adds other
+	// lines (行政经费, 会议费 …) into it.
+	total := threePublicLine(t, isThreePublicTotalName)
+	if total == nil && threePublicLine(t, isThreePublicExtra) == nil {
+		total = totalRow(t)
 	}
 	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
-		var checks []colCheck
+		var checks colChecks
 		for _, c := range valueCols(t) {
 			var s sum
 			for _, r := range kids {
 				if r != nil {
-					s.add(toMoney(r.Values[c], sc))
+					s.addCell(t, r, c, sc)
 				}
 			}
 			tot := cell(t, parent, c, "")
 			if tot.m.ok || s.n > 0 {
-				checks = append(checks, colCheck{c, orZero(tot), sumTerm(partsLabel, s, sc, t), s})
+				checks.add(c, orZero(tot), partsLabel, s)
 			}
 		}
-		e.compareCols(label, checks, tables)
+		e.compareCols(label, checks, tables, sc, t)
 	}
 	if total != nil {
 		line(total, []*yusuan.Row{abroad, recept, car}, "“三公”经费合计", "出国+接待+公务用车")
@@ -730,21 +753,30 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 // unit, and lines whose 合计 the lines below add up to exactly (a unit whose
 // name does not look like one). Only the named ones can be found wrong: a
 // structural guess never raises an error by itself.
-func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
+func projectGroups(d *doc, t *yusuan.Table) (groups, units func(*yusuan.Row) bool) {
 	rows := dataRows(t)
 	sc := unitScale(t.Unit)
+	col := firstValueCol(t)
+	// Where units print their codes (204001 西安市科学技术局), a line named
+	// like a unit without one is a project (科技发展专项资金市科技局).
+	coded := slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
+		return r.CodeString() != "" && totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name)
+	})
+	// A line named like a unit but printing no figure is part of a
+	// project's wrapped name (广州市交通管理总站 / 2024-2025年信息系统运维项
+	// / 目), not a unit's line.
 	named := map[*yusuan.Row]bool{}
 	for _, r := range rows {
-		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) {
+		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "") && !blank(r) {
 			named[r] = true
 		}
 	}
-	groups := maps.Clone(named)
+	found := maps.Clone(named)
 	for i, r := range rows {
-		if groups[r] || totalKindOf(r.Name) != notTotal {
+		if found[r] || totalKindOf(r.Name) != notTotal {
 			continue
 		}
-		want := toMoney(r.Values["total"], sc)
+		want := toMoney(r.Values[col], sc)
 		if !want.ok || want.v <= 0 || hasProjectSuffix(r.Name) {
 			continue
 		}
@@ -755,7 +787,7 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 				end = i + 1 + j
 				break
 			}
-			s.add(toMoney(x.Values["total"], sc))
+			s.add(toMoney(x.Values[col], sc))
 			if s.v >= want.v-s.ulps {
 				end = i + 2 + j
 				break
@@ -766,10 +798,10 @@ func projectGroups(d *doc, t *yusuan.Table) func(*yusuan.Row) bool {
 		closes := end >= len(rows) || named[rows[end]] || totalKindOf(rows[end].Name) != notTotal ||
 			!hasProjectSuffix(rows[end].Name)
 		if s.n > 0 && closes && judge(want.v, s.v, want.ulp+s.ulps) != mismatch {
-			groups[r] = true
+			found[r] = true
 		}
 	}
-	return func(r *yusuan.Row) bool { return groups[r] }
+	return func(r *yusuan.Row) bool { return found[r] }, func(r *yusuan.Row) bool { return named[r] }
 }
 
 // threePublicKeys are the columns of a “三公” table printed across (合计,
@@ -801,35 +833,32 @@ func threePublicColumns(e *emitter, t *yusuan.Table, sc int64, tables []string) 
 		}
 	}
 	for _, r := range dataRows(t) {
-		get := func(k string) money { return toMoney(r.Values[k], sc) }
 		label := r.Name
 		if label == "" {
 			label = "“三公”经费"
 		}
-		car := get(carKey)
+		car := cell(t, r, carKey, label+" 公务用车购置及运行费")
 		var v sum
-		v.add(get("vehicle_purchase"))
-		v.add(get("vehicle_operation"))
-		if car.ok && v.n > 0 {
-			e.compare(term{label: label + " 公务用车购置及运行费", m: car, scale: sc, table: t, row: r},
-				sumTerm("购置费+运行维护费", v, sc, t), v, tables)
+		v.addCell(t, r, "vehicle_purchase", sc)
+		v.addCell(t, r, "vehicle_operation", sc)
+		if car.m.ok && v.n > 0 {
+			e.compare(car, sumTerm("购置费+运行维护费", v, sc, t), v, tables)
 		}
-		tot := get(threeKey)
-		if !onlyThree || !tot.ok {
+		tot := cell(t, r, threeKey, label+" 合计")
+		if !onlyThree || !tot.m.ok {
 			continue
 		}
 		var s sum
-		s.add(get("abroad"))
-		s.add(get("reception"))
-		if car.ok {
-			s.add(car)
+		s.addCell(t, r, "abroad", sc)
+		s.addCell(t, r, "reception", sc)
+		if car.m.ok {
+			s.addTerm(car)
 		} else {
-			s.add(get("vehicle_purchase"))
-			s.add(get("vehicle_operation"))
+			s.addCell(t, r, "vehicle_purchase", sc)
+			s.addCell(t, r, "vehicle_operation", sc)
 		}
 		if s.n > 0 {
-			e.compare(term{label: label + " 合计", m: tot, scale: sc, table: t, row: r},
-				sumTerm("出国+接待+公务用车", s, sc, t), s, tables)
+			e.compare(tot, sumTerm("出国+接待+公务用车", s, sc, t), s, tables)
 		}
 	}
 }

@@ -263,7 +263,7 @@ func TestStaleVerdicts(t *testing.T) {
 	// stale, and the superseded document's findings are gone.
 	rev := seedDoc(t)
 	rev.SHA256 = "5eed" + rev.SHA256[4:]
-	set(rowOf(t, rev, yusuan.IncomeExpenditureSummary, yusuan.SideExpenditure, "支出总计"), "amount", "108.23")
+	set(rowOf(t, rev, yusuan.IncomeExpenditureSummary, yusuan.SideExpenditure, "支出总计"), "total", "108.23")
 	putDocs(t, st, rev)
 	third := runStore(t, st, Options{}, Filter{})
 	var moved *yusuan.Finding
@@ -331,7 +331,7 @@ func TestBecomingACopyClosesFindings(t *testing.T) {
 	st := openStore(t)
 	a, b := seedDoc(t), seedDoc(t)
 	b.SHA256 = "c0b1" + b.SHA256[4:]
-	set(rowOf(t, b, yusuan.IncomeExpenditureSummary, yusuan.SideExpenditure, "支出总计"), "amount", "108.23")
+	set(rowOf(t, b, yusuan.IncomeExpenditureSummary, yusuan.SideExpenditure, "支出总计"), "total", "108.23")
 	putDocs(t, st, a, b)
 	first := runStore(t, st, Options{}, Filter{})
 	onB := 0

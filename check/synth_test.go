@@ -107,3 +107,21 @@ func fsOf(fs []yusuan.Finding, file string) []yusuan.Finding {
 	}
 	return out
 }
+
+// TestSynthCleanFinalAccounts: the synthetic final accounts (departments
+// whose text names their units as “部门机关本级预算和所属1个单位预算，分别为：…”,
+// the 本级's document named as the department) check without an error.
+func TestSynthCleanFinalAccounts(t *testing.T) {
+	pds := synth.FinalCorpus(7, 6)
+	docs := make([]*yusuan.Document, len(pds))
+	for i, pd := range pds {
+		docs[i] = withSHA(&pd.Doc)
+	}
+	fs := Check(docs, Options{})
+	for _, f := range errorsOf(fs) {
+		t.Errorf("clean final accounts: %s %v %s", f.Rule, f.Documents[0].File, f.Message)
+	}
+	if !slices.ContainsFunc(fs, func(f yusuan.Finding) bool { return f.Rule == "summary.balance" }) {
+		t.Errorf("no finding at all: %d", len(fs)) // the rules ran (尾差 notes)
+	}
+}

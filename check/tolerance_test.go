@@ -33,18 +33,19 @@ func TestYearPreviousCoarseTolerance(t *testing.T) {
 		want               []string // severity: message
 	}{
 		{"29.74", "628.58", []string{
-			"info: 尾差：情况说明 比上年增减 29.74 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.0086，容许 0.010）",
-			"info: 尾差：情况说明 上年收入总计 628.58 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.0046，容许 0.005）",
+			"info: 尾差：情况说明 比上年增减 29.74 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.0086 万元，容许 0.010 万元）",
+			"info: 尾差：情况说明 上年收入总计 628.58 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.0046 万元，容许 0.025 万元）",
 		}},
 		// 29.7314 rounds to 29.73: still a 尾差, with four decimals shown.
 		{"29.73", "628.58", []string{
-			"info: 尾差：情况说明 比上年增减 29.73 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.0014，容许 0.010）",
-			"info: 尾差：情况说明 上年收入总计 628.58 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.0046，容许 0.005）",
+			"info: 尾差：情况说明 比上年增减 29.73 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.0014 万元，容许 0.010 万元）",
+			"info: 尾差：情况说明 上年收入总计 628.58 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.0046 万元，容许 0.025 万元）",
 		}},
-		// Beyond two roundings: an error.
-		{"29.75", "628.59", []string{
-			"error: 情况说明 比上年增减 29.75 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.019）",
-			"error: 情况说明 上年收入总计 628.59 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.0054）",
+		// Beyond the roundings: an error. (A stated 总计 may add up the
+		// five rounded categories of the expenditure side: 0.025 万元.)
+		{"29.75", "628.62", []string{
+			"error: 情况说明 比上年增减 29.75 万元 ≠ 本年收入总计 6583160.53 − 上年收入总计 6285846.37 = 297314.16 元（差 0.019 万元）",
+			"error: 情况说明 上年收入总计 628.62 万元 ≠ 上年文件 收支总表 收入总计 6285846.37 元（差 0.035 万元）",
 		}},
 	}
 	for _, c := range cases {
@@ -80,7 +81,7 @@ func TestExactAgreementAcrossUnits(t *testing.T) {
 	// Nonzero, below the printed precision: the difference is shown.
 	x.m = toMoney(yusuan.MustAmount("316.202751"), scale万元)
 	e.compare(a, x, one(x), nil)
-	if len(e.out) != 1 || e.out[0].Message != "尾差：a 316.20 ≠ b 316.20（差 0.0028，容许 0.005）" {
+	if len(e.out) != 1 || e.out[0].Message != "尾差：a 316.20 ≠ b 316.20（差 0.0028 万元，容许 0.005 万元）" {
 		t.Errorf("316.20 vs 316.202751: %+v", e.out)
 	}
 }
@@ -183,7 +184,7 @@ func TestThreePublicStatedZeroRounded(t *testing.T) {
 		want  []string
 	}{
 		{"30", []string{"info: 尾差：情况说明称“三公”经费 0.00 万元，“三公”经费表 合计 为 30 元"}},
-		{"80", []string{"error: 情况说明称无“三公”经费，但“三公”经费表 合计 为 80"}},
+		{"80", []string{"error: 情况说明称无“三公”经费，但“三公”经费表 合计 为 80 元"}},
 	}
 	for _, c := range cases {
 		var got []string
@@ -213,9 +214,9 @@ func TestStatedTotalOfRoundedParts(t *testing.T) {
 			}})
 	}
 	cases := []struct{ stated, want string }{
-		{"94386.50", "info: 尾差：情况说明 收入总计 94386.50 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.000004，容许 0.010）"},
-		{"94386.49", "info: 尾差：情况说明 收入总计 94386.49 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.010，容许 0.010）"},
-		{"94386.48", "error: 情况说明 收入总计 94386.48 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.020）"},
+		{"94386.50", "info: 尾差：情况说明 收入总计 94386.50 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.000004 万元，容许 0.010 万元）"},
+		{"94386.49", "info: 尾差：情况说明 收入总计 94386.49 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.010 万元，容许 0.010 万元）"},
+		{"94386.48", "error: 情况说明 收入总计 94386.48 万元 ≠ 收支总表 收入总计 943864999.96 元（差 0.020 万元）"},
 	}
 	for _, c := range cases {
 		var got []string
@@ -227,5 +228,16 @@ func TestStatedTotalOfRoundedParts(t *testing.T) {
 		if len(got) != 1 || got[0] != c.want {
 			t.Errorf("%s: got %q\nwant %q", c.stated, got, c.want)
 		}
+	}
+	// 38_xian p.21 states 支出总计 94,386.49 too: the expenditure side's
+	// one figure is the same total, made of the income side's two parts.
+	d := doc("94386.50")
+	d.Facts = yusuan.Facts{"total_expenditure": yusuan.MustAmount("94386.49")}
+	d.Tables[0].Rows = append(d.Tables[0].Rows,
+		yusuan.Row{Side: yusuan.SideExpenditure, Name: "一、部门预算", Values: vals("total", "943864999.96")},
+		yusuan.Row{Side: yusuan.SideExpenditure, Name: "支出总计", Values: vals("total", "943864999.96")})
+	fs := CheckDocument(d, Options{Rules: []string{"narrative.figure"}})
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityInfo {
+		t.Errorf("支出总计: got\n%s", dump(fs))
 	}
 }

@@ -1,7 +1,10 @@
 package check
 
-// RulesVersion names what the rules report. Bump it whenever a rule's
-// findings change (a new rule, another tolerance, other severities or ids):
-// every check run records it beside the extractor versions it read, so a
-// finding's history says which rules made it.
-const RulesVersion = "1"
+// RulesVersion names the behaviour of the rules as a whole: every check run
+// records it beside the extractor versions it read, so that findings of
+// different rule versions are not mistaken for changes in the documents.
+// Bump it whenever a rule's logic, tolerance, severity, ids or messages
+// change. 1 was the rules before versions were recorded; 2 adds evidence,
+// confidence, severity from the extractor's doubts and the rules of
+// issue 10.
+const RulesVersion = "2"

@@ -1,6 +1,11 @@
 package vocab
 
-import "yusuan"
+import (
+	"regexp"
+	"strings"
+
+	"yusuan"
+)
 
 // ColumnNames are the Chinese names of column keys, for messages and data
 // dictionaries.
@@ -65,6 +70,23 @@ var IncomeSources = []IncomeSource{
 	{"special", []string{"财政专户"}},
 	{"unit", []string{"单位资金"}},
 	{"carryover", []string{"上年结转"}},
+}
+
+// ThreePublicExtras are lines or columns some “三公” tables print beside
+// 因公出国（境）费, 公务接待费 and 公务用车购置及运行费, which their 合计 may
+// count: 行政经费 (Guangzhou), 会议费 and 培训费, 机关运行经费.
+var ThreePublicExtras = []string{"行政经费", "会议费", "培训费", "机关运行经费"}
+
+// AdminOperatingScopeRe finds, in a sentence about 机关运行经费, the words
+// of a document saying its scope differs from the basic-expenditure 公用经费
+// (“财政部对“机关运行经费”口径调整，将专项中包含的运行经费统计在这张表中”).
+var AdminOperatingScopeRe = regexp.MustCompile(`口径|专项中|项目(支出|经费)?中`)
+
+// IsAnnualFunds reports whether a label of a performance-target table names
+// a project's funds for the year: 年度资金总额, 年度预算资金总额, or a bare
+// 资金总额 — not 实施期资金总额, the funds of the whole implementation period.
+func IsAnnualFunds(label string) bool {
+	return strings.Contains(label, "资金总额") && (strings.Contains(label, "年度") || !strings.Contains(label, "实施期"))
 }
 
 // KindLabels are the usual Chinese names of table kinds, for messages when a

@@ -256,8 +256,11 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		n.keep(kept)
 	}
 	t.Empty = r.empty || !anyValue(t.Rows)
-	if t.Empty {
-		t.Rows = nil // an empty table's printed items are no data
+	// An empty table's printed items (and zeros) are no data; but a note
+	// saying 本表无数据 over nonzero figures keeps both: Empty with rows is
+	// the document contradicting itself, for the checks to report.
+	if t.Empty && !anyNonzero(t.Rows) {
+		t.Rows = nil
 	}
 	if t.Rows == nil {
 		t.Rows = []yusuan.Row{}
@@ -321,6 +324,17 @@ func longText(l tline) bool {
 // beside the name as printed text (绩效目标, 采购组织形式 …).
 func textColumns(k yusuan.TableKind) bool {
 	return k == yusuan.PerformanceTargets || k == yusuan.Procurement
+}
+
+func anyNonzero(rows []yusuan.Row) bool {
+	for _, r := range rows {
+		for _, v := range r.Values {
+			if !v.IsNull() && !v.Decimal().IsZero() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyValue(rows []yusuan.Row) bool {

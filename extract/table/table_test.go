@@ -335,6 +335,26 @@ func TestEmptyTables(t *testing.T) {
 	}
 }
 
+// A note saying 本表无数据 under nonzero figures keeps both (the document
+// contradicts itself; check reports it); under zeros the table is empty.
+func TestEmptyNoteOverFigures(t *testing.T) {
+	for _, c := range []struct {
+		total string
+		rows  int
+	}{{"5.00", 1}, {"0.00", 0}} {
+		b := newPage(12)
+		b.line(0, L("2026年政府性基金预算支出表", 150))
+		b.line(0, L("单位：万元", 60))
+		b.line(0, L("科目编码", 60), L("科目名称", 130), L("合计", 330), L("基本支出", 400), L("项目支出", 480))
+		b.line(0, L("合计", 60), R(c.total, 350), R(c.total, 430))
+		b.line(0, L("注：本表无数据", 60))
+		tb := one(t, b.page)
+		if !tb.Empty || len(tb.Rows) != c.rows {
+			t.Errorf("合计 %s: empty %v, rows %+v", c.total, tb.Empty, tb.Rows)
+		}
+	}
+}
+
 // Titles in a table of contents and in prose are not tables.
 func TestNoTables(t *testing.T) {
 	b := newPage(2)
