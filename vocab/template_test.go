@@ -166,7 +166,14 @@ func TestColumnKey(t *testing.T) {
 		{"财政拨款一般公共预算小计", yusuan.IncomeSummary, "gpb"},
 		{"机关运行经费支出", yusuan.AdminOperating, "total"},
 		{"上年结余、结转", yusuan.ProjectCurrent, "carryover"},
-		{"机关运行经费支出", yusuan.ThreePublic, ""},
+		{"机关运行经费支出", yusuan.ThreePublic, "admin_operating"},
+		{"机关运行经费预算数", yusuan.ThreePublic, "admin_operating"},
+		{"会议费", yusuan.ThreePublic, "meeting"},
+		{"一般公共预算拨款安排的“三公”经费预算小计", yusuan.ThreePublic, "three_public"},
+		{"其他资金", yusuan.ProjectCurrent, "unit"},
+		{"2026年政府采购项目小计", yusuan.ExpenditureSummary, "procurement"},
+		{"2026年政府采购项目其中：2026年政府采购项目中预留给中小企业的项目资金规模", yusuan.ExpenditureSummary, "procurement_sme"},
+		{"其中：2026年政府采购项目中预留给小型、微型企业的项目资金规模", yusuan.ExpenditureSummary, "procurement_small"},
 	}
 	for _, c := range cases {
 		if got := ColumnKey(c.header, c.kind); got != c.want {

@@ -198,8 +198,12 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			if c.role != vocab.RoleNone {
 				continue
 			}
-			if c.fallback && !c.textual {
+			switch {
+			case c.textual:
+			case c.fallback:
 				n.column(c.key, "no heading read over the column")
+			case c.slugged:
+				n.column(c.key, fmt.Sprintf("heading %q names no known column", c.headerText()))
 			}
 			if !slices.Contains(t.Columns, c.key) {
 				t.Columns = append(t.Columns, c.key)
