@@ -82,6 +82,23 @@ func headingLine(l tline) bool {
 	return false
 }
 
+// headingRow reports whether a line prints headings of several columns:
+// three cells or more, most of them naming a column (一般公共预算 政府性基金
+// 国有资本经营 …).
+func headingRow(l tline) bool {
+	if len(l.cells) < 3 {
+		return false
+	}
+	n := 0
+	for _, c := range l.cells {
+		t := squeeze(c.text)
+		if !c.num && slices.ContainsFunc(vocab.LeafWords, func(w string) bool { return strings.Contains(t, w) }) {
+			n++
+		}
+	}
+	return 2*n > len(l.cells)
+}
+
 // columnNumbers reports whether a line only numbers the columns (1 2 3 …).
 func columnNumbers(l tline) bool {
 	for _, c := range l.cells {
@@ -844,15 +861,19 @@ func subtotalGroups(cols []*column) {
 			if len(nh) < 2 {
 				continue
 			}
-			for _, g := range vocab.GroupKeys(strings.Join(nh[:len(nh)-1], "")) {
+			// A heading wrapped over two lines (一般公共预算 / 资金) names
+			// its own column, no group.
+			gs := slices.DeleteFunc(vocab.GroupKeys(strings.Join(nh[:len(nh)-1], "")), func(g string) bool { return g == nc.key })
+			if len(gs) == 0 {
+				continue
+			}
+			for _, g := range gs {
 				if !slices.ContainsFunc(cols[i+1:i+2+k], func(o *column) bool { return o.key == g }) {
 					c.key = g
 					break next
 				}
 			}
-			if vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")) != "" {
-				break
-			}
+			break
 		}
 	}
 }

@@ -65,6 +65,13 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		for start < len(lines) && !isData(lines[start], left) {
 			start++
 		}
+		// 合计 heading a column of its own (a table without a name
+		// column) above a line of several source headings is header.
+		if start+1 < len(lines) && !hasAmount(lines[start]) && headingRow(lines[start+1]) {
+			for start < len(lines) && !hasAmount(lines[start]) {
+				start++
+			}
+		}
 		// Text-only rows before the first amount (因公出国（境）费 in an
 		// empty table) are body: the header ends at its last heading
 		// words, if the rows below start at the left edge (or indented as
