@@ -120,16 +120,19 @@ type Doubt struct {
 
 // Row is one printed line of a table (one side of it, in two-sided tables).
 type Row struct {
-	Side        Side              `json:"side,omitempty"`
-	Code        *string           `json:"code"`
-	Level       int               `json:"level,omitempty"`
-	Name        string            `json:"name"`
-	Name2       string            `json:"name2,omitempty"`
-	EconCode    string            `json:"econ_code,omitempty"`
-	EconName    string            `json:"econ_name,omitempty"`
-	GovEconCode string            `json:"gov_econ_code,omitempty"`
-	GovEconName string            `json:"gov_econ_name,omitempty"`
-	Values      map[string]Amount `json:"values"`
+	Side        Side    `json:"side,omitempty"`
+	Code        *string `json:"code"`
+	Level       int     `json:"level,omitempty"`
+	Name        string  `json:"name"`
+	Name2       string  `json:"name2,omitempty"`
+	EconCode    string  `json:"econ_code,omitempty"`
+	EconName    string  `json:"econ_name,omitempty"`
+	GovEconCode string  `json:"gov_econ_code,omitempty"`
+	GovEconName string  `json:"gov_econ_name,omitempty"`
+	// UnitCode is the code of the budget unit the row is (单位编码, 部门代码:
+	// 123, 123001) in tables listing units.
+	UnitCode string            `json:"unit_code,omitempty"`
+	Values   map[string]Amount `json:"values"`
 	// Raw keeps the printed text of a cell where it differs from its value
 	// (thousands separators, dashes, full-width digits).
 	Raw  map[string]string `json:"raw,omitempty"`

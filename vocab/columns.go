@@ -177,6 +177,7 @@ const (
 	RoleName                 // item name
 	RoleName2                // second name column (政府预算经济科目名称)
 	RoleLineNo               // 行次/序号: printed line numbers, not amounts
+	RoleUnitCode             // 单位编码/部门代码: the code of a budget unit (204001)
 )
 
 // TextColumnRole maps a header printed above a text column to its role.
@@ -193,6 +194,8 @@ func TextColumnRole(header string) TextRole {
 			return RoleGovEconCode
 		case strings.Contains(h, "经济"):
 			return RoleEconCode
+		case unitCodeRe.MatchString(h):
+			return RoleUnitCode
 		}
 		return RoleCode
 	case strings.Contains(h, "政府预算") && strings.Contains(h, "名称"):
@@ -202,6 +205,10 @@ func TextColumnRole(header string) TextRole {
 	}
 	return RoleNone
 }
+
+// unitCodeRe heads a column of budget units' codes (单位编码, 部门代码,
+// 预算单位编码), not of classification codes.
+var unitCodeRe = regexp.MustCompile(`(?:单位|部门)(?:[（(]单位[）)])?(?:编码|代码)`)
 
 // Slug makes a column key from a printed header for free-form tables: the
 // printed words without spaces.

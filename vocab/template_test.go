@@ -188,6 +188,7 @@ func TestTextColumnRole(t *testing.T) {
 		"经济分类科目编码": RoleEconCode, "政府预算经济分类科目编码": RoleGovEconCode,
 		"科目名称": RoleName, "项目名称": RoleName, "单位名称": RoleName, "部门预算支出经济科目名称": RoleName,
 		"政府预算支出经济科目名称": RoleName2, "合计": RoleNone,
+		"单位编码": RoleUnitCode, "部门代码": RoleUnitCode, "部门经济科目编码": RoleEconCode, "功能科目编码": RoleCode,
 	}
 	for in, want := range cases {
 		if got := TextColumnRole(in); got != want {

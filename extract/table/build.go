@@ -692,13 +692,30 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			if hr == vocab.RoleName2 {
 				c.role = hr
 			}
-		case c.nCode > 0 && c.nAmt == 0 && (hr == vocab.RoleCode || hr == vocab.RoleCodePart || hr == vocab.RoleEconCode || hr == vocab.RoleGovEconCode || (firstText >= 0 && i < firstText)):
+		case c.nCode > 0 && c.nAmt == 0 && (isCodeRole(hr) || (firstText >= 0 && i < firstText)):
 			c.role = hr
 			if c.role == vocab.RoleNone || c.role == vocab.RoleName || c.role == vocab.RoleName2 {
 				c.role = vocab.RoleCode
 			}
 		}
 		c.key = key
+	}
+	// Codes printed beside the units' codes without a heading of their own
+	// (the department's 204 left of its units' 204001, 1 全额 and 4 自收自支
+	// above them) are units' codes too, not classification codes.
+	for i, c := range cols {
+		if c.role != vocab.RoleUnitCode {
+			continue
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(cols) {
+				continue
+			}
+			o := cols[j]
+			if len(o.header) == 0 && o.nAmt == 0 && o.nText == 0 && o.nCode+o.nInt > 0 && (o.role == vocab.RoleCode || o.role == vocab.RoleNone) {
+				o.role = vocab.RoleUnitCode
+			}
+		}
 	}
 	// Sides of two-sided tables: the expenditure side starts at the first
 	// text column printed after an amount column.

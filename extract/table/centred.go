@@ -3,6 +3,8 @@ package table
 import (
 	"math"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"yusuan/vocab"
 )
@@ -147,7 +149,9 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 			if j < 0 || count[j] < 2 || i == last[j] {
 				continue
 			}
-			if cs := byCol[i][k]; cs[len(cs)-1].x1 < edge-3*cs[0].size {
+			// A line may end short where the text after it could not be
+			// broken (（100%）) and the cell wrapped after punctuation.
+			if cs := byCol[i][k]; cs[len(cs)-1].x1 < edge-3*cs[0].size && !endsClause(cs[len(cs)-1].text) {
 				return nil, nil, false // a short line: the end of a cell, not its start
 			}
 		}
@@ -196,4 +200,11 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 		}
 	}
 	return lines, groups, true
+}
+
+// endsClause reports whether text ends with punctuation after which a
+// cell's text may wrap early.
+func endsClause(text string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(text))
+	return strings.ContainsRune("：；，。、:;,", r)
 }

@@ -111,7 +111,10 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) (n
 	for _, b := range nc {
 		match := -1
 		for i, c := range cols {
-			if !used[i] && sort(c) == sort(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
+			// Line numbers and codes are told by place: a 序号 of one
+			// digit is no amount.
+			placed := sort(c) == sort(b) || c.role == vocab.RoleLineNo || isCodeRole(c.role)
+			if !used[i] && placed && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
 				match = i
 				break
 			}

@@ -202,3 +202,42 @@ func TestUnknownHeadingNumbered(t *testing.T) {
 		t.Errorf("doubts %+v, want %+v", tb.Doubts, want)
 	}
 }
+
+// Tables listing budget units print each unit's code (单位编码, 部门代码):
+// it is the row's unit_code, never a functional code, whether it has six
+// digits (204001), three (the department's 123) or one (1 全额, printed
+// without a heading left of the codes). A one-digit 序号 is no amount.
+func TestUnitCodes(t *testing.T) {
+	b := newPage(57)
+	b.line(0, L("2022年部门综合预算专项业务经费支出表", 150))
+	b.line(0, L("金额单位：元", 480))
+	b.line(0, L("序号", 49), L("单位编码", 106), L("单位（项目）名称", 248), L("项目金额", 446))
+	b.line(0, L("1", 47), L("合计", 180), R("889510000", 537))
+	b.line(0, L("2", 47), L("1", 72), L("全额", 180), R("888160000", 537))
+	b.line(0, L("3", 47), L("204001", 90), L("西安市科学技术局", 180), R("882575000", 537))
+	b.line(0, L("4", 47), L("专用项目", 180), R("882575000", 537))
+	tb := one(t, b.page)
+	var got []string
+	for _, r := range tb.Rows {
+		got = append(got, r.CodeString()+"|"+r.UnitCode+"|"+r.Name+"|"+r.Values["total"].String())
+	}
+	want := []string{"||合计|889510000", "|1|全额|888160000", "|204001|西安市科学技术局|882575000", "||专用项目|882575000"}
+	if !slices.Equal(got, want) || !slices.Equal(tb.Columns, []string{"total"}) {
+		t.Errorf("columns %v rows %q, want %q", tb.Columns, got, want)
+	}
+
+	b = newPage(9)
+	b.line(0, L("收入总表", 200))
+	b.line(0, L("部门代码", 40), L("部门名称", 110), L("合计", 300), L("一般公共预算", 360))
+	b.line(0, L("合计", 110), R("249,977.11", 330), R("242,360.10", 420))
+	b.line(0, L("123", 40), L("苏州市交通运输局", 110), R("249,977.11", 330), R("242,360.10", 420))
+	b.line(0, L("123001", 44), L("苏州市交通运输局", 110), R("201,457.56", 330), R("201,457.56", 420))
+	tb = one(t, b.page)
+	got = nil
+	for _, r := range tb.Rows {
+		got = append(got, r.CodeString()+"|"+r.UnitCode+"|"+r.Name)
+	}
+	if want := []string{"||合计", "|123|苏州市交通运输局", "|123001|苏州市交通运输局"}; !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+}

@@ -790,5 +790,5 @@ func joinCodeLines(lines []tline, cols []*column) []tline {
 }
 
 func isCodeRole(r vocab.TextRole) bool {
-	return r == vocab.RoleCode || r == vocab.RoleCodePart || r == vocab.RoleEconCode || r == vocab.RoleGovEconCode
+	return r == vocab.RoleCode || r == vocab.RoleCodePart || r == vocab.RoleEconCode || r == vocab.RoleGovEconCode || r == vocab.RoleUnitCode
 }
