@@ -59,6 +59,9 @@ var (
 	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
 	// amountOrdinalRe is a two-decimal amount run into an ordinal (0.001.).
 	amountOrdinalRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,2}[.]$`)
+	// amountPercentRe is a two-decimal amount run into the figure of a
+	// percentage (0.00100 before %).
+	amountPercentRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,3}(?:\.\d+)?$`)
 	codeRe          = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
 )
 
@@ -157,6 +160,14 @@ func splitSegment(s layout.Segment) []cell {
 		// (0.00 then 1.为工作人员…).
 		if m := amountOrdinalRe.FindStringSubmatchIndex(run); m != nil && after {
 			cut[i+len([]rune(run[:m[3]]))] = true
+		}
+		// An amount run into a percentage starting the next cell's text
+		// (0.00 then 100%；2.项目…): a figure of two decimals, then digits
+		// and %.
+		if j < len(rs) && (rs[j] == '%' || rs[j] == '％') {
+			if m := amountPercentRe.FindStringSubmatchIndex(run); m != nil {
+				cut[i+len([]rune(run[:m[3]]))] = true
+			}
 		}
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)
