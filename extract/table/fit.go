@@ -20,7 +20,7 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 		col := cols[k]
 		// Two pieces of one text cell (cut at a figure inside it) fit.
 		textCol := col.role == vocab.RoleName || col.role == vocab.RoleName2 || col.textual
-		if seen[k] && !freeForm && !(textCol && !amountish(c.text)) {
+		if seen[k] && !freeForm && !(textCol && !c.num) {
 			return true
 		}
 		seen[k] = true

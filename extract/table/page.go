@@ -314,8 +314,8 @@ func longText(l tline) bool {
 			return true
 		}
 		// Headings run together hold several heading words; one long
-		// piece with at most one is text.
-		words := len(headerWordRe.FindAllString(t, -1))
+		// piece with at most one (项目 … 项目 counts once) is text.
+		words := len(slices.Compact(slices.Sorted(slices.Values(headerWordRe.FindAllString(t, -1)))))
 		for _, w := range vocab.LeafWords {
 			if strings.Contains(t, w) {
 				words++
