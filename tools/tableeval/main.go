@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"yusuan/extract"
 	"yusuan/extract/layout"
 	"yusuan/extract/table"
+	"yusuan/vocab"
 )
 
 func main() {
@@ -221,11 +223,19 @@ func evalReal(ctx context.Context, dir, saved string) error {
 			}
 			sum.withSummary++
 			in, out := totals(t)
+			blank := ""
+			if in.IsNull() && !out.IsNull() {
+				// 收入总计 printed without a figure (51_shanghai p.7): the
+				// income side's items (一、二、…) must add up to 支出总计.
+				if items, ok := incomeItems(t); ok {
+					in, blank = items, " (收入总计 printed blank: Σ 一、二、… income items)"
+				}
+			}
 			switch {
 			case in.IsNull() || out.IsNull():
 				bal = fmt.Sprintf("!! totals not found (收入总计 %q, 支出总计 %q)", in, out)
 			case in.Equal(out):
-				bal = "balanced " + in.String()
+				bal = "balanced " + in.String() + blank
 				sum.balanced++
 			default:
 				bal = fmt.Sprintf("!! UNBALANCED 收入总计 %s ≠ 支出总计 %s", in, out)
@@ -294,6 +304,41 @@ func totals(t yusuan.Table) (in, out yusuan.Amount) {
 	}
 	return in, out
 }
+
+// incomeItems adds up the income side's top-level items (一、财政拨款收入,
+// 二、事业收入 …) above 收入总计, when the table prints a 收入总计 line.
+func incomeItems(t yusuan.Table) (yusuan.Amount, bool) {
+	sum, n, printed := decimal.Zero, 0, false
+	places := 0
+	for _, r := range t.Rows {
+		if r.Side != yusuan.SideIncome {
+			continue
+		}
+		name := vocab.Squeeze(r.Name)
+		if strings.Contains(name, "总计") {
+			printed = true
+			break
+		}
+		if !topOrdinalRe.MatchString(name) {
+			continue
+		}
+		for _, k := range []string{"amount", "total", "budget", "actual"} {
+			if v := r.Values[k]; !v.IsNull() {
+				sum = sum.Add(v.Decimal())
+				places = max(places, v.Places())
+				n++
+				break
+			}
+		}
+	}
+	if !printed || n == 0 {
+		return yusuan.Null, false
+	}
+	return yusuan.AmountFromDecimal(sum, int32(places)), true
+}
+
+// topOrdinalRe starts a top-level item of a summary's side (一、…).
+var topOrdinalRe = regexp.MustCompile(`^[一二三四五六七八九十]+、`)
 
 // evalSeed compares every amount of the seed PDF's tables with the seed
 // text, table by table in order, as the longest common subsequence of the
