@@ -30,8 +30,15 @@ const (
 	GeneralBudgetProjectByEconomic TableKind = "general_budget_project_by_economic"
 	// FiscalExpenditure is 财政拨款支出表（功能科目）: every fiscal source's
 	// spending by functional category.
-	FiscalExpenditure  TableKind = "fiscal_expenditure"
-	PerformanceTargets TableKind = "performance_targets"
+	FiscalExpenditure TableKind = "fiscal_expenditure"
+	// GeneralBudgetBasicByFunction is 一般公共预算基本支出表（按功能科目）
+	// (Shaanxi): basic spending by functional category, split into
+	// 人员经费 and 公用经费.
+	GeneralBudgetBasicByFunction TableKind = "general_budget_basic_by_function"
+	// FiscalCarryoverExpenditure is 财政拨款结转资金支出表 (Shaanxi): the
+	// spending of last year's fiscal carry-over, project by project.
+	FiscalCarryoverExpenditure TableKind = "fiscal_carryover_expenditure"
+	PerformanceTargets         TableKind = "performance_targets"
 	// PerformanceEvaluation is a 项目支出绩效自评表 or a table of a
 	// performance evaluation (绩效评价: 绩效指标表, 评价得分表): what was
 	// achieved, where performance_targets says what is aimed at.

@@ -103,6 +103,8 @@ var KindLabels = map[yusuan.TableKind]string{
 	yusuan.GeneralBudgetByEconomic:        "一般公共预算支出表（按经济分类）",
 	yusuan.GeneralBudgetProjectByEconomic: "一般公共预算项目支出表（按经济分类）",
 	yusuan.FiscalExpenditure:              "财政拨款支出表",
+	yusuan.GeneralBudgetBasicByFunction:   "一般公共预算基本支出表（按功能科目）",
+	yusuan.FiscalCarryoverExpenditure:     "财政拨款结转资金支出表",
 }
 
 // KindLabel is the usual Chinese name of a table kind.
