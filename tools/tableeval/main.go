@@ -245,12 +245,15 @@ func evalReal(ctx context.Context, dir, saved string) error {
 		checked, passed, fails := categorySums(r.tables)
 		sum.sumChecked += checked
 		sum.sumPassed += passed
-		rc, rp := rowSums(r.tables)
+		rc, rp, rfails := rowSums(r.tables)
 		sum.rowChecked += rc
 		sum.rowOK += rp
 		fmt.Printf("  balance: %s; 合计 = Σ类 %d/%d tables; row sums %d/%d\n", bal, passed, checked, rp, rc)
 		for _, f := range fails {
 			fmt.Printf("  !! 合计 ≠ Σ类: %s\n", f)
+		}
+		for _, f := range rfails {
+			fmt.Printf("  !! row sum: %s\n", f)
 		}
 	}
 	fmt.Printf("\nsummary: %d files, metadata complete in %d of %d with a text layer\n", sum.files, sum.withMeta, sum.withText)
@@ -446,15 +449,17 @@ func lcs(a, b []string) int {
 // rowSums checks total = basic + project and total = personnel + public in
 // every row that prints a total and both parts, within rounding (half a unit
 // of the last printed digit per term): a cheap measure of column mapping.
-func rowSums(tables []yusuan.Table) (checked, passed int) {
-	pairs := [][]string{{"basic", "project"}, {"personnel", "public", "project"}, {"personnel", "public"}}
+func rowSums(tables []yusuan.Table) (checked, passed int, fails []string) {
+	// Parts in order of preference: the longest set a row prints wins
+	// (Jiangsu's 单位预留机动经费 beside 基本支出 and 项目支出).
+	sets := [][]string{{"basic", "project", "reserve"}, {"basic", "project"}, {"personnel", "public", "project"}, {"personnel", "public"}}
 	for _, t := range tables {
 		for _, r := range t.Rows {
 			tot := r.Values["total"]
 			if tot.IsNull() {
 				continue
 			}
-			for _, p := range pairs {
+			for _, p := range sets {
 				all := true
 				sum := decimal.Zero
 				for _, k := range p {
@@ -470,10 +475,12 @@ func rowSums(tables []yusuan.Table) (checked, passed int) {
 				tol := decimal.New(1, -int32(max(tot.Places(), 0))).Mul(decimal.NewFromInt(int64(len(p))))
 				if diff.LessThanOrEqual(tol) {
 					passed++
+				} else {
+					fails = append(fails, fmt.Sprintf("%s p%d %q: total %s ≠ %s %s", t.Kind, r.Page, r.Name, tot, strings.Join(p, "+"), sum))
 				}
 				break
 			}
 		}
 	}
-	return checked, passed
+	return checked, passed, fails
 }
