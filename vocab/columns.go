@@ -224,10 +224,6 @@ func SpanningKey(h string) string {
 	return groupKey(h[:start])
 }
 
-// GroupKey is the key of the last source or spending group named in a
-// spanning heading (基本支出 → basic), "" when none.
-func GroupKey(h string) string { return groupKey(squeeze(h)) }
-
 func groupKey(h string) string {
 	k, _ := lastKey(h, func(k string) bool { return groupKeys[k] })
 	return k
