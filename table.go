@@ -30,8 +30,15 @@ const (
 	GeneralBudgetProjectByEconomic TableKind = "general_budget_project_by_economic"
 	// FiscalExpenditure is 财政拨款支出表（功能科目）: every fiscal source's
 	// spending by functional category.
-	FiscalExpenditure  TableKind = "fiscal_expenditure"
-	PerformanceTargets TableKind = "performance_targets"
+	FiscalExpenditure TableKind = "fiscal_expenditure"
+	// GeneralBudgetBasicByFunction is 一般公共预算基本支出表（按功能科目）
+	// (Shaanxi): basic spending by functional category, split into
+	// 人员经费 and 公用经费.
+	GeneralBudgetBasicByFunction TableKind = "general_budget_basic_by_function"
+	// FiscalCarryoverExpenditure is 财政拨款结转资金支出表 (Shaanxi): the
+	// spending of last year's fiscal carry-over, project by project.
+	FiscalCarryoverExpenditure TableKind = "fiscal_carryover_expenditure"
+	PerformanceTargets         TableKind = "performance_targets"
 	// PerformanceEvaluation is a 项目支出绩效自评表 or a table of a
 	// performance evaluation (绩效评价: 绩效指标表, 评价得分表): what was
 	// achieved, where performance_targets says what is aimed at.
@@ -120,16 +127,19 @@ type Doubt struct {
 
 // Row is one printed line of a table (one side of it, in two-sided tables).
 type Row struct {
-	Side        Side              `json:"side,omitempty"`
-	Code        *string           `json:"code"`
-	Level       int               `json:"level,omitempty"`
-	Name        string            `json:"name"`
-	Name2       string            `json:"name2,omitempty"`
-	EconCode    string            `json:"econ_code,omitempty"`
-	EconName    string            `json:"econ_name,omitempty"`
-	GovEconCode string            `json:"gov_econ_code,omitempty"`
-	GovEconName string            `json:"gov_econ_name,omitempty"`
-	Values      map[string]Amount `json:"values"`
+	Side        Side    `json:"side,omitempty"`
+	Code        *string `json:"code"`
+	Level       int     `json:"level,omitempty"`
+	Name        string  `json:"name"`
+	Name2       string  `json:"name2,omitempty"`
+	EconCode    string  `json:"econ_code,omitempty"`
+	EconName    string  `json:"econ_name,omitempty"`
+	GovEconCode string  `json:"gov_econ_code,omitempty"`
+	GovEconName string  `json:"gov_econ_name,omitempty"`
+	// UnitCode is the code of the budget unit the row is (单位编码, 部门代码:
+	// 123, 123001) in tables listing units.
+	UnitCode string            `json:"unit_code,omitempty"`
+	Values   map[string]Amount `json:"values"`
 	// Raw keeps the printed text of a cell where it differs from its value
 	// (thousands separators, dashes, full-width digits).
 	Raw  map[string]string `json:"raw,omitempty"`

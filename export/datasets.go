@@ -91,6 +91,7 @@ type RowRow struct {
 	EconName    *string  `parquet:"econ_name,optional"`
 	GovEconCode *string  `parquet:"gov_econ_code,optional"`
 	GovEconName *string  `parquet:"gov_econ_name,optional"`
+	UnitCode    *string  `parquet:"unit_code,optional"`
 	Page        int64    `parquet:"page"`
 	X0          *float64 `parquet:"x0,optional"`
 	Y0          *float64 `parquet:"y0,optional"`
@@ -265,7 +266,7 @@ var datasets = []dataset{
 		t.first_page, t.pages, t.empty, t.columns, coalesce(t.headers, '{}'), (SELECT count(*) FROM rows r WHERE r.table_id = t.id)
 		FROM tables t JOIN documents d ON d.id = t.document_id ORDER BY d.id, t.seq`, nil),
 	newDataset[RowRow]("rows", `SELECT d.sha256, t.seq, t.kind, r.seq, r.side, r.code, r.level, r.name, r.name2,
-		r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.page, r.x0, r.y0, r.x1, r.y1
+		r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.unit_code, r.page, r.x0, r.y0, r.x1, r.y1
 		FROM rows r JOIN tables t ON t.id = r.table_id JOIN documents d ON d.id = t.document_id
 		ORDER BY d.id, t.seq, r.seq`, nil),
 	newDataset[CellRow]("cells", `SELECT d.sha256, d.entity, d.year, d.kind, t.seq, t.kind, r.seq, r.side, r.code,

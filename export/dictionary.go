@@ -57,6 +57,7 @@ var commonColumns = map[string]string{
 	"econ_name":     "the departmental economic classification name",
 	"gov_econ_code": "the government economic classification code (政府预算支出经济分类, 501…); text",
 	"gov_econ_name": "the government economic classification name",
+	"unit_code":     "the code of the budget unit the line is (单位编码, 部门代码: `123`, `123001`) in tables listing units; text",
 	"col":           "the column key (see Column keys below)",
 	"page":          "the page number, from 1",
 	"x0":            "left edge of the bounding box, in PDF points from the page's left edge",
@@ -322,7 +323,7 @@ upwards. To draw on an image rendered at ` + "`dpi`" + `, take ` + "`x * dpi/72`
   ` + "```python" + `
   import pandas as pd
   cells = pd.read_csv("cells.csv", dtype={"code": str})
-  rows = pd.read_csv("rows.csv", dtype={"code": str, "econ_code": str, "gov_econ_code": str})
+  rows = pd.read_csv("rows.csv", dtype={"code": str, "econ_code": str, "gov_econ_code": str, "unit_code": str})
   facts = pd.read_csv("facts.csv", dtype={"fen": "Int64"})  # empty for percentages and counts
   ` + "```" + `
 
@@ -396,11 +397,16 @@ upwards. To draw on an image rendered at ` + "`dpi`" + `, take ` + "`x * dpi/72`
 - The word that ends last in a column's stacked header wins: 一般公共预算 / 基本支出 is ` + "`basic`" + `,
   本年收入 / 合计 is ` + "`total`" + `. 小计 under a group heading is that group's key (基本支出 / 小计 is ` + "`basic`" + `);
   elsewhere 小计 is ` + "`total`" + `, except in 财政拨款收支总表 where it stays ` + "`subtotal`" + `.
-- A key printed twice on the same side of a table gets a suffix: the second ` + "`total`" + ` is ` + "`total_2`" + `,
-  the third ` + "`total_3`" + ` (` + "`tables.headers`" + ` gives the printed header of each).
+- Columns printed again under several group headings take the group's meaning: under years, the latest
+  year keeps the plain key and the others add ` + "`_prev`" + ` (the year before), ` + "`_2024`" + ` …; under 增减 they add
+  ` + "`_change`" + `; 预算数 beside 决算数 adds ` + "`_budget`" + ` in a final account (` + "`_actual`" + ` for 决算数 in a budget);
+  under items (因公出国（境）费 …) split by source the key is the item's and the source's: ` + "`abroad_gpb`" + `.
+- Any other key printed twice on the same side of a table gets a suffix: the second ` + "`total`" + ` is
+  ` + "`total_2`" + `, the third ` + "`total_3`" + ` (` + "`tables.headers`" + ` gives the printed header of each).
 - In a two-sided table (收支总表) the same key may appear on both sides: ` + "`side`" + ` tells them apart.
 - A table whose title matches no template (kind ` + "`other`" + `, performance tables) keeps its printed header
-  as the key, without spaces (` + "`项目支出`" + `); a column with no header is ` + "`col1`" + `, ` + "`col2`" + ` … by position.
+  as the key, without spaces (` + "`项目支出`" + `). In other tables a column whose header names no known key, or
+  that has none, is ` + "`col1`" + `, ` + "`col2`" + ` … by position (` + "`tables.headers`" + ` keeps the printed header).
 `)
 	p("\n## Table kinds\n\n| kind | usual Chinese name (the XLSX sheet name) |\n|---|---|\n")
 	kinds := make([]string, 0, len(vocab.KindLabels))

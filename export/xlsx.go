@@ -33,7 +33,7 @@ var (
 // kindSheetColumns are the columns of a table-kind sheet before its
 // amount columns (named by their column keys).
 var kindSheetColumns = []string{"sha256", "entity", "year", "doc_kind", "table_seq", "title", "unit", "row_seq",
-	"side", "code", "level", "name", "name2", "econ_code", "econ_name", "gov_econ_code", "gov_econ_name", "page"}
+	"side", "code", "level", "name", "name2", "econ_code", "econ_name", "gov_econ_code", "gov_econ_name", "unit_code", "page"}
 
 // maxSheetRows is Excel's row limit; a longer sheet goes on in "name (2)".
 const maxSheetRows = 1 << 20
@@ -341,7 +341,7 @@ func (wb *workbook) kind(ctx context.Context, tx *sql.Tx, kind string) error {
 		return err
 	}
 	q, err := tx.QueryContext(ctx, `SELECT r.id, d.sha256, d.entity, d.year, d.kind, t.seq, t.title, t.unit, r.seq,
-		r.side, r.code, r.level, r.name, r.name2, r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.page,
+		r.side, r.code, r.level, r.name, r.name2, r.econ_code, r.econ_name, r.gov_econ_code, r.gov_econ_name, r.unit_code, r.page,
 		c.col, c.amount, c.places, c.raw
 		FROM rows r JOIN tables t ON t.id = r.table_id JOIN documents d ON d.id = t.document_id
 		LEFT JOIN cells c ON c.row_id = r.id
@@ -363,7 +363,7 @@ func (wb *workbook) kind(ctx context.Context, tx *sql.Tx, kind string) error {
 	for q.Next() {
 		var (
 			id               int64
-			row              [18]sql.NullString
+			row              [19]sql.NullString
 			col, amount, raw sql.NullString
 			places           sql.NullInt64
 		)

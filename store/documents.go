@@ -349,7 +349,7 @@ func insertTables(ctx context.Context, tx *sql.Tx, docID int64, tables []yusuan.
 	}
 	defer tStmt.Close()
 	rStmt, err := tx.PrepareContext(ctx, `INSERT INTO rows(table_id, seq, side, code, level, name, name2, econ_code,
-		econ_name, gov_econ_code, gov_econ_name, page, x0, y0, x1, y1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		econ_name, gov_econ_code, gov_econ_name, unit_code, page, x0, y0, x1, y1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
@@ -398,7 +398,7 @@ func insertTables(ctx context.Context, tx *sql.Tx, docID int64, tables []yusuan.
 			}
 			res, err := rStmt.ExecContext(ctx, tableID, ri, nullStr(string(r.Side)), r.Code, level, r.Name,
 				nullStr(r.Name2), nullStr(r.EconCode), nullStr(r.EconName), nullStr(r.GovEconCode), nullStr(r.GovEconName),
-				r.Page, x[0], x[1], x[2], x[3])
+				nullStr(r.UnitCode), r.Page, x[0], x[1], x[2], x[3])
 			if err != nil {
 				return fmt.Errorf("table %d row %d: %w", ti, ri, err)
 			}

@@ -1,6 +1,9 @@
 package vocab
 
 import (
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"yusuan"
@@ -71,6 +74,27 @@ var headerWords = []headerWord{
 	{"运行维护费", "vehicle_operation"},
 	{"运行维护经费", "vehicle_operation"},
 	{"运行费", "vehicle_operation"},
+	{"会议费", "meeting"},
+	{"培训费", "training"},
+	// The “三公” subtotal beside 会议费 and 培训费 (一般公共预算拨款安排的
+	// “三公”经费预算 / 小计).
+	{"“三公”经费", "three_public"},
+	{"三公经费", "three_public"},
+	{"机关运行经费", "admin_operating"},
+	// Guangzhou: 其他资金 is the non-fiscal money (单位资金).
+	{"其他资金", "unit"},
+	// Jiangsu 2017: 单位预留机动经费, a third part beside 基本支出 and 项目支出.
+	{"预留机动经费", "reserve"},
+	// Xi'an: 用事业基金弥补收支差额, 上年实户资金余额, 其中：专项资金列入部门预算的项目.
+	{"事业基金", "business_fund"},
+	{"实户资金余额", "account_balance"},
+	{"专项资金", "special_funds"},
+	{"预算总额", "total"},
+	// Shenzhen: 2026年政府采购项目 / 小计, 其中：…预留给中小企业的项目资金规模,
+	// 其中：…预留给小型、微型企业的项目资金规模.
+	{"政府采购", "procurement"},
+	{"中小企业", "procurement_sme"},
+	{"小型、微型企业", "procurement_small"},
 }
 
 // LeafWords are the header words that name one column each; a header line
@@ -87,33 +111,58 @@ var LeafWords = []string{
 // (小计 is subtotal in 财政拨款收支总表, total elsewhere).
 func ColumnKey(header string, kind yusuan.TableKind) string {
 	h := squeeze(header)
-	best, bestEnd, bestLen := "", -1, 0
-	for _, w := range headerWords {
-		i := strings.LastIndex(h, w.word)
-		if i < 0 {
-			continue
-		}
-		end := i + len(w.word)
-		if end > bestEnd || (end == bestEnd && len(w.word) > bestLen) {
-			best, bestEnd, bestLen = w.key, end, len(w.word)
-		}
-	}
+	best, start := lastKey(h, nil)
 	// 小计 under a group heading (基本支出 / 小计 人员经费 公用经费) is the
 	// group's total.
 	if best == "subtotal" {
-		if g := groupKey(h[:bestEnd-len("小计")]); g != "" {
+		if g := groupKey(h[:start]); g != "" {
 			return g
+		}
+	}
+	// 预算数 or 决算数 after an item (机关运行经费预算数, 因公出国（境）费决算数)
+	// says for which period the item is printed: the item is the column.
+	if best == "budget" || best == "actual" {
+		if item, _ := lastKey(h[:start], func(k string) bool { return periodItems[k] }); item != "" {
+			return item
 		}
 	}
 	// The 机关运行经费 table's single amount column is its total
 	// (机关运行经费支出).
-	if best == "" && kind == yusuan.AdminOperating && strings.Contains(h, "机关运行经费") {
+	if best == "admin_operating" && kind == yusuan.AdminOperating {
 		return "total"
 	}
 	if best == "subtotal" && kind != yusuan.FiscalSummary && kind != yusuan.FAFiscalSummary {
 		best = "total"
 	}
 	return best
+}
+
+// periodItems are the items a table may print for several periods
+// (预算数 and 决算数, years side by side).
+var periodItems = map[string]bool{
+	"abroad": true, "reception": true, "vehicles": true, "vehicle_purchase": true, "vehicle_operation": true,
+	"meeting": true, "training": true, "three_public": true, "admin_operating": true,
+}
+
+// lastKey finds the header word of h that ends last (the longest on a tie)
+// among the words whose key passes keep (all when nil): its key and the
+// byte offset where it starts; "" and 0 when none.
+func lastKey(h string, keep func(string) bool) (key string, start int) {
+	bestEnd, bestLen := -1, 0
+	for _, w := range headerWords {
+		if keep != nil && !keep(w.key) {
+			continue
+		}
+		i := strings.LastIndex(h, w.word)
+		if i < 0 {
+			continue
+		}
+		end := i + len(w.word)
+		if end > bestEnd || (end == bestEnd && len(w.word) > bestLen) {
+			key, start, bestEnd, bestLen = w.key, i, end, len(w.word)
+		}
+	}
+	return key, start
 }
 
 // TextRole is what a non-amount column holds.
@@ -128,6 +177,7 @@ const (
 	RoleName                 // item name
 	RoleName2                // second name column (政府预算经济科目名称)
 	RoleLineNo               // 行次/序号: printed line numbers, not amounts
+	RoleUnitCode             // 单位编码/部门代码: the code of a budget unit (204001)
 )
 
 // TextColumnRole maps a header printed above a text column to its role.
@@ -144,6 +194,8 @@ func TextColumnRole(header string) TextRole {
 			return RoleGovEconCode
 		case strings.Contains(h, "经济"):
 			return RoleEconCode
+		case unitCodeRe.MatchString(h):
+			return RoleUnitCode
 		}
 		return RoleCode
 	case strings.Contains(h, "政府预算") && strings.Contains(h, "名称"):
@@ -154,27 +206,87 @@ func TextColumnRole(header string) TextRole {
 	return RoleNone
 }
 
+// unitCodeRe heads a column of budget units' codes (单位编码, 部门代码,
+// 预算单位编码), not of classification codes.
+var unitCodeRe = regexp.MustCompile(`(?:单位|部门)(?:[（(]单位[）)])?(?:编码|代码)`)
+
 // Slug makes a column key from a printed header for free-form tables: the
 // printed words without spaces.
 func Slug(header string) string {
 	return squeeze(header)
 }
 
-// GroupKey is the key of the last source or spending group named in a
-// spanning heading (基本支出 → basic), "" when none.
-func GroupKey(h string) string { return groupKey(squeeze(h)) }
+// SpanningKey is the key a heading printed above a column's own gives a
+// 小计 beside it: in 公务用车购置及运行维护费公务用车购置费, vehicles.
+func SpanningKey(h string) string {
+	h = squeeze(h)
+	_, start := lastKey(h, nil)
+	return groupKey(h[:start])
+}
 
 func groupKey(h string) string {
-	best, bestEnd := "", -1
-	for _, w := range headerWords {
-		switch w.key {
-		case "gpb", "fund", "soe", "special", "unit", "basic", "project", "carryover", "current", "vehicles":
-		default:
-			continue
-		}
-		if i := strings.LastIndex(h, w.word); i >= 0 && i+len(w.word) > bestEnd {
-			best, bestEnd = w.key, i+len(w.word)
-		}
-	}
-	return best
+	k, _ := lastKey(h, func(k string) bool { return groupKeys[k] })
+	return k
 }
+
+// GroupKeys are the keys of the source or spending groups named in a
+// spanning heading, the last printed (the nearest to the columns) first.
+func GroupKeys(h string) []string {
+	h = squeeze(h)
+	var out []string
+	for {
+		k, start := lastKey(h, func(k string) bool { return groupKeys[k] })
+		if k == "" {
+			return out
+		}
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+		h = h[:start]
+	}
+}
+
+// IsGroupKey reports whether a heading spanning several columns may give
+// its 小计 the key (基本支出 → basic, 公务用车购置及运行费 → vehicles).
+func IsGroupKey(k string) bool { return groupKeys[k] }
+
+// groupKeys are the keys a heading spanning several columns may give
+// their 小计.
+var groupKeys = map[string]bool{
+	"gpb": true, "fund": true, "soe": true, "special": true, "unit": true, "basic": true, "project": true,
+	"carryover": true, "current": true, "vehicles": true, "three_public": true, "procurement": true,
+}
+
+// yearWordRe is a year in a heading (2025年预算数).
+var yearWordRe = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+
+// Period kinds a heading may print its columns for (PeriodOf).
+const (
+	PeriodYear   = "year"   // a year: 2025年预算数, 2026年
+	PeriodChange = "change" // 增减, 增减变化情况
+	PeriodBudget = "budget" // 预算数
+	PeriodActual = "actual" // 决算数, 执行数
+)
+
+// PeriodOf says for which period a heading prints its columns: a year
+// (with the year), the change between years, 预算数 or 决算数; "" when the
+// heading names none.
+func PeriodOf(h string) (period string, year int) {
+	h = squeeze(h)
+	if m := yearWordRe.FindStringSubmatch(h); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return PeriodYear, y
+	}
+	switch {
+	case strings.Contains(h, "增减"):
+		return PeriodChange, 0
+	case strings.Contains(h, "决算数") || strings.Contains(h, "执行数"):
+		return PeriodActual, 0
+	case strings.Contains(h, "预算数"):
+		return PeriodBudget, 0
+	}
+	return "", 0
+}
+
+// IsFinalAccount reports whether the kind is a final account's (决算) table.
+func IsFinalAccount(k yusuan.TableKind) bool { return strings.HasPrefix(string(k), "fa_") }

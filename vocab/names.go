@@ -14,6 +14,11 @@ var ColumnNames = map[string]string{
 	"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费",
 	"gpb": "一般公共预算", "fund": "政府性基金", "soe": "国有资本经营预算", "special": "财政专户管理资金",
 	"unit": "单位资金", "business": "事业收入", "other": "其他收入",
+	"abroad": "因公出国（境）费", "reception": "公务接待费", "vehicles": "公务用车购置及运行费",
+	"vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行维护费", "meeting": "会议费", "training": "培训费",
+	"three_public": "“三公”经费", "admin_operating": "机关运行经费", "reserve": "单位预留机动经费",
+	"business_fund": "用事业基金弥补收支差额", "account_balance": "上年实户资金余额", "special_funds": "专项资金",
+	"procurement": "政府采购项目", "procurement_sme": "预留给中小企业的项目资金", "procurement_small": "预留给小型、微型企业的项目资金",
 }
 
 // ColumnName is the Chinese name of a column key, the key itself when unknown.
@@ -120,6 +125,8 @@ var KindLabels = map[yusuan.TableKind]string{
 	yusuan.GeneralBudgetByEconomic:        "一般公共预算支出表（按经济分类）",
 	yusuan.GeneralBudgetProjectByEconomic: "一般公共预算项目支出表（按经济分类）",
 	yusuan.FiscalExpenditure:              "财政拨款支出表",
+	yusuan.GeneralBudgetBasicByFunction:   "一般公共预算基本支出表（按功能科目）",
+	yusuan.FiscalCarryoverExpenditure:     "财政拨款结转资金支出表",
 }
 
 // KindLabel is the usual Chinese name of a table kind.

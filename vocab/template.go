@@ -55,9 +55,10 @@ var titleRules = []titleRule{
 	// Spending by economic classification: project spending, basic
 	// spending, or both (一般公共预算支出表（按经济分类）).
 	{yusuan.GeneralBudgetProjectByEconomic, false, regexp.MustCompile(`一般公共预算.*项目支出.*经济`)},
-	// Basic spending by functional classification (Xi'an) has no
-	// standard kind: it is not the basic-by-economic table.
-	{yusuan.Other, false, regexp.MustCompile(`一般公共预算.*基本支出.*功能分类`)},
+	// Basic spending by functional classification (Xi'an) is not the
+	// basic-by-economic table.
+	{yusuan.GeneralBudgetBasicByFunction, false, regexp.MustCompile(`一般公共预算.*基本支出.*功能分类`)},
+	{yusuan.FiscalCarryoverExpenditure, false, regexp.MustCompile(`财政拨款结转(?:结余)?资金支出`)},
 	{yusuan.GeneralBudgetBasicByEconomic, false, regexp.MustCompile(`一般公共预算.*基本支出|财政拨款基本支出.*经济`)},
 	{yusuan.GeneralBudgetByEconomic, false, regexp.MustCompile(`一般公共预算.*支出.*经济分类`)},
 	{yusuan.GeneralBudgetExpenditure, false, regexp.MustCompile(`一般公共预算.*支出`)},

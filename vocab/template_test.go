@@ -40,7 +40,8 @@ func TestMatchTitle(t *testing.T) {
 		{"2026年度一般公共预算支出经济分类情况表", yusuan.GeneralBudgetByEconomic, ""},
 		{"表6 2022年部门综合预算一般公共预算支出明细表（按经济分类科目分）", yusuan.GeneralBudgetByEconomic, "表6"},
 		{"一般公共预算项目支出情况表（按经济分类科目）", yusuan.GeneralBudgetProjectByEconomic, ""},
-		{"表7 2022年部门综合预算一般公共预算基本支出明细表（按功能科目分）", yusuan.Other, "表7"},
+		{"表7 2022年部门综合预算一般公共预算基本支出明细表（按功能科目分）", yusuan.GeneralBudgetBasicByFunction, "表7"},
+		{"表11 2022部门综合预算财政拨款结转资金支出表", yusuan.FiscalCarryoverExpenditure, "表11"},
 		{"2022年部门综合预算一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）", yusuan.GeneralBudgetBasicByEconomic, ""},
 		{"公开05表 财政拨款支出表（功能科目）", yusuan.FiscalExpenditure, "公开05表"},
 		{"五、财政拨款支出预算表", yusuan.FiscalExpenditure, ""},
@@ -166,7 +167,14 @@ func TestColumnKey(t *testing.T) {
 		{"财政拨款一般公共预算小计", yusuan.IncomeSummary, "gpb"},
 		{"机关运行经费支出", yusuan.AdminOperating, "total"},
 		{"上年结余、结转", yusuan.ProjectCurrent, "carryover"},
-		{"机关运行经费支出", yusuan.ThreePublic, ""},
+		{"机关运行经费支出", yusuan.ThreePublic, "admin_operating"},
+		{"机关运行经费预算数", yusuan.ThreePublic, "admin_operating"},
+		{"会议费", yusuan.ThreePublic, "meeting"},
+		{"一般公共预算拨款安排的“三公”经费预算小计", yusuan.ThreePublic, "three_public"},
+		{"其他资金", yusuan.ProjectCurrent, "unit"},
+		{"2026年政府采购项目小计", yusuan.ExpenditureSummary, "procurement"},
+		{"2026年政府采购项目其中：2026年政府采购项目中预留给中小企业的项目资金规模", yusuan.ExpenditureSummary, "procurement_sme"},
+		{"其中：2026年政府采购项目中预留给小型、微型企业的项目资金规模", yusuan.ExpenditureSummary, "procurement_small"},
 	}
 	for _, c := range cases {
 		if got := ColumnKey(c.header, c.kind); got != c.want {
@@ -181,6 +189,7 @@ func TestTextColumnRole(t *testing.T) {
 		"经济分类科目编码": RoleEconCode, "政府预算经济分类科目编码": RoleGovEconCode,
 		"科目名称": RoleName, "项目名称": RoleName, "单位名称": RoleName, "部门预算支出经济科目名称": RoleName,
 		"政府预算支出经济科目名称": RoleName2, "合计": RoleNone,
+		"单位编码": RoleUnitCode, "部门代码": RoleUnitCode, "部门经济科目编码": RoleEconCode, "功能科目编码": RoleCode,
 	}
 	for in, want := range cases {
 		if got := TextColumnRole(in); got != want {

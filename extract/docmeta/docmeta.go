@@ -39,27 +39,40 @@ func Detect(lines []Line, titles []string) yusuan.Meta {
 			firstPages = append(firstPages, l)
 		}
 	}
-	cover := coverText(firstPages)
-	candidates := append([]string{cover}, coverLines(firstPages)...)
+	// Covers print the name and the title over several lines
+	// (阳泉市生态环境局城区分局 / 2026年度单位预算公开), sometimes breaking a
+	// word (…部门预 / 算): the cover is its lines joined.
+	cls := coverLines(firstPages)
+	cover := strings.Join(cls, "")
+	candidates := append([]string{cover}, cls...)
+	fromCover := len(candidates)
 	for _, t := range titles {
 		candidates = append(candidates, squeeze(t))
 	}
-	found := false
-	for _, c := range candidates {
+	found, fromTable := false, false
+	for ci, c := range candidates {
 		if c == "" {
 			continue
 		}
+		// A table's title names its entity only when the words read as
+		// one name an organisation or a place: 2026年一般公共预算支出预算表
+		// reads as year, 一般公共, 预算.
 		for i, re := range vocab.DocTitles {
-			sm := re.FindStringSubmatch(c)
-			if sm == nil {
+			loc := re.FindStringSubmatchIndex(c)
+			if loc == nil {
 				continue
 			}
-			g := groups(re, sm)
-			if cleanEntity(g["entity"]) == "" {
+			g := groups(re, re.FindStringSubmatch(c))
+			e := cleanEntity(g["entity"])
+			tableTitle := ci >= fromCover || isTableTitle(c) || ci == 0 && inTableTitle(cls, loc[1])
+			if e == "" || tableTitle && !vocab.EndsLikeOrg(e) && !vocab.RegionOnlyRe.MatchString(e) {
 				continue
 			}
-			m.Title = titleOf(c, re, i > 0)
-			m.Entity = cleanEntity(g["entity"])
+			fromTable = tableTitle
+			if !tableTitle {
+				m.Title = titleOf(c, re, i > 0)
+			}
+			m.Entity = e
 			m.Year, _ = strconv.Atoi(g["year"])
 			m.Scope = scopeOf(g["scope"])
 			m.Kind = kindOf(g["kind"])
@@ -79,8 +92,9 @@ func Detect(lines []Line, titles []string) yusuan.Meta {
 		if e == "" {
 			continue
 		}
-		if m.Entity == "" || override && (vocab.RegionOnlyRe.MatchString(m.Entity) || !found) {
-			m.Entity = e
+		// A label outranks a name read from a table's title too.
+		if m.Entity == "" || fromTable || override && (vocab.RegionOnlyRe.MatchString(m.Entity) || !found) {
+			m.Entity, fromTable = e, false
 		}
 		if labelScope == yusuan.ScopeUnknown {
 			labelScope = sc
@@ -225,6 +239,25 @@ func labelledEntity(text string) (entity string, scope yusuan.Scope, override bo
 	return "", yusuan.ScopeUnknown, false
 }
 
+// inTableTitle reports whether the byte at offset end-1 of the joined
+// cover lines lies in a line that is a table's title.
+func inTableTitle(lines []string, end int) bool {
+	for _, l := range lines {
+		if end <= len(l) {
+			return isTableTitle(l)
+		}
+		end -= len(l)
+	}
+	return false
+}
+
+// isTableTitle reports whether a line is a table's title (it ends in 表
+// and names a kind of table), not a document's.
+func isTableTitle(t string) bool {
+	k, ok := vocab.Classify(t)
+	return ok && k != yusuan.Other
+}
+
 // kindOfTables tells budget or final account from table titles: a title
 // naming 决算, or one of a budget table.
 func kindOfTables(titles []string) yusuan.DocKind {
@@ -346,13 +379,6 @@ func coverEnds(t string) bool {
 	}
 	label, _ := vocab.SplitLabel(t)
 	return label != ""
-}
-
-// coverText joins the cover lines: covers print the name and the title
-// over several lines ("阳泉市生态环境局城区分局" / "2026年度单位预算公开"),
-// sometimes breaking a word ("…部门预" / "算").
-func coverText(lines []Line) string {
-	return strings.Join(coverLines(lines), "")
 }
 
 // titleOf cuts a matched candidate down to the title proper: up to the end

@@ -132,6 +132,16 @@ func TestDetect(t *testing.T) {
 		{"kind from the tables", lines("广州市生态环境局2026年项目支出绩效目标表（含转移支付项目）", "部门名称：广州市生态环境局", "单位：万元"),
 			[]string{"广州市生态环境局2026年项目支出绩效目标表（含转移支付项目）"},
 			yusuan.Meta{Entity: "广州市生态环境局", Scope: yusuan.ScopeDepartment, Kind: yusuan.KindBudget, Year: 2026}},
+		// A spreadsheet without a cover: the title of a table is no
+		// document title, its words (一般公共) no entity; the 单位名称
+		// line names it.
+		{"entity from the label, not a table title's words", lines("2026年一般公共预算支出预算表", "单位名称：洛阳市统计局本级", "单位：元"),
+			[]string{"2026年一般公共预算支出预算表"},
+			yusuan.Meta{Entity: "洛阳市统计局本级", Scope: yusuan.ScopeUnit, Kind: yusuan.KindBudget, Year: 2026}},
+		// A label names the entity even when a table's title seems to.
+		{"label outranks a table title's entity", lines("表一", "2026年某某市某某局预算收支总表", "单位名称：某某市某某中心"),
+			[]string{"2026年某某市某某局预算收支总表"},
+			yusuan.Meta{Entity: "某某市某某中心", Scope: yusuan.ScopeUnit, Kind: yusuan.KindBudget, Year: 2026}},
 		{"nothing", nil, nil, yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}},
 	}
 	for _, c := range cases {

@@ -131,6 +131,9 @@ var patterns = []pattern{
 		opt(`[，,]?`+change("admin_operating_change", "admin_operating_change_pct", "admin_operating_prev"))},
 	{re: `(?:财政拨款|公用)运行经费` + gap + amt("admin_operating") +
 		opt(`[，,]?`+change("admin_operating_change", "admin_operating_change_pct", "admin_operating_prev"))},
+	// A public institution (事业单位) has none: 本单位为事业单位，无机关运行经费。
+	{re: `(?:无|没有|未安排|不安排)[^。；，结]{0,12}机关运行经费`, set: map[string]string{"admin_operating": "0"}},
+	{re: `机关运行经费[^。；，结]{0,16}?(?:为0|为零|均为0|为空)(?:[^.\d]|$)`, set: map[string]string{"admin_operating": "0"}},
 
 	// Procurement.
 	{re: `政府采购(?:预算)?(?:总额|合计|总计)(?:为|共|共计)?` + amt("procurement_total")},

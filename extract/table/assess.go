@@ -43,7 +43,7 @@ func assess(t *yusuan.Table) {
 	if vocab.IsTwoSided(t.Kind) {
 		out = append(out, sidesBalance(t)...)
 	} else {
-		out = append(out, categoriesBalance(t)...)
+		out = append(out, categoriesBalance(t, len(out) == 0)...)
 	}
 	t.Doubts = out
 }
@@ -86,7 +86,11 @@ func mainValue(r yusuan.Row) yusuan.Amount {
 
 // categoriesBalance compares a coded table's 合计 with the sum of its 类
 // rows, column by column, when the table prints one 合计 and each 类 once.
-func categoriesBalance(t *yusuan.Table) []yusuan.Doubt {
+// A column that does not add up is doubted unless the table's own detail
+// confirms every figure as read (sound: no other doubt on the table; and
+// confirmed): then the document's 合计 disagrees with what it prints, which
+// is the checks' to report, not a reading to doubt.
+func categoriesBalance(t *yusuan.Table, sound bool) []yusuan.Doubt {
 	total := -1
 	var cats []int
 	seen := map[string]bool{}
@@ -123,13 +127,54 @@ func categoriesBalance(t *yusuan.Table) []yusuan.Doubt {
 				terms = append(terms, v)
 			}
 		}
-		if len(terms) == 1 || within(tot.Decimal().Sub(sum), terms) {
+		if len(terms) == 1 || within(tot.Decimal().Sub(sum), terms) || sound && confirmed(t.Rows, key) {
 			continue
 		}
 		out = append(out, yusuan.Doubt{Reason: yusuan.DoubtUnbalanced, Column: key, Rows: []int{total},
 			Note: fmt.Sprintf("合计 %s ≠ Σ类 %s as read", tot, sum.StringFixed(int32(tot.Places())))})
 	}
 	return out
+}
+
+// confirmed reports whether a coded table's detail confirms its 类 rows in
+// a column: every 类 prints 款 rows under it and is their sum, every 款
+// printing 项 rows is theirs, every 款 and 项 has its parent printed.
+func confirmed(rows []yusuan.Row, key string) bool {
+	byCode := map[string]yusuan.Row{}
+	for _, r := range rows {
+		if c := r.CodeString(); c != "" {
+			byCode[c] = r
+		}
+	}
+	for code, r := range byCode {
+		if len(code) > 3 {
+			if _, ok := byCode[code[:len(code)-2]]; !ok {
+				return false // an item without its parent: a line lost or misread
+			}
+		}
+		v := r.Values[key]
+		sum := decimal.Zero
+		terms := []yusuan.Amount{v}
+		for c, x := range byCode {
+			if len(c) == len(code)+2 && strings.HasPrefix(c, code) {
+				if w := x.Values[key]; !w.IsNull() {
+					sum = sum.Add(w.Decimal())
+					terms = append(terms, w)
+				}
+			}
+		}
+		switch {
+		case v.IsNull():
+			if len(terms) > 1 {
+				return false // items printing what their group does not
+			}
+		case len(code) == 3 && len(terms) == 1:
+			return false // a 类 nothing below confirms
+		case len(terms) > 1 && !within(v.Decimal().Sub(sum), terms):
+			return false
+		}
+	}
+	return true
 }
 
 // within reports whether a difference is rounding: no more than half a

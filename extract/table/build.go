@@ -39,9 +39,9 @@ type column struct {
 	// headings over several columns left out); hasBox says there are any.
 	hbox   yusuan.Rect
 	hasBox bool
-	// slugged: the key is the printed heading, no known column's; fallback:
-	// the key was made up (col3: no heading read). Both only in tables
-	// whose columns have known keys.
+	// slugged: the heading read names no known column; fallback: no
+	// heading was read over the column. Either way its key is made up
+	// (col3), only in tables whose columns have known keys.
 	slugged, fallback bool
 }
 
@@ -61,8 +61,10 @@ func (c *column) headerText() string { return strings.Join(c.header, "") }
 var (
 	ordinalStartRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．]|[①②③④⑤⑥⑦⑧⑨⑩])`)
 	totalStartRe   = regexp.MustCompile(`^(?:合\s*计|总\s*计|小\s*计|本年收入|本年支出|收入总计|支出总计|收入合计|支出合计|部门合计|单位合计)`)
-	codeNameRe     = regexp.MustCompile(`^(\d{3}(?:\d{2}){0,2})\s*[-－—:：]?\s*(\D.*)$`)
-	headerWordRe   = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|序号|行次|栏次`)
+	// codeNameRe is a code printed before its name in one cell:
+	// 2050803-培训支出, 301 工资福利支出, [301]工资福利支出 (Guangzhou).
+	codeNameRe   = regexp.MustCompile(`^(?:[\[［【]\s*)?(\d{3}(?:\d{2}){0,2})(?:\s*[\]］】])?\s*[-－—:：]?\s*([^\d\]］】].*)$`)
+	headerWordRe = regexp.MustCompile(`项目|科目|编码|名称|合计|金额|预算数|决算数|小计|收入|支出|单位|经费|资金|指标|序号|行次|栏次`)
 )
 
 // isData reports whether a line is a table body line rather than header.
@@ -78,6 +80,23 @@ func headingLine(l tline) bool {
 		}
 	}
 	return false
+}
+
+// headingRow reports whether a line prints headings of several columns:
+// three cells or more, most of them naming a column (一般公共预算 政府性基金
+// 国有资本经营 …).
+func headingRow(l tline) bool {
+	if len(l.cells) < 3 {
+		return false
+	}
+	n := 0
+	for _, c := range l.cells {
+		t := squeeze(c.text)
+		if !c.num && slices.ContainsFunc(vocab.LeafWords, func(w string) bool { return strings.Contains(t, w) }) {
+			n++
+		}
+	}
+	return 2*n > len(l.cells)
 }
 
 // columnNumbers reports whether a line only numbers the columns (1 2 3 …).
@@ -673,13 +692,30 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			if hr == vocab.RoleName2 {
 				c.role = hr
 			}
-		case c.nCode > 0 && c.nAmt == 0 && (hr == vocab.RoleCode || hr == vocab.RoleCodePart || hr == vocab.RoleEconCode || hr == vocab.RoleGovEconCode || (firstText >= 0 && i < firstText)):
+		case c.nCode > 0 && c.nAmt == 0 && (isCodeRole(hr) || (firstText >= 0 && i < firstText)):
 			c.role = hr
 			if c.role == vocab.RoleNone || c.role == vocab.RoleName || c.role == vocab.RoleName2 {
 				c.role = vocab.RoleCode
 			}
 		}
 		c.key = key
+	}
+	// Codes printed beside the units' codes without a heading of their own
+	// (the department's 204 left of its units' 204001, 1 全额 and 4 自收自支
+	// above them) are units' codes too, not classification codes.
+	for i, c := range cols {
+		if c.role != vocab.RoleUnitCode {
+			continue
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(cols) {
+				continue
+			}
+			o := cols[j]
+			if len(o.header) == 0 && o.nAmt == 0 && o.nText == 0 && o.nCode+o.nInt > 0 && (o.role == vocab.RoleCode || o.role == vocab.RoleNone) {
+				o.role = vocab.RoleUnitCode
+			}
+		}
 	}
 	// Sides of two-sided tables: the expenditure side starts at the first
 	// text column printed after an amount column.
@@ -750,40 +786,7 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			}
 		}
 	}
-	// 小计 under a group heading centred over the group's other columns:
-	// the group is in the next column's heading.
-	firstValue := -1
-	for i, c := range cols {
-		if c.role == vocab.RoleNone {
-			firstValue = i
-			break
-		}
-	}
-	for i, c := range cols {
-		if c.role != vocab.RoleNone || i == firstValue || len(c.header) == 0 || c.header[len(c.header)-1] != "小计" || i+1 >= len(cols) {
-			continue
-		}
-		if c.key != "total" && c.key != "subtotal" {
-			continue
-		}
-		// The group heading may stand over any of the group's columns
-		// (上年结转结余 centred over the third and fourth after 小计).
-		for _, nc := range cols[i+1:] {
-			nh := nc.header
-			if nc.role != vocab.RoleNone || len(nh) > 0 && (nh[len(nh)-1] == "小计" || nh[len(nh)-1] == "合计") {
-				break
-			}
-			if len(nh) < 2 {
-				continue
-			}
-			if g := vocab.GroupKey(strings.Join(nh[:len(nh)-1], "")); g != "" {
-				if g != nc.key {
-					c.key = g
-				}
-				break
-			}
-		}
-	}
+	subtotalGroups(cols)
 	freeForm := vocab.IsFreeForm(kind)
 	// Performance targets and procurement tables keep their text columns
 	// (实施单位, 年度绩效目标 …; 专项名称, 采购组织形式 …) as printed text
@@ -819,26 +822,75 @@ func classify(cols []*column, body []tline, kind yusuan.TableKind) {
 			return c.headerText()
 		}
 	}
+	singleTotal(cols, kind)
+	groupedKeys(cols, kind)
 	used := map[string]int{}
 	for i, c := range cols {
 		if c.role != vocab.RoleNone {
 			continue
 		}
-		known := c.key != ""
-		if freeForm || c.key == "" {
-			if s := vocab.Slug(leaf(c)); s != "" && (freeForm || c.key == "") {
-				c.key = s
-			}
+		if freeForm {
+			c.key = vocab.Slug(leaf(c))
 		}
-		c.slugged = !freeForm && !known && c.key != ""
+		// A heading that names no known column (a fragment of a heading
+		// cut apart, or a column no template prints) gives no key: the
+		// column is numbered, its heading kept in Headers.
 		if c.key == "" {
 			c.key = fmt.Sprintf("col%d", i+1)
-			c.fallback = !freeForm
+			c.slugged = !freeForm && c.headerText() != ""
+			c.fallback = !freeForm && !c.slugged
 		}
 		// Keys are unique per side: both sides of 收支总表 may print 决算数.
 		used[string(c.side)+"/"+c.key]++
 		if n := used[string(c.side)+"/"+c.key]; n > 1 {
 			c.key = fmt.Sprintf("%s_%d", c.key, n)
+		}
+	}
+}
+
+// subtotalGroups keys a 小计 printed under a group heading centred over
+// the group's other columns: the group is in the heading of a column after
+// it (上年结转结余 centred over the third and fourth after 小计). The
+// nearest group heading wins: the 小计's own heading may name a wider
+// group above it (“三公”经费预算数 over 公务用车购置及运行费 over 小计),
+// and a heading that is already the key of a column between (公务用车…
+// over the 小计 beside) leaves the heading above it (“三公”经费), so the
+// 小计 further right are read first.
+func subtotalGroups(cols []*column) {
+	firstValue := slices.IndexFunc(cols, func(c *column) bool { return c.role == vocab.RoleNone })
+	for i := len(cols) - 2; i >= 0; i-- {
+		c := cols[i]
+		if c.role != vocab.RoleNone || i == firstValue || !strings.HasSuffix(c.headerText(), "小计") {
+			continue
+		}
+		if c.key != "total" && c.key != "subtotal" && !vocab.IsGroupKey(c.key) {
+			continue
+		}
+	next:
+		for k, nc := range cols[i+1:] {
+			nh, h := nc.header, nc.headerText()
+			if nc.role != vocab.RoleNone || strings.HasSuffix(h, "合计") {
+				break
+			}
+			if strings.HasSuffix(h, "小计") && !vocab.IsGroupKey(nc.key) {
+				break // another group's 小计, not read
+			}
+			if len(nh) < 2 {
+				continue
+			}
+			// A heading wrapped over two lines (一般公共预算 / 资金) names
+			// its own column, no group.
+			gs := slices.DeleteFunc(vocab.GroupKeys(strings.Join(nh[:len(nh)-1], "")), func(g string) bool { return g == nc.key })
+			if len(gs) == 0 {
+				continue
+			}
+			for _, g := range gs {
+				if !slices.ContainsFunc(cols[i+1:i+2+k], func(o *column) bool { return o.key == g }) {
+					c.key = g
+					break next
+				}
+			}
+			break
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"yusuan"
 	"yusuan/extract/layout"
@@ -59,6 +60,9 @@ var (
 	twoDecRe    = regexp.MustCompile(`\d[\d,]*\.\d\d`)
 	// amountOrdinalRe is a two-decimal amount run into an ordinal (0.001.).
 	amountOrdinalRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,2}[.]$`)
+	// amountPercentRe is a two-decimal amount run into the figure of a
+	// percentage (0.00100 before %).
+	amountPercentRe = regexp.MustCompile(`^(-?[\d,]*\d\.\d\d)\d{1,3}(?:\.\d+)?$`)
 	codeRe          = regexp.MustCompile(`^\d{3}(?:\d{2}){0,2}$`)
 )
 
@@ -144,6 +148,11 @@ func splitSegment(s layout.Segment) []cell {
 			}
 		case i == 0 && codeRe.MatchString(run) && after:
 			cut[j] = true
+		// A segment opening on an amount of two decimals run into Latin
+		// text (0.00km）年度…: the last amount column touching the text
+		// column after it) is two cells.
+		case i == 0 && j < len(rs) && twoDecEnd.MatchString(run) && unicode.IsLetter(rs[j]) && rs[j] < 0x80:
+			cut[j] = true
 		}
 		// Digits and text set apart by a column gap (an amount in whole
 		// yuan right-aligned against the next cell's text) are two cells.
@@ -157,6 +166,14 @@ func splitSegment(s layout.Segment) []cell {
 		// (0.00 then 1.为工作人员…).
 		if m := amountOrdinalRe.FindStringSubmatchIndex(run); m != nil && after {
 			cut[i+len([]rune(run[:m[3]]))] = true
+		}
+		// An amount run into a percentage starting the next cell's text
+		// (0.00 then 100%；2.项目…): a figure of two decimals, then digits
+		// and %.
+		if j < len(rs) && (rs[j] == '%' || rs[j] == '％') {
+			if m := amountPercentRe.FindStringSubmatchIndex(run); m != nil {
+				cut[i+len([]rune(run[:m[3]]))] = true
+			}
 		}
 		if strings.Count(run, ".") >= 2 {
 			locs := twoDecRe.FindAllStringIndex(run, -1)
@@ -278,13 +295,25 @@ func toLines(p layout.Page) []tline {
 // text on its line (单价≤ 23.51 万元 inside a 绩效目标 cell): an amount cell
 // has a column gap on one side at least.
 func embeddedFigures(cs []cell) []cell {
-	for i := 1; i+1 < len(cs); i++ {
+	for i := 1; i < len(cs); i++ {
 		c := &cs[i]
-		if c.num && !cs[i-1].num && !cs[i+1].num && c.x0-cs[i-1].x1 < 0.5*c.size && cs[i+1].x0-c.x1 < 0.5*c.size {
+		if !c.num || cs[i-1].num || c.x0-cs[i-1].x1 >= 0.5*c.size {
+			continue
+		}
+		// Text on both sides, or text opening a bracket or a clause just
+		// before it (辖内国省道（ 62.898, the unit wrapped to the next line).
+		if i+1 < len(cs) && !cs[i+1].num && cs[i+1].x0-c.x1 < 0.5*c.size || opensClause(cs[i-1].text) {
 			c.num = false
 		}
 	}
 	return cs
+}
+
+// opensClause reports whether text ends where a figure inside a sentence
+// follows: an opening bracket, a colon, a comparison sign.
+func opensClause(text string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(text))
+	return strings.ContainsRune("（(：:≤≥<>＜＞=", r)
 }
 
 // numeric reports whether a cell prints an amount or a placeholder for one.

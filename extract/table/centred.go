@@ -3,6 +3,9 @@ package table
 import (
 	"math"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"yusuan/vocab"
 )
@@ -147,7 +150,10 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 			if j < 0 || count[j] < 2 || i == last[j] {
 				continue
 			}
-			if cs := byCol[i][k]; cs[len(cs)-1].x1 < edge-3*cs[0].size {
+			// A line may end short where the text after it could not be
+			// broken (（100%）, ≥95%): after punctuation, or before a line
+			// of the same cell starting with a figure or a sign.
+			if cs := byCol[i][k]; cs[len(cs)-1].x1 < edge-3*cs[0].size && !endsClause(cs[len(cs)-1].text) && !unbreakableNext(byCol, rowOf, i, k) {
 				return nil, nil, false // a short line: the end of a cell, not its start
 			}
 		}
@@ -196,4 +202,29 @@ func centredRows(body []tline, cols []*column) (lines []tline, groups [][]int, o
 		}
 	}
 	return lines, groups, true
+}
+
+// endsClause reports whether text ends with punctuation after which a
+// cell's text may wrap early.
+func endsClause(text string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(text))
+	return strings.ContainsRune("：；，。、:;,", r)
+}
+
+// unbreakableNext reports whether the next line of the cell that line i
+// prints in column k starts with what text cannot wrap before: a figure,
+// a Latin letter or a sign (≥95%, （100%）).
+func unbreakableNext(byCol [][][]cell, rowOf [][]int, i, k int) bool {
+	for n := i + 1; n < len(byCol); n++ {
+		if rowOf[n][k] != rowOf[i][k] || len(byCol[n][k]) == 0 {
+			continue
+		}
+		t := squeeze(byCol[n][k][0].text)
+		if codeNameRe.MatchString(t) || ordinalStartRe.MatchString(t) {
+			return false // a new item, not the rest of one
+		}
+		r, _ := utf8.DecodeRuneInString(t)
+		return !unicode.Is(unicode.Han, r)
+	}
+	return false
 }

@@ -398,3 +398,35 @@ func TestFourPanelSummary(t *testing.T) {
 		{exp, "", "支出总计", vals("budget_2", all)},
 	})
 }
+
+// A final account's 基本支出决算表 printed as three panels side by side
+// (人员经费's 301/303 left, 公用经费's 302 and its 307/310 continued in a
+// third panel), 公用经费合计 printed under the second panel's names with
+// its amount in the third panel's column: each panel's rows in turn, each
+// code an economic code, the total whole.
+func TestThreeEconomicPanels(t *testing.T) {
+	b := newPage(12)
+	b.page.Width = 820
+	b.line(0, L("一般公共预算财政拨款基本支出决算表", 300))
+	b.line(0, L("金额单位：万元", 700))
+	b.line(0, L("人员经费", 150), L("公用经费", 520))
+	b.line(0, L("科目代码", 40), L("科目名称", 120), L("决算数", 255), L("科目代码", 300), L("科目名称", 380), L("决算数", 490),
+		L("科目代码", 535), L("科目名称", 610), L("决算数", 760))
+	b.line(0, L("301", 40), L("工资福利支出", 80), R("6,982.75", 292), L("302", 303), L("商品和服务支出", 353), R("2,239.41", 528),
+		L("310", 535), L("资本性支出", 580), R("27.24", 802))
+	b.line(0, L("30101", 40), L("基本工资", 80), R("1,857.40", 292), L("30201", 303), L("办公费", 353), R("83.92", 528),
+		L("31002", 535), L("办公设备购置", 580), R("24.67", 802))
+	b.line(0, L("30108", 40), L("机关事业单位基本养老保险缴费", 80), R("659.05", 292))
+	b.line(0, L("人员经费合计", 80), R("7,967.72", 292), L("公用经费合计", 353), R("2,266.65", 802))
+	tb := one(t, b.page)
+	var got []string
+	for _, r := range tb.Rows {
+		got = append(got, r.EconCode+" "+r.Name+" "+r.Values["actual"].String())
+	}
+	want := []string{"301 工资福利支出 6982.75", "30101 基本工资 1857.40", "30108 机关事业单位基本养老保险缴费 659.05", " 人员经费合计 7967.72",
+		"302 商品和服务支出 2239.41", "30201 办公费 83.92", " 公用经费合计 2266.65",
+		"310 资本性支出 27.24", "31002 办公设备购置 24.67"}
+	if !slices.Equal(got, want) || !slices.Equal(tb.Columns, []string{"actual"}) {
+		t.Errorf("columns %v rows\n%q\nwant\n%q", tb.Columns, got, want)
+	}
+}

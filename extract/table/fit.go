@@ -20,7 +20,7 @@ func misfit(l tline, cols []*column, kind yusuan.TableKind, withHeader bool) boo
 		col := cols[k]
 		// Two pieces of one text cell (cut at a figure inside it) fit.
 		textCol := col.role == vocab.RoleName || col.role == vocab.RoleName2 || col.textual
-		if seen[k] && !freeForm && !(textCol && !amountish(c.text)) {
+		if seen[k] && !freeForm && !(textCol && !c.num) {
 			return true
 		}
 		seen[k] = true
@@ -111,7 +111,10 @@ func refit(lines []tline, cols []*column, kind yusuan.TableKind, s *Settings) (n
 	for _, b := range nc {
 		match := -1
 		for i, c := range cols {
-			if !used[i] && sort(c) == sort(b) && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
+			// Line numbers and codes are told by place: a 序号 of one
+			// digit is no amount.
+			placed := sort(c) == sort(b) || c.role == vocab.RoleLineNo || isCodeRole(c.role)
+			if !used[i] && placed && overlap(b.x0, b.x1, c.x0, c.x1) > 0.5*(b.x1-b.x0) {
 				match = i
 				break
 			}

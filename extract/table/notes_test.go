@@ -82,6 +82,36 @@ func TestDoubtUnbalanced(t *testing.T) {
 	}
 }
 
+// A 合计 that leaves out a 类 the table prints, each 类 confirmed by the
+// 款 and 项 printed under it (27_suzhou p.20–21: 222 粮油物资储备支出
+// 388.25 outside 合计 9,078.52), is the document's inconsistency, not a
+// doubtful reading: no doubt (the checks report it). When a 类 is not what
+// its 款 add up to as read, or a 款 has no 类 above it, the reading is in
+// question.
+func TestUnbalancedDocumentNotDoubted(t *testing.T) {
+	page := func(kuan, code2 string) layout.Page {
+		b := newPage(20)
+		b.line(0, L("一般公共预算支出表", 200))
+		b.line(0, L("科目编码", 60), L("科目名称", 150), L("合计", 330))
+		b.line(0, L("合计", 150), R("9,078.52", 350))
+		b.line(0, L("220", 60), L("自然资源海洋气象等支出", 150), R("9,078.52", 350))
+		b.line(0, L("22001", 60), L("自然资源事务", 150), R("9,078.52", 350))
+		b.line(0, L("222", 60), L("粮油物资储备支出", 150), R("388.25", 350))
+		b.line(0, L(code2, 60), L("粮油物资事务", 150), R(kuan, 350))
+		return b.page
+	}
+	if tb := one(t, page("388.25", "22201")); len(tb.Doubts) != 0 {
+		t.Errorf("document's own inconsistency doubted: %+v", tb.Doubts)
+	}
+	want := []yusuan.Doubt{{Reason: yusuan.DoubtUnbalanced, Column: "total", Rows: []int{0}, Note: "合计 9078.52 ≠ Σ类 9466.77 as read"}}
+	if tb := one(t, page("300.00", "22201")); !reflect.DeepEqual(tb.Doubts, want) {
+		t.Errorf("a 类 its 款 do not add up to: doubts %+v, want %+v", tb.Doubts, want)
+	}
+	if tb := one(t, page("388.25", "22301")); !reflect.DeepEqual(tb.Doubts, want) {
+		t.Errorf("a 款 without its 类: doubts %+v, want %+v", tb.Doubts, want)
+	}
+}
+
 // 收入总计 ≠ 支出总计 as read is doubted, pointing at both rows.
 func TestDoubtSidesUnbalanced(t *testing.T) {
 	b := newPage(5)

@@ -25,9 +25,12 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 	var cols []*column
 	var carried []tline // header lines of a page that held no body
 	cs := &codeStack{}
-	rcs := &codeStack{}       // the right panel's codes
-	var deferred []yusuan.Row // the right panel's rows
-	var n, dn notes           // what was doubted, of the rows and of the deferred rows
+	// Panels printed side by side after the first (人员经费 left, 公用经费
+	// right): their codes, rows and notes, by panel.
+	var panelCodes []*codeStack
+	var deferred [][]yusuan.Row
+	var dn []notes
+	var n notes // what was doubted of the rows
 	sawHeader := false
 	var text []cell
 	for _, p := range r.parts {
@@ -64,6 +67,13 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		start := 0
 		for start < len(lines) && !isData(lines[start], left) {
 			start++
+		}
+		// 合计 heading a column of its own (a table without a name
+		// column) above a line of several source headings is header.
+		if start+1 < len(lines) && !hasAmount(lines[start]) && headingRow(lines[start+1]) {
+			for start < len(lines) && !hasAmount(lines[start]) {
+				start++
+			}
 		}
 		// Text-only rows before the first amount (因公出国（境）费 in an
 		// empty table) are body: the header ends at its last heading
@@ -148,30 +158,37 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 		}
 		rd := rowReading{s: s, hr: hrules(p.page.Rules, s), text: text, rowGap: rowGapOf(body, s)}
 		listed := cols
-		if m := panelSplit(cols, t.Kind); m > 0 {
-			// Two panels side by side (人员经费 left, 公用经费 right), each
-			// continuing on the next page's same half: the left panel's
-			// rows come first, the right panel's after the whole table.
-			left, right := splitPanels(body, cols[m].x0)
-			rc := panelCols(cols, m)
-			left, right = joinCodeLines(left, cols[:m]), joinCodeLines(right, rc)
-			if len(left) > 0 {
-				lr := rd
-				lr.rowGap = rowGapOf(left, s)
-				ll, groups, guessed := rowGroups(left, cols[:m], lr)
-				rows, split := buildRows(ll, groups, guessed, cols[:m], t.Kind, cs)
-				t.Rows = append(t.Rows, rows...)
-				n.rows(len(rows), split, false, false)
+		if starts := panelStarts(cols, t.Kind); len(starts) > 1 {
+			// Panels side by side, each continuing on the next page's same
+			// part: the first panel's rows come first, each other panel's
+			// after the whole table, in order.
+			for len(deferred) < len(starts) {
+				deferred, dn, panelCodes = append(deferred, nil), append(dn, notes{}), append(panelCodes, &codeStack{})
 			}
-			if len(right) > 0 {
-				rr := rd
-				rr.rowGap = rowGapOf(right, s)
-				rl, groups, guessed := rowGroups(right, rc, rr)
-				rows, split := buildRows(rl, groups, guessed, rc, t.Kind, rcs)
-				deferred = append(deferred, rows...)
-				dn.rows(len(rows), split, false, false)
+			parts := cutPanels(body, cols, starts)
+			for pi := range starts {
+				pc := panelColumns(cols, starts, pi)
+				lines := joinCodeLines(parts[pi], pc)
+				if len(lines) == 0 {
+					continue
+				}
+				pr := rd
+				pr.rowGap = rowGapOf(lines, s)
+				pl, groups, guessed := rowGroups(lines, pc, pr)
+				stack := cs
+				if pi > 0 {
+					stack = panelCodes[pi]
+				}
+				rows, split := buildRows(pl, groups, guessed, pc, t.Kind, stack)
+				if pi == 0 {
+					t.Rows = append(t.Rows, rows...)
+					n.rows(len(rows), split, false, false)
+				} else {
+					deferred[pi] = append(deferred[pi], rows...)
+					dn[pi].rows(len(rows), split, false, false)
+				}
 			}
-			listed = cols[:m]
+			listed = cols[starts[0]:starts[1]]
 		} else {
 			for _, b := range blocks(body, cols, t.Kind, withHeader, s) {
 				if vocab.IsTwoSided(t.Kind) && hasSides(b.cols) {
@@ -198,8 +215,12 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			if c.role != vocab.RoleNone {
 				continue
 			}
-			if c.fallback && !c.textual {
+			switch {
+			case c.textual:
+			case c.fallback:
 				n.column(c.key, "no heading read over the column")
+			case c.slugged:
+				n.column(c.key, fmt.Sprintf("heading %q names no known column", c.headerText()))
 			}
 			if !slices.Contains(t.Columns, c.key) {
 				t.Columns = append(t.Columns, c.key)
@@ -214,8 +235,10 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 			}
 		}
 	}
-	t.Rows = append(t.Rows, deferred...)
-	n.append(dn)
+	for pi := 1; pi < len(deferred); pi++ {
+		t.Rows = append(t.Rows, deferred[pi]...)
+		n.append(dn[pi])
+	}
 	if len(t.Pages) == 0 && len(carried) > 0 {
 		hasHeaderWords := false
 		for _, l := range carried {
@@ -306,8 +329,8 @@ func longText(l tline) bool {
 			return true
 		}
 		// Headings run together hold several heading words; one long
-		// piece with at most one is text.
-		words := len(headerWordRe.FindAllString(t, -1))
+		// piece with at most one (项目 … 项目 counts once) is text.
+		words := len(slices.Compact(slices.Sorted(slices.Values(headerWordRe.FindAllString(t, -1)))))
 		for _, w := range vocab.LeafWords {
 			if strings.Contains(t, w) {
 				words++
@@ -686,11 +709,52 @@ func liftedAmounts(lines []tline) []tline {
 	return lines
 }
 
-// panelSplit finds where a table printed as two identical panels side by
-// side starts its second panel (科目编码 科目名称 决算数 twice): the index
-// of the first column of the right half, 0 when the table is one panel.
-func panelSplit(cols []*column, kind yusuan.TableKind) int {
-	if vocab.IsTwoSided(kind) || kind == yusuan.PerformanceTargets || len(cols) < 4 || len(cols)%2 != 0 {
+// panelStarts finds the panels a table prints side by side, by the index
+// of each panel's first column; fewer than two when it prints one. Panels
+// are two identical halves (科目编码 科目名称 决算数 twice), or several
+// runs each opening on a code column and printing names and amounts
+// (人员经费's 301… beside 公用经费's 302… and 307…/310…).
+func panelStarts(cols []*column, kind yusuan.TableKind) []int {
+	if vocab.IsTwoSided(kind) || kind == yusuan.PerformanceTargets {
+		return nil
+	}
+	if m := halves(cols); m > 0 {
+		return []int{0, m}
+	}
+	var starts []int
+	names, amounts := 0, 0
+	for i, c := range cols {
+		if isCodeRole(c.role) && (i == 0 || !isCodeRole(cols[i-1].role)) {
+			if len(starts) > 0 && (names == 0 || amounts == 0) {
+				return nil // a code beside another panel's code and name: one panel
+			}
+			starts, names, amounts = append(starts, i), 0, 0
+			continue
+		}
+		if len(starts) == 0 {
+			if c.role != vocab.RoleLineNo {
+				return nil
+			}
+			continue
+		}
+		switch {
+		case c.role == vocab.RoleName || c.role == vocab.RoleName2:
+			names++
+		case c.role == vocab.RoleNone && !c.textual:
+			amounts++
+		}
+	}
+	if len(starts) < 2 || names == 0 || amounts == 0 {
+		return nil
+	}
+	return starts
+}
+
+// halves finds where a table printed as two identical panels side by side
+// starts its second panel: the index of the first column of the right
+// half, 0 when the table is not so printed.
+func halves(cols []*column) int {
+	if len(cols) < 4 || len(cols)%2 != 0 {
 		return 0
 	}
 	m := len(cols) / 2
@@ -717,44 +781,77 @@ func panelSplit(cols []*column, kind yusuan.TableKind) int {
 	return m
 }
 
-// panelCols gives the right panel the left panel's roles and keys.
-func panelCols(cols []*column, m int) []*column {
-	out := make([]*column, 0, len(cols)-m)
-	for i := m; i < len(cols); i++ {
-		c := *cols[i]
-		c.role, c.key = cols[i-m].role, cols[i-m].key
-		out = append(out, &c)
+// panelColumns are the columns of panel pi. Later panels read as the
+// first does: their names are names, their amount columns take the first
+// panel's keys in order (by place when the panels are alike).
+func panelColumns(cols []*column, starts []int, pi int) []*column {
+	end := func(p int) int {
+		if p+1 < len(starts) {
+			return starts[p+1]
+		}
+		return len(cols)
+	}
+	first := cols[starts[0]:end(0)]
+	if pi == 0 {
+		return first
+	}
+	own := cols[starts[pi]:end(pi)]
+	out := make([]*column, len(own))
+	alike := len(own) == len(first)
+	// Headings over no column of their own (人员经费 over the panel) key
+	// nothing.
+	firstAmounts := slices.DeleteFunc(amountColumns(first), func(c *column) bool { return c.created })
+	k := 0
+	for i, c := range own {
+		cc := *c
+		switch {
+		case alike:
+			cc.role, cc.key = first[i].role, first[i].key
+		case cc.role == vocab.RoleName2:
+			cc.role = vocab.RoleName
+		case cc.role == vocab.RoleNone && !cc.textual && !cc.created && k < len(firstAmounts):
+			cc.key = firstAmounts[k].key
+			k++
+		}
+		out[i] = &cc
 	}
 	return out
 }
 
-// splitPanels cuts each line at x into its left and right halves.
-func splitPanels(body []tline, x float64) (left, right []tline) {
+// cutPanels cuts each line into its panels' parts. A total printed across
+// panels (公用经费合计 under one panel's names, its amount in the next
+// panel's column) stays whole, in the panel of its label.
+func cutPanels(body []tline, cols []*column, starts []int) [][]tline {
+	out := make([][]tline, len(starts))
 	for _, l := range body {
-		var lc, rc []cell
+		parts := make([][]cell, len(starts))
 		for _, c := range l.cells {
-			if c.x0 < x-1 {
-				lc = append(lc, c)
-			} else {
-				rc = append(rc, c)
+			p := 0
+			for k := 1; k < len(starts); k++ {
+				if c.x0 >= cols[starts[k]].x0-1 {
+					p = k
+				}
+			}
+			parts[p] = append(parts[p], c)
+		}
+		for p := 0; p+1 < len(parts); p++ {
+			if totalIn(parts[p]) && !hasNumIn(parts[p]) && hasNumIn(parts[p+1]) && !hasNameIn(parts[p+1]) {
+				parts[p], parts[p+1] = append(parts[p], parts[p+1]...), nil
 			}
 		}
-		for _, half := range []struct {
-			cells []cell
-			out   *[]tline
-		}{{lc, &left}, {rc, &right}} {
-			if len(half.cells) == 0 {
+		for p, cs := range parts {
+			if len(cs) == 0 {
 				continue
 			}
 			h := l
-			h.cells = half.cells
-			h.x0, h.x1 = half.cells[0].x0, half.cells[len(half.cells)-1].x1
+			h.cells = cs
+			h.x0, h.x1 = cs[0].x0, cs[len(cs)-1].x1
 			h.sq = ""
 			h.sq = h.squeezed()
-			*half.out = append(*half.out, h)
+			out[p] = append(out[p], h)
 		}
 	}
-	return left, right
+	return out
 }
 
 // joinCodeLines joins a line printing its 类 code but no 款 to the next
@@ -793,5 +890,5 @@ func joinCodeLines(lines []tline, cols []*column) []tline {
 }
 
 func isCodeRole(r vocab.TextRole) bool {
-	return r == vocab.RoleCode || r == vocab.RoleCodePart || r == vocab.RoleEconCode || r == vocab.RoleGovEconCode
+	return r == vocab.RoleCode || r == vocab.RoleCodePart || r == vocab.RoleEconCode || r == vocab.RoleGovEconCode || r == vocab.RoleUnitCode
 }

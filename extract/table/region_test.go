@@ -137,7 +137,7 @@ func TestWrappedTitles(t *testing.T) {
 	if got[1].Title != "一般公共预算“三公”经费、会议费、培训费支出预算表" {
 		t.Errorf("title %q", got[1].Title)
 	}
-	checkValues(t, got[1].Rows[0], map[string]string{"total": "1384.74", "abroad": "100.00", "reception": "116.50", "会议费": "200.44", "培训费": "700.00"})
+	checkValues(t, got[1].Rows[0], map[string]string{"total": "1384.74", "abroad": "100.00", "reception": "116.50", "meeting": "200.44", "training": "700.00"})
 }
 
 // A bracketed remark under a title that tells the kind (（按经济分类）) is

@@ -149,8 +149,10 @@ func isAnchor(l tline, cols []*column) bool {
 			if strings.TrimSpace(c.text) != "" && !cols[k].textual {
 				return true
 			}
-		case vocab.RoleCode, vocab.RoleCodePart, vocab.RoleEconCode, vocab.RoleGovEconCode:
-			return true
+		default:
+			if isCodeRole(cols[k].role) {
+				return true
+			}
 		}
 	}
 	t := squeeze(l.cells[0].text)
@@ -181,10 +183,10 @@ func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, 
 			case role == vocab.RoleNone && strings.TrimSpace(c.text) != "":
 				anchor[i] = true
 				hasValue = true
-			case role == vocab.RoleName || role == vocab.RoleCode || role == vocab.RoleCodePart || role == vocab.RoleEconCode || role == vocab.RoleGovEconCode:
+			case role == vocab.RoleName || isCodeRole(role):
 				hasName = true
 			}
-			if role == vocab.RoleCode || role == vocab.RoleCodePart || role == vocab.RoleEconCode || role == vocab.RoleGovEconCode {
+			if isCodeRole(role) {
 				anchor[i] = true
 			}
 		}
@@ -447,6 +449,8 @@ func buildRows(body []tline, groups [][]int, guess []bool, cols []*column, kind 
 				sr.row.EconCode += squeeze(text)
 			case vocab.RoleGovEconCode:
 				sr.row.GovEconCode += squeeze(text)
+			case vocab.RoleUnitCode:
+				sr.row.UnitCode += squeeze(text)
 			case vocab.RoleName2:
 				sr.row.Name2 = joinText(sr.row.Name2, text)
 			case vocab.RoleLineNo:
@@ -464,10 +468,10 @@ func buildRows(body []tline, groups [][]int, guess []bool, cols []*column, kind 
 		for _, s := range order {
 			sr := sides[s]
 			r := finishRow(sr, cols, kind, cs)
-			if r.Name == "" && r.Code == nil && !sr.has && r.EconCode == "" {
+			if r.Name == "" && r.Code == nil && !sr.has && r.EconCode == "" && r.UnitCode == "" {
 				continue
 			}
-			if r.Name == "" && r.Code == nil && r.EconCode == "" && allNull(r) && len(r.Raw) == 0 {
+			if r.Name == "" && r.Code == nil && r.EconCode == "" && r.UnitCode == "" && allNull(r) && len(r.Raw) == 0 {
 				continue
 			}
 			out = append(out, r)
@@ -489,6 +493,11 @@ func allNull(r yusuan.Row) bool {
 func finishRow(sr *sideRow, cols []*column, kind yusuan.TableKind, cs *codeStack) yusuan.Row {
 	r := sr.row
 	code := sr.code
+	// Functional codes have 3, 5 or 7 digits; six are a budget unit's
+	// (204001) printed in the code column.
+	if len(code) == 6 && codeLike(code) {
+		r.UnitCode, code = code, ""
+	}
 	if codeLike(code) && cs != nil {
 		code = cs.resolve(sr.parts)
 	}
@@ -661,8 +670,12 @@ func hasPrimary(l tline, cols []*column) bool {
 	for _, c := range l.cells {
 		if k := assign(c, cols); k >= 0 {
 			switch cols[k].role {
-			case vocab.RoleName, vocab.RoleCode, vocab.RoleCodePart, vocab.RoleEconCode, vocab.RoleGovEconCode:
+			case vocab.RoleName:
 				return true
+			default:
+				if isCodeRole(cols[k].role) {
+					return true
+				}
 			}
 		}
 	}

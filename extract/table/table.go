@@ -16,6 +16,7 @@ import (
 
 	"yusuan"
 	"yusuan/extract/layout"
+	"yusuan/vocab"
 )
 
 // Extract finds and rebuilds the tables of a document. tablePages holds the
@@ -65,6 +66,7 @@ func ExtractWith(ctx context.Context, pages []layout.Page, s Settings) (tables [
 		prev = r
 	}
 	for i := range tables {
+		fillPeriodNames(tables[i].Rows)
 		assess(&tables[i])
 	}
 	return tables, tablePages, warnings
@@ -113,4 +115,20 @@ func safeBuild(ctx context.Context, r *region, s *Settings) (t yusuan.Table, use
 		}
 	}()
 	return build(ctx, r, s)
+}
+
+// fillPeriodNames names the rows of a table printing one row per period
+// (年度: 2025年, 2026年, 增减变化金额) beside a name printed once, in a cell
+// merged over its rows (预算单位), which may continue on the next page: a
+// row with a period for its second name and no name is the name's above.
+func fillPeriodNames(rows []yusuan.Row) {
+	for i := 1; i < len(rows); i++ {
+		r := &rows[i]
+		if r.Name != "" || r.Code != nil || r.Name2 == "" {
+			continue
+		}
+		if p, _ := vocab.PeriodOf(r.Name2); p == vocab.PeriodYear || p == vocab.PeriodChange {
+			r.Name = rows[i-1].Name
+		}
+	}
 }

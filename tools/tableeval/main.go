@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"yusuan/extract"
 	"yusuan/extract/layout"
 	"yusuan/extract/table"
+	"yusuan/vocab"
 )
 
 func main() {
@@ -221,11 +223,19 @@ func evalReal(ctx context.Context, dir, saved string) error {
 			}
 			sum.withSummary++
 			in, out := totals(t)
+			blank := ""
+			if in.IsNull() && !out.IsNull() {
+				// 收入总计 printed without a figure (51_shanghai p.7): the
+				// income side's items (一、二、…) must add up to 支出总计.
+				if items, ok := incomeItems(t); ok {
+					in, blank = items, " (收入总计 printed blank: Σ 一、二、… income items)"
+				}
+			}
 			switch {
 			case in.IsNull() || out.IsNull():
 				bal = fmt.Sprintf("!! totals not found (收入总计 %q, 支出总计 %q)", in, out)
 			case in.Equal(out):
-				bal = "balanced " + in.String()
+				bal = "balanced " + in.String() + blank
 				sum.balanced++
 			default:
 				bal = fmt.Sprintf("!! UNBALANCED 收入总计 %s ≠ 支出总计 %s", in, out)
@@ -235,12 +245,15 @@ func evalReal(ctx context.Context, dir, saved string) error {
 		checked, passed, fails := categorySums(r.tables)
 		sum.sumChecked += checked
 		sum.sumPassed += passed
-		rc, rp := rowSums(r.tables)
+		rc, rp, rfails := rowSums(r.tables)
 		sum.rowChecked += rc
 		sum.rowOK += rp
 		fmt.Printf("  balance: %s; 合计 = Σ类 %d/%d tables; row sums %d/%d\n", bal, passed, checked, rp, rc)
 		for _, f := range fails {
 			fmt.Printf("  !! 合计 ≠ Σ类: %s\n", f)
+		}
+		for _, f := range rfails {
+			fmt.Printf("  !! row sum: %s\n", f)
 		}
 	}
 	fmt.Printf("\nsummary: %d files, metadata complete in %d of %d with a text layer\n", sum.files, sum.withMeta, sum.withText)
@@ -294,6 +307,41 @@ func totals(t yusuan.Table) (in, out yusuan.Amount) {
 	}
 	return in, out
 }
+
+// incomeItems adds up the income side's top-level items (一、财政拨款收入,
+// 二、事业收入 …) above 收入总计, when the table prints a 收入总计 line.
+func incomeItems(t yusuan.Table) (yusuan.Amount, bool) {
+	sum, n, printed := decimal.Zero, 0, false
+	places := 0
+	for _, r := range t.Rows {
+		if r.Side != yusuan.SideIncome {
+			continue
+		}
+		name := vocab.Squeeze(r.Name)
+		if strings.Contains(name, "总计") {
+			printed = true
+			break
+		}
+		if !topOrdinalRe.MatchString(name) {
+			continue
+		}
+		for _, k := range []string{"amount", "total", "budget", "actual"} {
+			if v := r.Values[k]; !v.IsNull() {
+				sum = sum.Add(v.Decimal())
+				places = max(places, v.Places())
+				n++
+				break
+			}
+		}
+	}
+	if !printed || n == 0 {
+		return yusuan.Null, false
+	}
+	return yusuan.AmountFromDecimal(sum, int32(places)), true
+}
+
+// topOrdinalRe starts a top-level item of a summary's side (一、…).
+var topOrdinalRe = regexp.MustCompile(`^[一二三四五六七八九十]+、`)
 
 // evalSeed compares every amount of the seed PDF's tables with the seed
 // text, table by table in order, as the longest common subsequence of the
@@ -401,15 +449,17 @@ func lcs(a, b []string) int {
 // rowSums checks total = basic + project and total = personnel + public in
 // every row that prints a total and both parts, within rounding (half a unit
 // of the last printed digit per term): a cheap measure of column mapping.
-func rowSums(tables []yusuan.Table) (checked, passed int) {
-	pairs := [][]string{{"basic", "project"}, {"personnel", "public", "project"}, {"personnel", "public"}}
+func rowSums(tables []yusuan.Table) (checked, passed int, fails []string) {
+	// Parts in order of preference: the longest set a row prints wins
+	// (Jiangsu's 单位预留机动经费 beside 基本支出 and 项目支出).
+	sets := [][]string{{"basic", "project", "reserve"}, {"basic", "project"}, {"personnel", "public", "project"}, {"personnel", "public"}}
 	for _, t := range tables {
 		for _, r := range t.Rows {
 			tot := r.Values["total"]
 			if tot.IsNull() {
 				continue
 			}
-			for _, p := range pairs {
+			for _, p := range sets {
 				all := true
 				sum := decimal.Zero
 				for _, k := range p {
@@ -425,10 +475,12 @@ func rowSums(tables []yusuan.Table) (checked, passed int) {
 				tol := decimal.New(1, -int32(max(tot.Places(), 0))).Mul(decimal.NewFromInt(int64(len(p))))
 				if diff.LessThanOrEqual(tol) {
 					passed++
+				} else {
+					fails = append(fails, fmt.Sprintf("%s p%d %q: total %s ≠ %s %s", t.Kind, r.Page, r.Name, tot, strings.Join(p, "+"), sum))
 				}
 				break
 			}
 		}
 	}
-	return checked, passed
+	return checked, passed, fails
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -125,9 +124,8 @@ var (
 
 func symptoms(doc *yusuan.Document, say func(string)) []int {
 	n := make([]int, len(symptomNames))
-	freeForm := []yusuan.TableKind{yusuan.Other, yusuan.Procurement, yusuan.PerformanceTargets}
 	for _, t := range doc.Tables {
-		if slices.Contains(freeForm, t.Kind) {
+		if vocab.IsFreeForm(t.Kind) {
 			continue
 		}
 		valued := 0
