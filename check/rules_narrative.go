@@ -725,6 +725,11 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 	if !slices.Contains(cols, "abroad") && !slices.Contains(cols, "reception") {
 		return threePublicRowsTotal(t), true
 	}
+	// The “三公” 小计 beside 会议费 and 培训费 (this year's when years are
+	// printed side by side: the others are three_public_prev …).
+	if slices.Contains(cols, "three_public") {
+		return tableTotal(t, "three_public", "“三公”经费表 “三公”经费小计"), true
+	}
 	suffix := ""
 	if slices.Contains(cols, "total_2") || slices.Contains(cols, "abroad_2") {
 		suffix = "?"
@@ -744,7 +749,7 @@ func (d *doc) threePublicTotal(t *yusuan.Table) (term, bool) {
 		return term{}, false // several years side by side, which is this one's unknown
 	}
 	extra := slices.ContainsFunc(cols, func(c string) bool {
-		return strings.HasPrefix(c, "会议费") || strings.HasPrefix(c, "培训费")
+		return c == "meeting" || c == "training" || c == "admin_operating" || strings.HasPrefix(c, "会议费") || strings.HasPrefix(c, "培训费")
 	})
 	if !extra {
 		return tableTotal(t, "total"+suffix, label), true

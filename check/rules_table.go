@@ -269,10 +269,11 @@ var unitSubKeys = []string{"business", "other", "operating", "superior", "affili
 
 // sourceKeys are the funding-source columns that add up to a total.
 var sourceKeys = []string{"gpb", "fund", "soe", "special", "unit", "carryover", "business", "other",
-	"operating", "superior", "affiliated", "subtotal"}
+	"operating", "superior", "affiliated", "subtotal", "business_fund", "account_balance"}
 
 // notParts are columns that are never terms of a row total.
-var notParts = []string{"total", "subtotal", "budget", "actual", "amount", "prev", "change", "pct"}
+var notParts = []string{"total", "subtotal", "budget", "actual", "amount", "prev", "change", "pct",
+	"special_funds", "procurement_sme", "procurement_small"} // the last: 其中 (of which) columns
 
 // partSets are the alternative sets of columns that may add up to the total
 // column in a table; a row agrees when any of them does.
@@ -303,7 +304,7 @@ func partSets(t *yusuan.Table, fam rowSumFamily) (string, [][]string) {
 	}
 	if fam == famBasicProject || fam == famPersonnelPublic {
 		for _, c := range cols {
-			if !amountKeys[c] && !slices.Contains(notParts, c) && hasHan(c) {
+			if !amountKeys[c] && !slices.Contains(notParts, c) && (hasHan(c) || strings.HasPrefix(c, "col")) {
 				// A part we cannot place (单位预留机动经费 beside 基本支出
 				// and 项目支出): the known parts need not add up.
 				return "", nil
@@ -314,6 +315,9 @@ func partSets(t *yusuan.Table, fam rowSumFamily) (string, [][]string) {
 	case famBasicProject:
 		if !has("basic") || !has("project") {
 			return "", nil // a part column was not extracted
+		}
+		if has("reserve") {
+			return totalCol, [][]string{{"basic", "project", "reserve"}} // 单位预留机动经费
 		}
 		return totalCol, [][]string{{"basic", "project"}}
 	case famPersonnelPublic:
@@ -404,7 +408,10 @@ var amountKeys = map[string]bool{
 	"total": true, "subtotal": true, "amount": true, "current": true, "carryover": true, "basic": true,
 	"project": true, "personnel": true, "public": true, "gpb": true, "fund": true, "soe": true, "special": true,
 	"unit": true, "business": true, "other": true, "operating": true, "superior": true, "affiliated": true,
-	"budget": true, "actual": true,
+	"budget": true, "actual": true, "reserve": true, "abroad": true, "reception": true, "vehicles": true,
+	"vehicle_purchase": true, "vehicle_operation": true, "meeting": true, "training": true, "three_public": true,
+	"admin_operating": true, "procurement": true, "procurement_sme": true, "procurement_small": true,
+	"business_fund": true, "account_balance": true, "special_funds": true,
 }
 
 // valueCols are the amount columns of a table.
@@ -493,6 +500,11 @@ func ruleHierarchySum(e *emitter, d *doc, t *yusuan.Table) {
 	}
 }
 
+// unitCategory tells a line grouping units by category, printed with a
+// code of one or two digits in the units' code column (38_xian 表10: 1 全额,
+// 4 自收自支 above 204017).
+func unitCategory(r *yusuan.Row) bool { return r.UnitCode != "" && len(r.UnitCode) < 3 }
+
 // isUnitRow tells a unit's line in a project or 机关运行经费 table.
 func (d *doc) isUnitRow(name string) bool {
 	n := normEntity(name)
@@ -526,8 +538,9 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool
 			cur = r
 			continue
 		}
-		if isSubtotal(r.Name) {
-			// 人员经费合计 / 公用经费合计: a subtotal over groups, not an item.
+		if isSubtotal(r.Name) || unitCategory(r) {
+			// 人员经费合计 / 公用经费合计: a subtotal over groups, not an
+			// item; 1 全额, 4 自收自支: a category over units.
 			cur = nil
 			continue
 		}
@@ -552,7 +565,7 @@ func groupedSum(e *emitter, t *yusuan.Table, isGroup, top func(*yusuan.Row) bool
 		var unit *yusuan.Row
 		for _, r := range rows {
 			switch {
-			case totalKindOf(r.Name) != notTotal || isSubtotal(r.Name):
+			case totalKindOf(r.Name) != notTotal || isSubtotal(r.Name) || unitCategory(r):
 				unit = nil
 			case top(r):
 				unit = r
@@ -760,14 +773,14 @@ func projectGroups(d *doc, t *yusuan.Table) (groups, units func(*yusuan.Row) boo
 	// Where units print their codes (204001 西安市科学技术局), a line named
 	// like a unit without one is a project (科技发展专项资金市科技局).
 	coded := slices.ContainsFunc(rows, func(r *yusuan.Row) bool {
-		return r.CodeString() != "" && totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name)
+		return (r.CodeString() != "" || r.UnitCode != "") && totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name)
 	})
 	// A line named like a unit but printing no figure is part of a
 	// project's wrapped name (广州市交通管理总站 / 2024-2025年信息系统运维项
 	// / 目), not a unit's line.
 	named := map[*yusuan.Row]bool{}
 	for _, r := range rows {
-		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "") && !blank(r) {
+		if totalKindOf(r.Name) == notTotal && d.isUnitRow(r.Name) && (!coded || r.CodeString() != "" || r.UnitCode != "") && !blank(r) {
 			named[r] = true
 		}
 	}
