@@ -244,14 +244,14 @@ func TestDepartmentScope(t *testing.T) {
 // classification, and what does not.
 func TestClassItem(t *testing.T) {
 	cases := map[string]bool{
-		"②机关商品和服务支出（502）996.33万元": true,
-		"③机关资本性支出（一）（503）5.40万元":  true,
-		"（2）行政运行（2060101）支出1187.60万元": true,
-		"(1)工资福利支出（301）4182.68万元":    true,
-		"1.一般公共服务支出（类）人大事务（款）":      true,
-		"2022年本部门一般公共预算支出93664.78万元": false,
+		"②机关商品和服务支出（502）996.33万元":        true,
+		"③机关资本性支出（一）（503）5.40万元":         true,
+		"（2）行政运行（2060101）支出1187.60万元":    true,
+		"(1)工资福利支出（301）4182.68万元":        true,
+		"1.一般公共服务支出（类）人大事务（款）":           true,
+		"2022年本部门一般公共预算支出93664.78万元":     false,
 		"（1）基本支出97.42万元，其中人员经费（301、303）": false,
-		"其中：基本支出（人员经费）80万元":         false,
+		"其中：基本支出（人员经费）80万元":              false,
 	}
 	for lead, want := range cases {
 		if got := classItem.MatchString(normalise(lead)); got != want {
