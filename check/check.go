@@ -425,6 +425,8 @@ type term struct {
 	// the largest ulp among them (0: m.ulp).
 	n      int
 	coarse int64
+	// blank: a cell printed empty, counted as 0 (orZero).
+	blank bool
 }
 
 // detached is what a term kept after its document is released says about
@@ -552,7 +554,17 @@ func (t term) pages() []int {
 	return nil
 }
 
-func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.scale)) }
+// String is the figure as printed: blankText for a cell printed empty,
+// never a 0.00 it does not print.
+func (t term) String() string {
+	if t.blank {
+		return blankText
+	}
+	return format(t.m.v, t.scale, places(t.m.ulp, t.scale))
+}
+
+// blankText stands for a cell printed empty in messages.
+const blankText = "空白"
 
 // compare reports actual ≠ expected (expected being the sum of parts, whose
 // number of rounded terms sets the tolerance): nothing when equal, info
@@ -584,17 +596,26 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if unitE != "" {
 		expShown = expected.String()
 	}
+	if expected.blank {
+		exp, expShown, unitE = "", blankText, ""
+	}
+	if actual.blank {
+		act, unitA = "", ""
+	}
 	unit := unitName(scale)
-	msg := actual.label + " " + act + unitA + " ≠ " + expected.label + " " + expShown + unitE
+	msg := actual.label + " " + actual.String() + unitA + " ≠ " + expected.label + " " + expShown + unitE
 	pages := append(actual.pages(), expected.pages()...)
 	pages = append(pages, extraPages...)
 	f := finding{tables: tables, pages: pages, expected: exp, actual: act, unit: unit,
 		figures: []figure{{roleActual, actual}, {roleExpected, expected}}}
 	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
-	if v == rounding {
+	switch {
+	case v == rounding:
 		f.sev = yusuan.SeverityInfo
 		f.msg = "尾差：" + msg + "（差 " + diff + " " + unit + "，容许 " + format(ulps/2, scale, p+1) + " " + unit + "）"
-	} else {
+	case actual.blank || expected.blank:
+		f.msg = msg // no difference to a figure not printed
+	default:
 		f.msg = msg + "（差 " + diff + " " + unit + "）"
 	}
 	e.add(f)

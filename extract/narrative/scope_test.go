@@ -305,3 +305,54 @@ func FuzzSections(f *testing.F) {
 		}
 	})
 }
+
+// TestContents: the entries of each table of contents, a title wrapped
+// over two lines joined, page numbers left out; the contents are no
+// narrative.
+func TestContents(t *testing.T) {
+	body := func(p int, s string) Line { return Line{Page: p, Text: s, Size: 16, X: 122} }
+	lines := []Line{
+		// 01_jiangsu p.1–2: a list over two pages, without leaders.
+		{Page: 1, Text: "目 录", Size: 16, Bold: true, X: 258},
+		body(1, "第一部分 部门概况"),
+		body(1, "第二部分 省委办公厅 2017 年度部门预算表"),
+		body(1, "七、政府性基金支出预算表"),
+		body(1, "— 1 —"),
+		body(2, "十一、一般公共预算“三公”经费、会议费、培训费支"),
+		{Page: 2, Text: "出预算表", Size: 16, X: 90},
+		body(2, "十二、政府采购支出预算表"),
+		body(2, "第三部分 省委办公厅 2017 年度部门预算情况说明"),
+		body(3, "第一部分 部门概况"),
+		body(3, "一、主要职能"),
+		body(3, "省委办公厅是省委的综合办事机构。"),
+		// 38_xian p.41: a list of the tables, with leaders.
+		{Page: 41, Text: "目   录", Size: 16, X: 258},
+		body(41, "表1     2022 年部门综合预算收支总表 ........ 1"),
+		body(41, "表 10   2022 年部门综合预算专项业务经费支出表"),
+	}
+	got := Contents(lines)
+	want := [][]string{
+		{"第一部分部门概况", "第二部分省委办公厅2017年度部门预算表", "七、政府性基金支出预算表",
+			"十一、一般公共预算“三公”经费、会议费、培训费支出预算表", "十二、政府采购支出预算表",
+			"第三部分省委办公厅2017年度部门预算情况说明"},
+		{"表1 2022年部门综合预算收支总表", "表10 2022年部门综合预算专项业务经费支出表"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d contents, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if strings.Join(got[i].Entries, "|") != strings.Join(want[i], "|") {
+			t.Errorf("contents %d:\n got %q\nwant %q", i, got[i].Entries, want[i])
+		}
+	}
+	if got[0].Page != 1 || got[1].Page != 41 {
+		t.Errorf("pages %d, %d; want 1, 41", got[0].Page, got[1].Page)
+	}
+	secs := Sections(lines, nil)
+	if len(secs) != 2 || secs[1].Text != "省委办公厅是省委的综合办事机构。" {
+		t.Errorf("sections %+v", secs)
+	}
+	if Contents(lines[9:12]) != nil {
+		t.Error("contents found where none is printed")
+	}
+}
