@@ -165,3 +165,32 @@ func TestBlankTotalIsNoZero(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundingNotesCollapsed: a table rounded cell by cell differs by a
+// cent in many lines (20_shenzhen's 一般公共预算支出表（按经济分类）: 36
+// notes): one note a rule and table, the largest difference, with the
+// count; a note on a doubted reading says nothing and goes.
+func TestRoundingNotesCollapsed(t *testing.T) {
+	tb := yusuan.Table{Kind: yusuan.GeneralBudgetBasicByEconomic, Label: "表6", Pages: []int{11}, Columns: []string{"total"}, Rows: []yusuan.Row{
+		{Name: "合计", Values: vals("total", "100.03"), Page: 11},
+		{Code: code("301"), Name: "工资福利支出", Level: 1, Values: vals("total", "50.01"), Page: 11},
+		{Code: code("30101"), Name: "基本工资", Level: 2, Values: vals("total", "25.01"), Page: 11},
+		{Code: code("30102"), Name: "津贴补贴", Level: 2, Values: vals("total", "25.01"), Page: 11},
+		{Code: code("302"), Name: "商品和服务支出", Level: 1, Values: vals("total", "50.01"), Page: 11},
+		{Code: code("30201"), Name: "办公费", Level: 2, Values: vals("total", "25.00"), Page: 11},
+		{Code: code("30202"), Name: "印刷费", Level: 2, Values: vals("total", "25.00"), Page: 11},
+	}}
+	hier := Options{Rules: []string{"hierarchy.sum"}}
+	fs := CheckDocument(corpusDoc(2026, nil, tb), hier)
+	want := []string{"hierarchy.sum: 尾差：301 工资福利支出（合计） 50.01 ≠ Σ经济科目款 50.02（差 0.01 万元，容许 0.015 万元）（本表共 3 处尾差，差均不超过此处）"}
+	if got := messages(fs, yusuan.SeverityInfo); !slices.Equal(got, want) {
+		t.Errorf("got\n%swant %q", dump(fs), want)
+	}
+	// The extractor doubted the 合计 line: its note goes, the others
+	// stay (one note, counting two).
+	tb.Doubts = []yusuan.Doubt{{Reason: yusuan.DoubtSplitRow, Rows: []int{0}}}
+	fs = CheckDocument(corpusDoc(2026, nil, tb), hier)
+	if len(fs) != 1 || !strings.HasSuffix(fs[0].Message, "（本表共 2 处尾差，差均不超过此处）") || fs[0].Confidence != yusuan.ConfidenceHigh {
+		t.Errorf("doubted 合计:\n%s", dump(fs))
+	}
+}

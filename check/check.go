@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -159,6 +160,7 @@ func checkOne(e *emitter, d *doc, opt Options) {
 			r.document(e, d)
 		}
 	}
+	e.collapseRounding()
 }
 
 // Check runs every selected rule over a set of documents: the one-document
@@ -314,6 +316,16 @@ type emitter struct {
 	// for a reason of the rule's own (a match by approximate name).
 	conf yusuan.Confidence
 	why  string
+	// notes are the 尾差 notes among out, by index.
+	notes []roundingNote
+}
+
+// roundingNote is a 尾差 note in emitter.out: its index, the difference
+// (in 0.0001 元) and the table its figure is read from.
+type roundingNote struct {
+	i     int
+	diff  int64
+	table int
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
@@ -334,6 +346,9 @@ type finding struct {
 	// table said missing that the text names).
 	conf yusuan.Confidence
 	why  string
+	// rounding marks a 尾差 note, diff its difference (0.0001 元).
+	rounding bool
+	diff     int64
 }
 
 // figure is a term in a role (actual, expected, part).
@@ -388,6 +403,12 @@ func (e *emitter) add(f finding) {
 	if sev == yusuan.SeverityError && rd.conf != yusuan.ConfidenceHigh {
 		sev = yusuan.SeverityWarning
 	}
+	// A 尾差 note on a figure whose reading is doubted tells nothing: the
+	// difference is within rounding of figures that may not be those
+	// printed.
+	if f.rounding && rd.conf != yusuan.ConfidenceHigh {
+		return
+	}
 	if e.explained != "" && sev != yusuan.SeverityInfo {
 		sev = yusuan.SeverityInfo
 		f.msg += "；文件自述：“" + e.explained + "”"
@@ -399,7 +420,65 @@ func (e *emitter) add(f finding) {
 		Evidence: ev,
 	}
 	out.Stamp()
+	// Notes on a table's cells are collapsed (collapseRounding); a stated
+	// figure's (table -1) are each about its own sentence.
+	if f.rounding {
+		for _, v := range ev {
+			if v.Role == roleActual && v.Table >= 0 {
+				e.notes = append(e.notes, roundingNote{i: len(e.out), diff: f.diff, table: v.Table})
+				break
+			}
+		}
+	}
 	e.out = append(e.out, out)
+}
+
+// collapseRounding keeps one 尾差 note of a rule on a table, the largest
+// difference (the first of equal ones), saying how many the table has: a
+// table rounded cell by cell (本套报表因取数时四舍五入，部分金额可能存在尾差)
+// differs by a cent in many lines, and one note tells an analyst as much
+// as thirty.
+func (e *emitter) collapseRounding() {
+	type key struct {
+		rule   string
+		table  int
+		tables string
+	}
+	best := map[key]int{} // → index into e.notes
+	count := map[key]int{}
+	var keys []key
+	for j, n := range e.notes {
+		f := &e.out[n.i]
+		k := key{f.Rule, n.table, strings.Join(f.Tables, ",")}
+		if _, ok := best[k]; !ok {
+			best[k] = j
+			keys = append(keys, k)
+		} else if n.diff > e.notes[best[k]].diff {
+			best[k] = j
+		}
+		count[k]++
+	}
+	drop := map[int]bool{}
+	for j, n := range e.notes {
+		f := &e.out[n.i]
+		k := key{f.Rule, n.table, strings.Join(f.Tables, ",")}
+		if best[k] != j {
+			drop[n.i] = true
+		} else if count[k] > 1 {
+			f.Message += "（本表共 " + strconv.Itoa(count[k]) + " 处尾差，差均不超过此处）"
+		}
+	}
+	e.notes = nil
+	if len(drop) == 0 {
+		return
+	}
+	out := e.out[:0]
+	for i, f := range e.out {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	e.out = out
 }
 
 // term is one figure taking part in a comparison, with where it was read.
@@ -611,7 +690,7 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
 	switch {
 	case v == rounding:
-		f.sev = yusuan.SeverityInfo
+		f.sev, f.rounding, f.diff = yusuan.SeverityInfo, true, abs(actual.m.v-expected.m.v)
 		f.msg = "尾差：" + msg + "（差 " + diff + " " + unit + "，容许 " + format(ulps/2, scale, p+1) + " " + unit + "）"
 	case actual.blank || expected.blank:
 		f.msg = msg // no difference to a figure not printed
