@@ -42,7 +42,7 @@ func TestSaysNone(t *testing.T) {
 		kind yusuan.TableKind
 		want bool
 	}{
-		{"2018年本部门无国有资本经营预算收入。", yusuan.StateCapital, true},                     // 57_jiangsu p.29
+		{"2018年本部门无国有资本经营预算收入。", yusuan.StateCapital, true},                 // 57_jiangsu p.29
 		{"1、本部门无国有资本经营预算拨款收支，并在财政拨款收支总体情况表中列示。", yusuan.StateCapital, true}, // 38_xian p.34
 		{"本部门2026年没有使用国有资本经营预算拨款安排的支出。", yusuan.StateCapital, true},
 		{"本部门无国有资本经营预算拨款收支。", yusuan.GovFundExpenditure, false},
@@ -61,15 +61,15 @@ func TestSaysNone(t *testing.T) {
 
 func TestSaysTablesElsewhere(t *testing.T) {
 	cases := map[string]bool{
-		"具体公开表样附后":                     true, // 01_jiangsu p.5
-		"2019年度部门预算公开表附后。":             true, // 58_jiangsu p.9
-		"附件：北京市财政局2026年度部门预算报表":        true, // 53_beijing p.10
-		"附件：北京市司法局2026年度部门预算批复公开表":     true, // 14_beijing p.10
-		"详见附件。":                        true,
-		"本表反映部门年度总体收支预算情况。":            false,
-		"详见公开报表中的政府采购表":                false,
-		"本部门无政府性基金预算收支，并已公开空表。":        false,
-		"附件：2026年部门整体支出绩效目标":           false,
+		"具体公开表样附后":                 true, // 01_jiangsu p.5
+		"2019年度部门预算公开表附后。":         true, // 58_jiangsu p.9
+		"附件：北京市财政局2026年度部门预算报表":    true, // 53_beijing p.10
+		"附件：北京市司法局2026年度部门预算批复公开表": true, // 14_beijing p.10
+		"详见附件。": true,
+		"本表反映部门年度总体收支预算情况。":     false,
+		"详见公开报表中的政府采购表":         false,
+		"本部门无政府性基金预算收支，并已公开空表。": false,
+		"附件：2026年部门整体支出绩效目标":    false,
 	}
 	for text, want := range cases {
 		if got := SaysTablesElsewhere(text); got != want {

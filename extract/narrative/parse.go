@@ -55,7 +55,6 @@ func ParseSkipping(ctx context.Context, lines []Line, skip func(page int) bool) 
 	return sections, ex.facts, ex.sources, ex.warnings, nil
 }
 
-
 // boilerplateRules are what a copied template leaves behind.
 var (
 	yearDate = regexp.MustCompile(`截至\s*(\d{4})\s*年((?:\d{1,2}月(?:\d{1,2}日)?)|年?底|末)?`)
