@@ -662,10 +662,16 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if v == agree {
 		return
 	}
-	// Print the expected figure in the unit and precision of the actual one.
+	// Print the expected figure in the unit of the actual one, at the
+	// finer of their precisions (收入总表 943865000 against 收支总表
+	// 943864999.96 is not “943865000 ≠ 943865000”).
 	scale := actual.scale
 	p := places(actual.m.ulp, scale)
-	exp := format(expected.m.v, scale, p)
+	pe := p
+	if !expected.blank && expected.scale == scale {
+		pe = max(p, places(expected.m.ulp, scale))
+	}
+	exp := format(expected.m.v, scale, pe)
 	act := actual.String()
 	unitA, unitE := "", ""
 	if actual.scale != expected.scale && expected.scale != 0 {

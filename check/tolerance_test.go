@@ -81,7 +81,7 @@ func TestExactAgreementAcrossUnits(t *testing.T) {
 	// Nonzero, below the printed precision: the difference is shown.
 	x.m = toMoney(yusuan.MustAmount("316.202751"), scale万元)
 	e.compare(a, x, one(x), nil)
-	if len(e.out) != 1 || e.out[0].Message != "尾差：a 316.20 ≠ b 316.20（差 0.0028 万元，容许 0.005 万元）" {
+	if len(e.out) != 1 || e.out[0].Message != "尾差：a 316.20 ≠ b 316.202751（差 0.0028 万元，容许 0.005 万元）" {
 		t.Errorf("316.20 vs 316.202751: %+v", e.out)
 	}
 }
@@ -239,5 +239,26 @@ func TestStatedTotalOfRoundedParts(t *testing.T) {
 	fs := CheckDocument(d, Options{Rules: []string{"narrative.figure"}})
 	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityInfo {
 		t.Errorf("支出总计: got\n%s", dump(fs))
+	}
+}
+
+// TestBoilerplateTableDebris: a phrase printed twice in a table's text run
+// into the narrative is no slip of the writer's; in a sentence it is.
+func TestBoilerplateTableDebris(t *testing.T) {
+	cases := map[string][]string{
+		// 43_guangzhou p.83, 47_shenzhen p.60: project tables' cells.
+		"沙湾大桥是黄埔至黄埔至南沙东部快速通道沙7,000南沙东部快速通道全线的关键节点。": nil,
+		"深圳市饮用水源保护水源保护管理2,611.52目标1：重点饮用水源地管理办公室":   nil,
+		// 38_xian p.18, 56_jiangsu p.16: header rows.
+		"编制人数实有人数离退休单位名称小计行政事业小计行政事业人员":                      nil,
+		"算表部门：江苏省人民检察院单位：万元“三公”经费公务用车购置及运行维护费因公出公务合计公务用公务用车": nil,
+		// The seed p.18, 20_shenzhen: slips in sentences.
+		"比上年减少12.70万元，下降10.50%，主要原因是主要原因是我局人员预算与项目预算收入减少。": {"主要原因是主要原因是"},
+		"本年度计划本年度计划完成绩效评价报告1份，利益相关方抽样问卷调查不少于1,000份。":       {"本年度计划本年度计划"},
+	}
+	for text, want := range cases {
+		if got := proseRepeats(text); !slices.Equal(got, want) {
+			t.Errorf("proseRepeats(%q) = %q, want %q", text, got, want)
+		}
 	}
 }
