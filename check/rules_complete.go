@@ -119,7 +119,7 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 	}
 	var missing, unlisted []string
 	var mkinds, ukinds []string
-	template, templatePage := d.templateWithout()
+	template, templatePages := d.templateWithout()
 	for _, k := range req {
 		if d.table(append([]yusuan.TableKind{k}, sameFigures[k]...)...) != nil {
 			continue
@@ -156,11 +156,7 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		mkinds = append(mkinds, string(k))
 	}
 	if len(unlisted) > 0 {
-		var pages []int
-		if templatePage > 0 {
-			pages = []int{templatePage}
-		}
-		e.add(finding{sev: yusuan.SeverityInfo, tables: ukinds, pages: pages, actual: strings.Join(ukinds, ","),
+		e.add(finding{sev: yusuan.SeverityInfo, tables: ukinds, pages: templatePages, actual: strings.Join(ukinds, ","),
 			msg: "模板未列：" + strings.Join(unlisted, "、") + "（" + template + "）"})
 	}
 	if len(missing) > 0 {
@@ -183,16 +179,16 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 // tables (and a kind they do not list is no table of the template), or
 // its printed labels run from the first number to the last with none
 // missing (表一…表十二: a kind printed under none of them is not in the
-// template; a gap could be the kind). It returns the contents' page when
-// they tell.
-func (d *doc) templateWithout() (string, int) {
+// template; a gap could be the kind). It returns the pages that tell: the
+// contents', or the first and last labelled tables'.
+func (d *doc) templateWithout() (string, []int) {
 	if n, page := d.contentsTables(); n >= minListed {
-		return "目录所列 " + strconv.Itoa(n) + " 张表中无此表", page
+		return "目录所列 " + strconv.Itoa(n) + " 张表中无此表", []int{page}
 	}
 	if first, last, ok := d.labelsUnbroken(); ok {
-		return "所印表号" + first + "至" + last + "连续，无缺号", 0
+		return "所印表号" + first.Label + "至" + last.Label + "连续，无缺号", []int{firstPage(first.Pages), firstPage(last.Pages)}
 	}
-	return "", 0
+	return "", nil
 }
 
 // minListed is how many tables a contents list or a run of labels must
@@ -241,9 +237,10 @@ func (d *doc) contentsEntry(k yusuan.TableKind) (string, int) {
 
 // labelsUnbroken reports whether the printed labels of the document's
 // tables run from 1 with no number missing, in the series most of them
-// are printed in (表一…, 公开01表…), and gives the first and last. A table
-// whose label was not read, between two that were, stands for a number.
-func (d *doc) labelsUnbroken() (first, last string, ok bool) {
+// are printed in (表一…, 公开01表…), and gives the first and last tables so
+// labelled. A table whose label was not read, between two that were,
+// stands for a number.
+func (d *doc) labelsUnbroken() (first, last *yusuan.Table, ok bool) {
 	count := map[string]int{}
 	for i := range d.Tables {
 		if s, _, ok := vocab.LabelNumber(d.Tables[i].Label); ok {
@@ -257,7 +254,7 @@ func (d *doc) labelsUnbroken() (first, last string, ok bool) {
 		}
 	}
 	if most < minListed {
-		return "", "", false
+		return nil, nil, false
 	}
 	next, unread := 1, 0
 	for i := range d.Tables {
@@ -268,12 +265,12 @@ func (d *doc) labelsUnbroken() (first, last string, ok bool) {
 			unread++
 		case n < next: // a part (表3-1) or a table continued
 		case n-next > unread:
-			return "", "", false
+			return nil, nil, false
 		default:
-			if first == "" {
-				first = t.Label
+			if first == nil {
+				first = t
 			}
-			last, next, unread = t.Label, n+1, 0
+			last, next, unread = t, n+1, 0
 		}
 	}
 	return first, last, true
