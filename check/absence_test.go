@@ -194,3 +194,28 @@ func TestRoundingNotesCollapsed(t *testing.T) {
 		t.Errorf("doubted 合计:\n%s", dump(fs))
 	}
 }
+
+// TestThreePublicMergedLine: the rendered synthetic final account
+// d002-dept-2026-final p.13 prints 因公出国（境）费 and 其中：公务用车购置费
+// blank around 公务用车购置及运行费 3.45; read as one line named for both,
+// it counts once (合计 5.96 = 3.45 + 2.51), and a difference would rest on
+// a doubted reading.
+func TestThreePublicMergedLine(t *testing.T) {
+	tb := func(total string) yusuan.Table {
+		return yusuan.Table{Kind: yusuan.FAThreePublic, Label: "决算09表", Pages: []int{13}, Columns: []string{"budget", "actual"}, Rows: []yusuan.Row{
+			{Name: "合计", Values: vals("budget", total, "actual", "5.83"), Page: 13},
+			{Name: "因公出国（境）费公务用车购置及运行费其中：公务用车购置费", Values: vals("budget", "3.45", "actual", "3.37"), Page: 13},
+			{Name: "公务用车运行费", Values: vals("budget", "3.45", "actual", "3.37"), Page: 13},
+			{Name: "公务接待费", Values: vals("budget", "2.51", "actual", "2.46"), Page: 13},
+		}}
+	}
+	rule := Options{Rules: []string{"three_public.sum"}}
+	if fs := CheckDocument(corpusDoc(2026, nil, tb("5.96")), rule); len(fs) != 0 {
+		t.Errorf("merged line counted twice:\n%s", dump(fs))
+	}
+	fs := CheckDocument(corpusDoc(2026, nil, tb("6.96")), rule)
+	if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning || fs[0].Confidence != yusuan.ConfidenceLow ||
+		fs[0].Why != "行“因公出国（境）费公务用车购置及运行费其中：公务用车购置费”的名称含多个项目，疑为多行合并" {
+		t.Errorf("difference over a merged line:\n%s%+v", dump(fs), fs)
+	}
+}

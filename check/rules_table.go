@@ -785,12 +785,24 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 	if total == nil && threePublicLine(t, isThreePublicExtra) == nil {
 		total = totalRow(t)
 	}
+	// A line named as two items (“因公出国（境）费公务用车购置及运行费其中：
+	// 公务用车购置费”: blank lines run into the one with figures) is one
+	// printed line: it counts once, and the reading is in doubt.
+	items := []*yusuan.Row{abroad, recept, car}
+	for i, r := range items {
+		if r != nil && slices.Index(items, r) < i {
+			e.conf, e.why = yusuan.ConfidenceLow, "行“"+strings.TrimSpace(r.Name)+"”的名称含多个项目，疑为多行合并"
+			defer func() { e.conf, e.why = "", "" }()
+			break
+		}
+	}
 	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
 		var checks colChecks
+		kids = slices.DeleteFunc(slices.Clone(kids), func(r *yusuan.Row) bool { return r == nil })
 		for _, c := range valueCols(t) {
 			var s sum
-			for _, r := range kids {
-				if r != nil {
+			for i, r := range kids {
+				if slices.Index(kids, r) == i {
 					s.addCell(t, r, c, sc)
 				}
 			}
