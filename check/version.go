@@ -8,5 +8,6 @@ package check
 // confidence, severity from the extractor's doubts and the rules of
 // issue 10; 3 tells a table the template does not print (labels, contents,
 // the document's own statement) from one missing, tables published apart,
-// a blank total from a printed 0, and keeps one 尾差 note a rule and table.
+// a blank total from a printed 0, keeps one 尾差 note a rule and table and
+// none for a stated figure rounded as written.
 const RulesVersion = "3"
