@@ -446,13 +446,11 @@ func (e *emitter) collapseRounding() {
 	}
 	best := map[key]int{} // → index into e.notes
 	count := map[key]int{}
-	var keys []key
 	for j, n := range e.notes {
 		f := &e.out[n.i]
 		k := key{f.Rule, n.table, strings.Join(f.Tables, ",")}
 		if _, ok := best[k]; !ok {
 			best[k] = j
-			keys = append(keys, k)
 		} else if n.diff > e.notes[best[k]].diff {
 			best[k] = j
 		}

@@ -17,7 +17,7 @@ type sentence struct {
 	page       int
 	rank       int // rankGeneral … rankNever (scope.go)
 	// lead is the opening of the paragraph the sentence starts in,
-	// normalised: what the paragraph is about (scope.go, paragraphPart).
+	// normalised: what the paragraph is about (scope.go, paragraphOfPart).
 	lead string
 }
 

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // headingPatterns are the numbering schemes of section headings, outermost
@@ -365,7 +366,7 @@ func Contents(lines []Line) []yusuan.Contents {
 			}
 			// A line with no number or label of its own goes on the
 			// entry above it.
-			if n := len(entries); n > 0 && !numbered.MatchString(e) && !entryLabel.MatchString(e) {
+			if n := len(entries); n > 0 && !opensEntry(e) {
 				entries[n-1] += e
 				continue
 			}
@@ -378,9 +379,15 @@ func Contents(lines []Line) []yusuan.Contents {
 	return out
 }
 
-// entryLabel opens a contents entry with a table's label (表1, 公开01表,
-// 预算03表 …) or a bracketed note ("（具体部门预算公开报表）").
-var entryLabel = regexp.MustCompile(`^(?:表\s*[\d一二三四五六七八九十]|(?:预算|决算|部门|单位)?公开|预算\s*\d|决算\s*\d|附表|附件|[（(])`)
+// opensEntry reports a line that starts a contents entry: a number
+// (第一部分, 一、, （一）, 1.), a table's label (表1, 公开01表 …), a bracketed
+// note ("（具体部门预算公开报表）") or an attachment.
+func opensEntry(e string) bool {
+	if label, _ := vocab.SplitLabel(e); label != "" {
+		return true
+	}
+	return numbered.MatchString(e) || strings.HasPrefix(e, "（") || strings.HasPrefix(e, "(") || strings.HasPrefix(e, "附件")
+}
 
 // maxTOCPages bounds how far a table of contents may run.
 const maxTOCPages = 5
