@@ -28,6 +28,10 @@ type Document struct {
 	// Extractor names the extractor version that produced this record, so a
 	// newer extractor can re-run over the archive.
 	Extractor string `json:"extractor,omitempty"`
+	// Contents are the document's tables of contents as printed, none when
+	// it prints none: what the document says it holds (the checks read
+	// them to tell a table the template never had from one left out).
+	Contents []Contents `json:"contents,omitempty"`
 }
 
 // FailureKind classifies why a file could not be read. A failed file is
@@ -75,6 +79,14 @@ type Section struct {
 	Heading string `json:"heading"`
 	Text    string `json:"text"`
 	Page    int    `json:"page"`
+}
+
+// Contents is one printed table of contents: the page of its 目录 heading
+// and its entries in order (a title wrapped over two lines joined, leaders
+// and page numbers removed).
+type Contents struct {
+	Page    int      `json:"page"`
+	Entries []string `json:"entries"`
 }
 
 // Facts are figures stated in the narrative, keyed as in docs/checks.md.

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -159,6 +160,7 @@ func checkOne(e *emitter, d *doc, opt Options) {
 			r.document(e, d)
 		}
 	}
+	e.collapseRounding()
 }
 
 // Check runs every selected rule over a set of documents: the one-document
@@ -314,6 +316,16 @@ type emitter struct {
 	// for a reason of the rule's own (a match by approximate name).
 	conf yusuan.Confidence
 	why  string
+	// notes are the 尾差 notes among out, by index.
+	notes []roundingNote
+}
+
+// roundingNote is a 尾差 note in emitter.out: its index, the difference
+// (in 0.0001 元) and the table its figure is read from.
+type roundingNote struct {
+	i     int
+	diff  int64
+	table int
 }
 
 // finding is what a rule reports; the emitter adds the rule, default
@@ -334,6 +346,9 @@ type finding struct {
 	// table said missing that the text names).
 	conf yusuan.Confidence
 	why  string
+	// rounding marks a 尾差 note, diff its difference (0.0001 元).
+	rounding bool
+	diff     int64
 }
 
 // figure is a term in a role (actual, expected, part).
@@ -388,6 +403,12 @@ func (e *emitter) add(f finding) {
 	if sev == yusuan.SeverityError && rd.conf != yusuan.ConfidenceHigh {
 		sev = yusuan.SeverityWarning
 	}
+	// A 尾差 note on a figure whose reading is doubted tells nothing: the
+	// difference is within rounding of figures that may not be those
+	// printed.
+	if f.rounding && rd.conf != yusuan.ConfidenceHigh {
+		return
+	}
 	if e.explained != "" && sev != yusuan.SeverityInfo {
 		sev = yusuan.SeverityInfo
 		f.msg += "；文件自述：“" + e.explained + "”"
@@ -399,7 +420,63 @@ func (e *emitter) add(f finding) {
 		Evidence: ev,
 	}
 	out.Stamp()
+	// Notes on a table's cells are collapsed (collapseRounding); a stated
+	// figure's (table -1) are each about its own sentence.
+	if f.rounding {
+		for _, v := range ev {
+			if v.Role == roleActual && v.Table >= 0 {
+				e.notes = append(e.notes, roundingNote{i: len(e.out), diff: f.diff, table: v.Table})
+				break
+			}
+		}
+	}
 	e.out = append(e.out, out)
+}
+
+// collapseRounding keeps one 尾差 note of a rule on a table, the largest
+// difference (the first of equal ones), saying how many the table has: a
+// table rounded cell by cell (本套报表因取数时四舍五入，部分金额可能存在尾差)
+// differs by a cent in many lines, and one note tells an analyst as much
+// as thirty.
+func (e *emitter) collapseRounding() {
+	type key struct {
+		rule   string
+		table  int
+		tables string
+	}
+	best := map[key]int{} // → index into e.notes
+	count := map[key]int{}
+	for j, n := range e.notes {
+		f := &e.out[n.i]
+		k := key{f.Rule, n.table, strings.Join(f.Tables, ",")}
+		if _, ok := best[k]; !ok {
+			best[k] = j
+		} else if n.diff > e.notes[best[k]].diff {
+			best[k] = j
+		}
+		count[k]++
+	}
+	drop := map[int]bool{}
+	for j, n := range e.notes {
+		f := &e.out[n.i]
+		k := key{f.Rule, n.table, strings.Join(f.Tables, ",")}
+		if best[k] != j {
+			drop[n.i] = true
+		} else if count[k] > 1 {
+			f.Message += "（本表共 " + strconv.Itoa(count[k]) + " 处尾差，差均不超过此处）"
+		}
+	}
+	e.notes = nil
+	if len(drop) == 0 {
+		return
+	}
+	out := e.out[:0]
+	for i, f := range e.out {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	e.out = out
 }
 
 // term is one figure taking part in a comparison, with where it was read.
@@ -425,6 +502,8 @@ type term struct {
 	// the largest ulp among them (0: m.ulp).
 	n      int
 	coarse int64
+	// blank: a cell printed empty, counted as 0 (orZero).
+	blank bool
 }
 
 // detached is what a term kept after its document is released says about
@@ -517,6 +596,16 @@ func allowed(actual, expected term, parts sum) int64 {
 	return ulps
 }
 
+// writtenRounded reports a stated figure that is the other, printed one
+// rounded to the digits it is written with (409.09 万元 for 4,090,946.00 元,
+// 17192 万元 for 171,915,169 元): that is how it was written, no difference
+// to note.
+func writtenRounded(actual, expected term) bool {
+	d := abs(actual.m.v - expected.m.v)
+	return actual.stated && !expected.stated && 2*d <= actual.m.ulp ||
+		expected.stated && !actual.stated && 2*d <= expected.m.ulp
+}
+
 // detach keeps what a term says about its source (pages, evidence and the
 // confidence of its reading) without holding the document in memory.
 func (t term) detach(d *doc) term {
@@ -552,7 +641,17 @@ func (t term) pages() []int {
 	return nil
 }
 
-func (t term) String() string { return format(t.m.v, t.scale, places(t.m.ulp, t.scale)) }
+// String is the figure as printed: blankText for a cell printed empty,
+// never a 0.00 it does not print.
+func (t term) String() string {
+	if t.blank {
+		return blankText
+	}
+	return format(t.m.v, t.scale, places(t.m.ulp, t.scale))
+}
+
+// blankText stands for a cell printed empty in messages.
+const blankText = "空白"
 
 // compare reports actual ≠ expected (expected being the sum of parts, whose
 // number of rounded terms sets the tolerance): nothing when equal, info
@@ -568,13 +667,19 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	}
 	ulps := allowed(actual, expected, parts)
 	v := judge(actual.m.v, expected.m.v, ulps)
-	if v == agree {
+	if v == agree || v == rounding && writtenRounded(actual, expected) {
 		return
 	}
-	// Print the expected figure in the unit and precision of the actual one.
+	// Print the expected figure in the unit of the actual one, at the
+	// finer of their precisions (收入总表 943865000 against 收支总表
+	// 943864999.96 is not “943865000 ≠ 943865000”).
 	scale := actual.scale
 	p := places(actual.m.ulp, scale)
-	exp := format(expected.m.v, scale, p)
+	pe := p
+	if !expected.blank && expected.scale == scale {
+		pe = max(p, places(expected.m.ulp, scale))
+	}
+	exp := format(expected.m.v, scale, pe)
 	act := actual.String()
 	unitA, unitE := "", ""
 	if actual.scale != expected.scale && expected.scale != 0 {
@@ -584,17 +689,26 @@ func (e *emitter) compare(actual term, expected term, parts sum, tables []string
 	if unitE != "" {
 		expShown = expected.String()
 	}
+	if expected.blank {
+		exp, expShown, unitE = "", blankText, ""
+	}
+	if actual.blank {
+		act, unitA = "", ""
+	}
 	unit := unitName(scale)
-	msg := actual.label + " " + act + unitA + " ≠ " + expected.label + " " + expShown + unitE
+	msg := actual.label + " " + actual.String() + unitA + " ≠ " + expected.label + " " + expShown + unitE
 	pages := append(actual.pages(), expected.pages()...)
 	pages = append(pages, extraPages...)
 	f := finding{tables: tables, pages: pages, expected: exp, actual: act, unit: unit,
 		figures: []figure{{roleActual, actual}, {roleExpected, expected}}}
 	diff := diffText(abs(actual.m.v-expected.m.v), scale, p)
-	if v == rounding {
-		f.sev = yusuan.SeverityInfo
+	switch {
+	case v == rounding:
+		f.sev, f.rounding, f.diff = yusuan.SeverityInfo, true, abs(actual.m.v-expected.m.v)
 		f.msg = "尾差：" + msg + "（差 " + diff + " " + unit + "，容许 " + format(ulps/2, scale, p+1) + " " + unit + "）"
-	} else {
+	case actual.blank || expected.blank:
+		f.msg = msg // no difference to a figure not printed
+	default:
 		f.msg = msg + "（差 " + diff + " " + unit + "）"
 	}
 	e.add(f)

@@ -122,7 +122,7 @@ func TestEconomicSubtotalRows(t *testing.T) {
 	if fs := CheckDocument(corpusDoc(2024, nil, tb("69.10")), rules); len(fs) != 0 {
 		t.Errorf("clean:\n%s", dump(fs))
 	}
-	want := "hierarchy.sum: 303 对个人和家庭的补助（actual） 69.41 ≠ Σ经济科目款 70.41（差 1.00 万元）"
+	want := "hierarchy.sum: 303 对个人和家庭的补助（决算数） 69.41 ≠ Σ经济科目款 70.41（差 1.00 万元）"
 	if got := messages(CheckDocument(corpusDoc(2024, nil, tb("70.10")), rules), yusuan.SeverityError); len(got) != 1 || got[0] != want {
 		t.Errorf("got %q want %q", got, want)
 	}

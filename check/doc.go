@@ -93,10 +93,12 @@ func zero(t *yusuan.Table, label string) term {
 	return term{label: label, m: money{ulp: sc / 100, ok: true}, scale: sc, table: t}
 }
 
-// orZero turns a null cell into 0.00 (blank cells mean nothing was budgeted).
+// orZero counts a null cell as 0 (blank cells mean nothing was budgeted);
+// it stays blank in messages and evidence: nothing was printed.
 func orZero(x term) term {
 	if !x.m.ok && !x.m.overflow {
 		x.m = money{ulp: x.scale / 100, ok: true}
+		x.blank = true
 	}
 	return x
 }

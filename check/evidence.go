@@ -211,7 +211,7 @@ func factUnit(key string) string {
 
 // amount is the term's figure as an amount in its own unit and precision.
 func (x term) amount() yusuan.Amount {
-	if !x.m.ok {
+	if !x.m.ok || x.blank {
 		return yusuan.Null
 	}
 	a, err := yusuan.ParseAmount(x.String())

@@ -101,6 +101,13 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		return
 	}
 	if len(d.Tables) == 0 {
+		// A narrative published apart from its tables (表样附后,
+		// 附件：…部门预算报表) says so: that is no table left unread.
+		if said, page := d.sentence(vocab.SaysTablesElsewhere); said != "" {
+			e.add(finding{sev: yusuan.SeverityInfo, pages: []int{page}, tables: []string{narrativeTable},
+				msg: "文件不含表格，文中说明表格另附：“" + said + "”"})
+			return
+		}
 		e.add(finding{msg: "未能识别任何表格"})
 		return
 	}
@@ -110,8 +117,9 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		e.add(finding{sev: yusuan.SeverityInfo, msg: "未识别出模板要求的任何预算表（文件只含：" + strings.Join(d.tableLabels(), "、") + "）"})
 		return
 	}
-	var missing []string
-	var mkinds []string
+	var missing, unlisted []string
+	var mkinds, ukinds []string
+	template, templatePages := d.templateWithout()
 	for _, k := range req {
 		if d.table(append([]yusuan.TableKind{k}, sameFigures[k]...)...) != nil {
 			continue
@@ -125,8 +133,31 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 				msg: "未能读出表：" + vocab.KindLabel(k) + "（文中见“" + where + "”）"})
 			continue
 		}
+		// The document's contents promise it: left out, or not read.
+		if entry, page := d.contentsEntry(k); entry != "" {
+			e.add(finding{tables: []string{string(k)}, pages: []int{page}, actual: string(k),
+				conf: yusuan.ConfidenceLow, why: "目录列有此表，提取未能读出或文件未附",
+				msg: "未能读出表：" + vocab.KindLabel(k) + "（目录列有“" + entry + "”）"})
+			continue
+		}
+		// The document says the unit has none of it: explained.
+		if said, page := d.sentence(func(s string) bool { return vocab.SaysNone(s, k) }); said != "" {
+			e.add(finding{sev: yusuan.SeverityInfo, tables: []string{string(k)}, pages: []int{page}, actual: string(k),
+				msg: "未列" + vocab.KindLabel(k) + "，文中说明：“" + said + "”"})
+			continue
+		}
+		// A table the document's template does not print is not missing.
+		if template != "" {
+			unlisted = append(unlisted, vocab.KindLabel(k))
+			ukinds = append(ukinds, string(k))
+			continue
+		}
 		missing = append(missing, vocab.KindLabel(k))
 		mkinds = append(mkinds, string(k))
+	}
+	if len(unlisted) > 0 {
+		e.add(finding{sev: yusuan.SeverityInfo, tables: ukinds, pages: templatePages, actual: strings.Join(ukinds, ","),
+			msg: "模板未列：" + strings.Join(unlisted, "、") + "（" + template + "）"})
 	}
 	if len(missing) > 0 {
 		e.add(finding{tables: mkinds, msg: "缺少表：" + strings.Join(missing, "、"), actual: strings.Join(mkinds, ",")})
@@ -141,6 +172,124 @@ func ruleCompletenessTables(e *emitter, d *doc) {
 		e.add(finding{sev: yusuan.SeverityInfo, tables: []string{string(t.Kind)}, pages: t.Pages,
 			msg: vocab.KindLabel(t.Kind) + " 无数据且未注明“本表无数据”"})
 	}
+}
+
+// templateWithout says why the tables the document prints are its
+// template's whole set, "" when nothing shows it: its contents list the
+// tables (and a kind they do not list is no table of the template), or
+// its printed labels run from the first number to the last with none
+// missing (表一…表十二: a kind printed under none of them is not in the
+// template; a gap could be the kind). It returns the pages that tell: the
+// contents', or the first and last labelled tables'.
+func (d *doc) templateWithout() (string, []int) {
+	if n, page := d.contentsTables(); n >= minListed {
+		return "目录所列 " + strconv.Itoa(n) + " 张表中无此表", []int{page}
+	}
+	if first, last, ok := d.labelsUnbroken(); ok {
+		return "所印表号" + first.Label + "至" + last.Label + "连续，无缺号", []int{firstPage(first.Pages), firstPage(last.Pages)}
+	}
+	return "", nil
+}
+
+// minListed is how many tables a contents list or a run of labels must
+// name to stand for the template's set (a list of the document's parts
+// names one, 预算公开表).
+const minListed = 5
+
+// contentsTables counts the entries of the document's contents that are
+// tables (a label, or a title the vocabulary knows), and gives the page
+// of the contents that list them.
+func (d *doc) contentsTables() (n, page int) {
+	for _, c := range d.Contents {
+		m := 0
+		for _, e := range c.Entries {
+			if vocab.PartRe.MatchString(e) {
+				continue // 第二部分 …部门预算表: the heading of the set
+			}
+			if label, _ := vocab.SplitLabel(e); label != "" {
+				m++
+			} else if _, ok := vocab.Classify(e); ok {
+				m++
+			}
+		}
+		if m > 0 && page == 0 {
+			page = c.Page
+		}
+		n += m
+	}
+	return n, page
+}
+
+// contentsEntry is the entry of the document's contents naming a table of
+// kind k (or one publishing its figures), and the contents' page.
+func (d *doc) contentsEntry(k yusuan.TableKind) (string, int) {
+	for _, c := range d.Contents {
+		for _, e := range c.Entries {
+			for _, kk := range append([]yusuan.TableKind{k}, sameFigures[k]...) {
+				if vocab.Names(e, kk) {
+					return e, c.Page
+				}
+			}
+		}
+	}
+	return "", 0
+}
+
+// labelsUnbroken reports whether the printed labels of the document's
+// tables run from 1 with no number missing, in the series most of them
+// are printed in (表一…, 公开01表…), and gives the first and last tables so
+// labelled. A table whose label was not read, between two that were,
+// stands for a number.
+func (d *doc) labelsUnbroken() (first, last *yusuan.Table, ok bool) {
+	count := map[string]int{}
+	for i := range d.Tables {
+		if s, _, ok := vocab.LabelNumber(d.Tables[i].Label); ok {
+			count[s]++
+		}
+	}
+	series, most := "", 0
+	for s, n := range count {
+		if n > most || n == most && s < series {
+			series, most = s, n
+		}
+	}
+	if most < minListed {
+		return nil, nil, false
+	}
+	next, unread := 1, 0
+	for i := range d.Tables {
+		t := &d.Tables[i]
+		s, n, ok := vocab.LabelNumber(t.Label)
+		switch {
+		case !ok || s != series:
+			unread++
+		case n < next: // a part (表3-1) or a table continued
+		case n-next > unread:
+			return nil, nil, false
+		default:
+			if first == nil {
+				first = t
+			}
+			last, next, unread = t, n+1, 0
+		}
+	}
+	return first, last, true
+}
+
+// sentence is the first sentence of the narrative (definitions left out)
+// that match accepts, and its section's page.
+func (d *doc) sentence(match func(string) bool) (string, int) {
+	for _, s := range d.Narrative {
+		if vocab.IsGlossaryHeading(s.Heading) {
+			continue
+		}
+		for _, sent := range strings.FieldsFunc(s.Heading+"\n"+s.Text, func(r rune) bool { return r == '。' || r == '；' || r == '\n' }) {
+			if sent = strings.TrimSpace(sent); match(sent) {
+				return sent, s.Page
+			}
+		}
+	}
+	return "", 0
 }
 
 // ruleEmptyNote reports a table that says it has no data (注：本表无数据,

@@ -604,7 +604,7 @@ func ruleNarrativeBoilerplate(e *emitter, d *doc) {
 	var order []string
 	pagesOf := map[string][]int{}
 	for _, s := range d.Narrative {
-		for _, ph := range repeatedPhrases(s.Text) {
+		for _, ph := range proseRepeats(s.Text) {
 			if counts[ph] == 0 {
 				order = append(order, ph)
 			}
@@ -686,6 +686,51 @@ func repeatedPhrases(text string) []string {
 		}
 	}
 	return out
+}
+
+// proseRepeats are the repeated phrases of the sentences of text that read
+// as prose: a table's cells run into the narrative print a phrase twice
+// when two wrapped cells sit side by side (43_guangzhou p.83 “黄埔至黄埔至
+// 南沙东部快速通道沙7,000南沙…”), which is no slip of the writer's.
+func proseRepeats(text string) []string {
+	var out []string
+	for _, sent := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。！？；\n", r) }) {
+		if !tableDebris(sent) {
+			out = append(out, repeatedPhrases(sent)...)
+		}
+	}
+	return out
+}
+
+// bareFigure is a figure printed without its unit between words: a cell's
+// (2,611.52目标1, 沙7,000南沙), not a sentence's (108.22万元, 1,000份).
+var bareFigure = regexp.MustCompile(`(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})(\p{Han})`)
+
+// measureWords may follow a figure in a sentence.
+const measureWords = "万千亿元个人名份辆台套次项家户件条所篇期场天年月日倍吨米处"
+
+// debrisHeaderWords are header words that prose does not string together.
+var debrisHeaderWords = []string{"小计", "合计", "单位名称", "科目编码", "科目名称", "项目名称", "预算数", "决算数", "金额"}
+
+// tableDebris reports whether a sentence is a table's text run into the
+// narrative: a unit line (单位：万元), a figure without its unit between
+// words, or two header words (38_xian p.18 “单位名称小计行政事业小计…”).
+func tableDebris(sent string) bool {
+	if vocab.UnitRe.MatchString(sent) {
+		return true
+	}
+	for _, m := range bareFigure.FindAllStringSubmatch(sent, -1) {
+		if !strings.Contains(measureWords, m[1]) {
+			return true
+		}
+	}
+	n := 0
+	for _, w := range debrisHeaderWords {
+		if strings.Contains(sent, w) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 func allHan(rs []rune) bool {

@@ -172,11 +172,20 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 	tables := tablesOf(t)
 	sc := unitScale(t.Unit)
 	mainExp := ts.expCols[0]
-	// 收入总计 = 支出总计.
+	// 收入总计 = 支出总计. A total printed blank is no 0.00 (51_shanghai
+	// p.7 prints nothing beside 收入总计): its side's lines stand for it.
 	if ts.inc.grand != nil && ts.exp.grand != nil {
-		a := orZero(cell(t, ts.inc.grand, ts.incCol, normName(ts.inc.grand.Name)))
-		x := orZero(cell(t, ts.exp.grand, mainExp, normName(ts.exp.grand.Name)))
-		e.compare(a, x, one(x), tables)
+		a, as := sideTotal(t, ts.inc, ts.incCol)
+		x, xs := sideTotal(t, ts.exp, mainExp)
+		switch {
+		case !a.m.ok && !a.m.overflow || !x.m.ok && !x.m.overflow:
+		case as != nil:
+			e.compare(x, a, *as, tables)
+		case xs != nil:
+			e.compare(a, x, *xs, tables)
+		default:
+			e.compare(a, x, one(x), tables)
+		}
 	}
 	// 本年收入合计 = Σ sources.
 	if r := ts.inc.current; r != nil {
@@ -209,7 +218,8 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 		for _, x := range side.s.extras {
 			extraValue(t, x, side.col, &s)
 		}
-		e.compare(orZero(cell(t, side.s.grand, side.col, normName(side.s.grand.Name))),
+		// (A total printed blank is not compared: cell, not orZero.)
+		e.compare(cell(t, side.s.grand, side.col, normName(side.s.grand.Name)),
 			sumTerm(normName(side.s.current.Name)+"+结转", s, sc, t), s, tables)
 	}
 	// Each category: 合计 = 当年 + 结转 (收支总表 only; the fiscal table's
@@ -229,6 +239,43 @@ func ruleSummaryBalance(e *emitter, d *doc, t *yusuan.Table) {
 			e.compare(orZero(tot), sumTerm("当年预算+上年结转", s, sc, t), s, tables)
 		}
 	}
+}
+
+// sideTotal is a side's grand total as printed; when it is printed blank,
+// the sum of what the side prints above it — 本年合计 and the carry-over
+// lines, else the items and the carry-over lines — with that sum (nil for
+// a printed total). The term is not ok when the side prints nothing.
+func sideTotal(t *yusuan.Table, side sideRows, col string) (term, *sum) {
+	g := cell(t, side.grand, col, normName(side.grand.Name))
+	if g.m.ok || g.m.overflow {
+		return g, nil
+	}
+	sc := unitScale(t.Unit)
+	var s sum
+	label := "Σ" + sideName(side.grand)
+	if c := side.current; c != nil && toMoney(c.Values[col], sc).ok {
+		s.addCell(t, c, col, sc)
+		label = normName(c.Name) + "+结转"
+	} else {
+		for _, r := range side.items {
+			s.addCell(t, r, col, sc)
+		}
+	}
+	for _, x := range side.extras {
+		extraValue(t, x, col, &s)
+	}
+	if s.n == 0 {
+		return g, nil
+	}
+	return sumTerm(label+"（"+normName(side.grand.Name)+"空白）", s, sc, t), &s
+}
+
+// sideName names a side's lines by its grand total: 收入 for 收入总计.
+func sideName(grand *yusuan.Row) string {
+	if grand.Side == yusuan.SideExpenditure {
+		return "支出"
+	}
+	return "收入"
 }
 
 // rowSumFamily says which columns add up to the total in a kind of table.
@@ -738,12 +785,24 @@ func ruleThreePublicSum(e *emitter, d *doc, t *yusuan.Table) {
 	if total == nil && threePublicLine(t, isThreePublicExtra) == nil {
 		total = totalRow(t)
 	}
+	// A line named as two items (“因公出国（境）费公务用车购置及运行费其中：
+	// 公务用车购置费”: blank lines run into the one with figures) is one
+	// printed line: it counts once, and the reading is in doubt.
+	items := []*yusuan.Row{abroad, recept, car}
+	for i, r := range items {
+		if r != nil && slices.Index(items, r) < i {
+			e.conf, e.why = yusuan.ConfidenceLow, "行“"+strings.TrimSpace(r.Name)+"”的名称含多个项目，疑为多行合并"
+			defer func() { e.conf, e.why = "", "" }()
+			break
+		}
+	}
 	line := func(parent *yusuan.Row, kids []*yusuan.Row, label, partsLabel string) {
 		var checks colChecks
+		kids = slices.DeleteFunc(slices.Clone(kids), func(r *yusuan.Row) bool { return r == nil })
 		for _, c := range valueCols(t) {
 			var s sum
-			for _, r := range kids {
-				if r != nil {
+			for i, r := range kids {
+				if slices.Index(kids, r) == i {
 					s.addCell(t, r, c, sc)
 				}
 			}

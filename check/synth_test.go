@@ -125,3 +125,45 @@ func TestSynthCleanFinalAccounts(t *testing.T) {
 		t.Errorf("no finding at all: %d", len(fs)) // the rules ran (尾差 notes)
 	}
 }
+
+// TestSynthTemplateWithoutTable: a synthetic document printed from a
+// template without the 国有资本经营预算表 (labels running on) gets a note,
+// no warning; the same table dropped from a template that has it (a gap
+// in the labels: the planted completeness.tables) stays a warning.
+func TestSynthTemplateWithoutTable(t *testing.T) {
+	base := synth.Corpus(5, 3)
+	left, gap := 0, 0
+	for _, pd := range base {
+		labelled := pd.Doc.Tables[0].Label != ""
+		c := pd.Clone()
+		if err := synth.LeaveOut(c, yusuan.StateCapital); errors.Is(err, synth.ErrNotApplicable) {
+			continue
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		fs := CheckDocument(withSHA(&c.Doc), Options{Rules: []string{"completeness.tables"}})
+		want := yusuan.SeverityInfo
+		if !labelled {
+			want = yusuan.SeverityWarning // nothing shows the template
+		}
+		if len(fs) != 1 || fs[0].Severity != want || !slices.Contains(fs[0].Tables, string(yusuan.StateCapital)) {
+			t.Errorf("%s (labels %q…) left out of the template: want one %s, got\n%s", c.Doc.File, pd.Doc.Tables[0].Label, want, dump(fs))
+		}
+		if labelled {
+			left++
+		}
+		p := pd.Clone()
+		if _, err := synth.Plant(p, synth.Defect{Kind: synth.CompletenessTables}); err != nil {
+			t.Fatal(err)
+		}
+		fs = CheckDocument(withSHA(&p.Doc), Options{Rules: []string{"completeness.tables"}})
+		if len(fs) != 1 || fs[0].Severity != yusuan.SeverityWarning {
+			t.Errorf("%s: dropped table: want one warning, got\n%s", p.Doc.File, dump(fs))
+		}
+		gap++
+	}
+	if left == 0 || gap == 0 {
+		t.Fatalf("no labelled document left the table out (%d) or had it dropped (%d)", left, gap)
+	}
+	t.Logf("%d documents left it out of their template, %d had it dropped", left, gap)
+}

@@ -114,6 +114,7 @@ func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 		}
 		doc.Sources = sources
 		doc.Warnings = append(doc.Warnings, warns...)
+		doc.Contents = narrative.Contents(lines)
 	})
 	if ctx.Err() != nil {
 		return

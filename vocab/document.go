@@ -78,3 +78,10 @@ func IsRoundingNote(t string) bool {
 // IsUnitLine reports whether squeezed line text is a unit line
 // (单位：万元, 金额单位：元) rather than a line that mentions the unit.
 func IsUnitLine(t string) bool { return unitLineRe.MatchString(t) }
+
+// glossaryRe heads a glossary (名词解释, 名称解释): definitions, never the
+// document's figures or statements about itself.
+var glossaryRe = regexp.MustCompile(`名词解释|名称解释|专业名词|术语解释`)
+
+// IsGlossaryHeading reports whether a narrative heading opens a glossary.
+func IsGlossaryHeading(h string) bool { return glossaryRe.MatchString(h) }

@@ -19,6 +19,9 @@ var ColumnNames = map[string]string{
 	"three_public": "“三公”经费", "admin_operating": "机关运行经费", "reserve": "单位预留机动经费",
 	"business_fund": "用事业基金弥补收支差额", "account_balance": "上年实户资金余额", "special_funds": "专项资金",
 	"procurement": "政府采购项目", "procurement_sme": "预留给中小企业的项目资金", "procurement_small": "预留给小型、微型企业的项目资金",
+	"operating": "事业单位经营收支", "superior": "上级补助收入", "affiliated": "附属单位上缴收入",
+	"budget": "预算数", "actual": "决算数", "income": "本年收入", "fiscal": "财政拨款收入",
+	"carry_begin": "年初结转和结余", "carry_end": "年末结转和结余", "remit": "上缴上级支出", "subsidy": "对附属单位补助支出",
 }
 
 // ColumnName is the Chinese name of a column key, the key itself when unknown.

@@ -16,6 +16,9 @@ type sentence struct {
 	text, norm string
 	page       int
 	rank       int // rankGeneral … rankNever (scope.go)
+	// lead is the opening of the paragraph the sentence starts in,
+	// normalised: what the paragraph is about (scope.go, paragraphOfPart).
+	lead string
 }
 
 // sentenceEnd splits sentences; leadsOn ends a paragraph that the next
@@ -30,10 +33,14 @@ func sentencesOf(s *section) []sentence {
 	var out []sentence
 	var cur strings.Builder
 	curPage := -1
+	paraLead, curLead := "", ""
+	if len(s.pieces) > 0 {
+		paraLead = leadOf(s.pieces[0].text)
+	}
 	flush := func() {
 		t := strings.TrimSpace(strings.ReplaceAll(cur.String(), "\n", ""))
 		if t != "" {
-			out = append(out, sentence{text: t, norm: normalise(t), page: curPage})
+			out = append(out, sentence{text: t, norm: normalise(t), page: curPage, lead: curLead})
 		}
 		cur.Reset()
 		curPage = -1
@@ -42,7 +49,7 @@ func sentencesOf(s *section) []sentence {
 		rest := p.text
 		for rest != "" {
 			if curPage < 0 && strings.TrimSpace(rest) != "" {
-				curPage = p.page
+				curPage, curLead = p.page, paraLead
 			}
 			loc := sentenceEnd.FindStringIndex(rest)
 			// A paragraph break ends a sentence too, unless the text
@@ -51,6 +58,13 @@ func sentencesOf(s *section) []sentence {
 			if nl := strings.IndexByte(rest, '\n'); nl >= 0 && (loc == nil || nl < loc[0]) {
 				cur.WriteString(rest[:nl])
 				rest = rest[nl+1:]
+				paraLead = leadOf(rest)
+				if strings.TrimSpace(cur.String()) == "" {
+					// No sentence begun yet: the next starts the paragraph.
+					cur.Reset()
+					curPage = -1
+					continue
+				}
 				if !leadsOn.MatchString(strings.TrimSpace(cur.String())) {
 					flush()
 				}
@@ -67,6 +81,16 @@ func sentencesOf(s *section) []sentence {
 	}
 	flush()
 	return out
+}
+
+// leadOf is the normalised opening of a paragraph: enough to read its
+// numbering and subject.
+func leadOf(text string) string {
+	text = strings.TrimSpace(text)
+	if r := []rune(text); len(r) > 48 {
+		text = string(r[:48])
+	}
+	return normalise(text)
 }
 
 // extracted is the result of matching patterns over sentences.

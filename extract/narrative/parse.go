@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // Parse splits the prose of a document into sections and reads the facts
@@ -39,7 +40,7 @@ func ParseSkipping(ctx context.Context, lines []Line, skip func(page int) bool) 
 			return nil, nil, nil, nil, err
 		}
 		sections = append(sections, yusuan.Section{Heading: s.heading, Text: s.text(), Page: s.page})
-		if glossary.MatchString(s.heading) {
+		if vocab.IsGlossaryHeading(s.heading) {
 			continue
 		}
 		for _, sent := range sentencesOf(s) {
@@ -53,9 +54,6 @@ func ParseSkipping(ctx context.Context, lines []Line, skip func(page int) bool) 
 	}
 	return sections, ex.facts, ex.sources, ex.warnings, nil
 }
-
-// glossary headings hold definitions, never the document's figures.
-var glossary = regexp.MustCompile(`名词解释|专业名词|术语解释`)
 
 // boilerplateRules are what a copied template leaves behind.
 var (
@@ -232,7 +230,7 @@ func BoilerplateFor(sections []yusuan.Section, m yusuan.Meta) []string {
 	}
 	for _, s := range sections {
 		for _, sent := range sentenceEnd.Split(strings.ReplaceAll(s.Text, "\n", "。"), -1) {
-			if !definition.MatchString(sent) && !glossary.MatchString(s.Heading) {
+			if !definition.MatchString(sent) && !vocab.IsGlossaryHeading(s.Heading) {
 				continue
 			}
 			for _, lw := range levelWords {

@@ -118,6 +118,9 @@ func (sc scope) sentenceRank(sectionRank int, s sentence) int {
 	if sectionRank == rankNever {
 		return sectionRank
 	}
+	if sc.paragraphOfPart(s) {
+		return rankNever
+	}
 	if sc.multi && sc.statesUnitBudget(s.norm) {
 		return rankNever
 	}
@@ -151,3 +154,36 @@ func (sc scope) statesUnitBudget(norm string) bool {
 // "…局部门预算" is the department's own (a department may be named like its
 // first unit).
 var unitFigure = regexp.MustCompile(`^(?:\d{4}年度?)?(?:预算|决算|收入|支出|项目支出|基本支出|人员经费|公用经费|机关运行经费)`)
+
+// A paragraph speaks for what it opens with. One that opens with a part of
+// the document — one item of a classification, printed with its code
+// ("②机关商品和服务支出（502）996.33万元…", "1.一般公共服务支出（类）…"), or
+// one unit ("局机关…", "机关本级…") — gives that part's figures, in its
+// later sentences too, where the subject goes unsaid: 38_xian p.32 "2022年
+// 专项业务费806.10万元，交通补贴81.08万元，日常公用经费109.15万元" is 局机关's
+// share of item 502, not the department's 公用经费 (360.10万元). A sentence
+// naming the document's own entity (本部门…) speaks for it wherever it is.
+var (
+	// listNumber is a list item's or heading's number.
+	listNumber = `(?:[（(]?\d{1,2}[)）]|\d{1,2}[、.．]|[①-⑳]|[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])?`
+	// classItem opens a paragraph with a category and its code or level.
+	classItem = regexp.MustCompile(`^` + listNumber + `(?:\d{4}年度?)?(?:[\p{Han}“”、]|[（(][\p{Han}]{1,8}[)）]){2,30}?[（(](?:\d{3}|\d{5}|\d{7}|类|款|项)[)）]`)
+	// unitLead opens a paragraph with one unit as its subject.
+	unitLead = regexp.MustCompile(`^` + listNumber + `(?:\d{4}年度?)?[\p{Han}]{0,24}?(?:（本级）|\(本级\)|机关本级|[局院厅委办]本级|[局院厅委办]机关)`)
+	// ownEntity names the document's own entity as a sentence's subject.
+	ownEntity = regexp.MustCompile(`本部门|本单位|我部门|我单位|部门(?:预算|决算)?(?:总)?(?:收入|支出)`)
+)
+
+// paragraphOfPart reports whether a sentence belongs to a paragraph about
+// a part of the document and does not name the document itself.
+func (sc scope) paragraphOfPart(s sentence) bool {
+	if ownEntity.MatchString(s.norm) {
+		return false
+	}
+	if classItem.MatchString(s.lead) {
+		return true
+	}
+	// A document about one unit (深圳市财政局（本级）) speaks for it
+	// throughout.
+	return sc.multi && unitLead.MatchString(s.lead)
+}

@@ -146,6 +146,17 @@ var caizhengju = []Line{
 	{Page: 7, Text: "深圳市财政局（本级）预算37,385.88万元，包括在职人员经费8,009.83万元、公用经费1,466.93万元、项目支出26,361.57万元。", Size: 15, X: 118},
 }
 
+// xianItem is 38_xian_2022_kejiju pages 20–32: the department's totals,
+// then items of the economic classification, 502 broken down by unit.
+var xianItem = []Line{
+	{Page: 20, Text: "（一）收支预算总体情况", Size: 12, X: 40},
+	{Page: 21, Text: "2022年本部门预算支出94386.49万元，其中一般公共预算支出93664.78万元，未安排支出的实户资金721.71万元。", Size: 12, X: 40},
+	{Page: 21, Text: "（三）一般公共预算拨款支出明细情况", Size: 12, X: 40},
+	{Page: 32, Text: "①机关工资福利支出（501）1349.07万元，较上年减少912.27万元。", Size: 12, X: 40},
+	{Page: 32, Text: "②机关商品和服务支出（502）996.33万元，较上年增加212.77万元，其中：2021年度专项业务费支出533万元，公务用车补贴97.64万元，西安市社会科学院日常公用经费65.56万元，局机关日常公用经费87.36万元。2022年专项业务费806.10万元，交通补贴81.08万元，日常公用经费109.15万元。", Size: 12, X: 40},
+	{Page: 32, Text: "③机关资本性支出（一）（503）5.40万元，较上年增加5.40万元。", Size: 12, X: 40},
+}
+
 func TestDepartmentScope(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -172,6 +183,20 @@ func TestDepartmentScope(t *testing.T) {
 			{Page: 8, Text: "其中，深圳市公共就业服务中心2026年预算15,501.05万元，项目支出11,407.24万元。", Size: 15, X: 118},
 		}, renshe...),
 			map[string]string{"total_income": "571347.93", "project": ""}, nil},
+		// 38_xian p.32: a paragraph about one economic item (502) gives
+		// 局机关's share of it; the sentence after the first names no
+		// subject and is still the item's, not the department's 公用经费.
+		{"classification item's paragraph", xianItem, map[string]string{"public": "", "total_expenditure": "94386.49"}, nil},
+		// The department's own figure, later in the same section, is
+		// taken; so is one naming 本部门 inside an item's paragraph.
+		{"department figure after an item's paragraph", append(append([]Line(nil), xianItem...),
+			Line{Page: 33, Text: "基本支出中人员经费4353.69万元，公用经费360.10万元。", Size: 12, X: 40}),
+			map[string]string{"public": "360.10", "personnel": "4353.69"},
+			map[string]string{"public": "基本支出中人员经费4353.69万元"}},
+		{"own entity inside an item's paragraph", []Line{
+			{Page: 32, Text: "（三）一般公共预算拨款支出明细情况", Size: 12, X: 40},
+			{Page: 32, Text: "①工资福利支出（301）4182.68万元。本部门公用经费360.10万元。", Size: 12, X: 40},
+		}, map[string]string{"public": "360.10"}, nil},
 		// The general section's statement outranks an earlier one
 		// elsewhere.
 		{"general section first", []Line{
@@ -212,6 +237,26 @@ func TestDepartmentScope(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestClassItem: what opens a paragraph about one item of a
+// classification, and what does not.
+func TestClassItem(t *testing.T) {
+	cases := map[string]bool{
+		"②机关商品和服务支出（502）996.33万元":        true,
+		"③机关资本性支出（一）（503）5.40万元":         true,
+		"（2）行政运行（2060101）支出1187.60万元":    true,
+		"(1)工资福利支出（301）4182.68万元":        true,
+		"1.一般公共服务支出（类）人大事务（款）":           true,
+		"2022年本部门一般公共预算支出93664.78万元":     false,
+		"（1）基本支出97.42万元，其中人员经费（301、303）": false,
+		"其中：基本支出（人员经费）80万元":              false,
+	}
+	for lead, want := range cases {
+		if got := classItem.MatchString(normalise(lead)); got != want {
+			t.Errorf("classItem(%q) = %v, want %v", lead, got, want)
+		}
 	}
 }
 
@@ -259,4 +304,55 @@ func FuzzSections(f *testing.F) {
 			t.Fatalf("%d facts but %d sources", len(facts), len(src))
 		}
 	})
+}
+
+// TestContents: the entries of each table of contents, a title wrapped
+// over two lines joined, page numbers left out; the contents are no
+// narrative.
+func TestContents(t *testing.T) {
+	body := func(p int, s string) Line { return Line{Page: p, Text: s, Size: 16, X: 122} }
+	lines := []Line{
+		// 01_jiangsu p.1–2: a list over two pages, without leaders.
+		{Page: 1, Text: "目 录", Size: 16, Bold: true, X: 258},
+		body(1, "第一部分 部门概况"),
+		body(1, "第二部分 省委办公厅 2017 年度部门预算表"),
+		body(1, "七、政府性基金支出预算表"),
+		body(1, "— 1 —"),
+		body(2, "十一、一般公共预算“三公”经费、会议费、培训费支"),
+		{Page: 2, Text: "出预算表", Size: 16, X: 90},
+		body(2, "十二、政府采购支出预算表"),
+		body(2, "第三部分 省委办公厅 2017 年度部门预算情况说明"),
+		body(3, "第一部分 部门概况"),
+		body(3, "一、主要职能"),
+		body(3, "省委办公厅是省委的综合办事机构。"),
+		// 38_xian p.41: a list of the tables, with leaders.
+		{Page: 41, Text: "目   录", Size: 16, X: 258},
+		body(41, "表1     2022 年部门综合预算收支总表 ........ 1"),
+		body(41, "表 10   2022 年部门综合预算专项业务经费支出表"),
+	}
+	got := Contents(lines)
+	want := [][]string{
+		{"第一部分部门概况", "第二部分省委办公厅2017年度部门预算表", "七、政府性基金支出预算表",
+			"十一、一般公共预算“三公”经费、会议费、培训费支出预算表", "十二、政府采购支出预算表",
+			"第三部分省委办公厅2017年度部门预算情况说明"},
+		{"表1 2022年部门综合预算收支总表", "表10 2022年部门综合预算专项业务经费支出表"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d contents, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if strings.Join(got[i].Entries, "|") != strings.Join(want[i], "|") {
+			t.Errorf("contents %d:\n got %q\nwant %q", i, got[i].Entries, want[i])
+		}
+	}
+	if got[0].Page != 1 || got[1].Page != 41 {
+		t.Errorf("pages %d, %d; want 1, 41", got[0].Page, got[1].Page)
+	}
+	secs := Sections(lines, nil)
+	if len(secs) != 2 || secs[1].Text != "省委办公厅是省委的综合办事机构。" {
+		t.Errorf("sections %+v", secs)
+	}
+	if Contents(lines[9:12]) != nil {
+		t.Error("contents found where none is printed")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"yusuan"
+	"yusuan/vocab"
 )
 
 // headingPatterns are the numbering schemes of section headings, outermost
@@ -305,15 +306,26 @@ func onlyNumbers(s string) bool {
 	return true
 }
 
-// dropTOC removes a table of contents: from a "目录" line up to where its
-// first entry is printed again as the body's first heading (contents may
-// run over several pages), or to the end of the 目录 page when the first
-// entry does not come again within a few pages.
+// dropTOC removes the tables of contents (tocRanges).
 func dropTOC(lines []Line) []Line {
 	out := lines[:0:0]
+	last := 0
+	for _, r := range tocRanges(lines) {
+		out = append(out, lines[last:r[0]]...)
+		last = r[1]
+	}
+	return append(out, lines[last:]...)
+}
+
+// tocRanges finds the tables of contents, as [start, end) of lines: from a
+// "目录" line up to where its first entry is printed again as the body's
+// first heading (contents may run over several pages), or to the end of
+// the 目录 page when the first entry does not come again within a few
+// pages.
+func tocRanges(lines []Line) [][2]int {
+	var out [][2]int
 	for i := 0; i < len(lines); i++ {
 		if !tocLine.MatchString(squeeze(lines[i].Text)) {
-			out = append(out, lines[i])
 			continue
 		}
 		tocPage := lines[i].Page
@@ -333,9 +345,48 @@ func dropTOC(lines []Line) []Line {
 				break
 			}
 		}
+		out = append(out, [2]int{i, end})
 		i = end - 1
 	}
 	return out
+}
+
+// Contents returns the document's tables of contents (38_xian prints one
+// of its parts and another of its tables), each with its entries: a title
+// wrapped over two lines joined ("十一、一般公共预算“三公”经费、会议费、培训费支"
+// / "出预算表"), leaders and page numbers removed. nil when it prints none.
+func Contents(lines []Line) []yusuan.Contents {
+	var out []yusuan.Contents
+	for _, r := range tocRanges(lines) {
+		var entries []string
+		for _, l := range lines[r[0]+1 : r[1]] {
+			e := tocEntry(l.Text)
+			if e == "" {
+				continue
+			}
+			// A line with no number or label of its own goes on the
+			// entry above it.
+			if n := len(entries); n > 0 && !opensEntry(e) {
+				entries[n-1] += e
+				continue
+			}
+			entries = append(entries, e)
+		}
+		if len(entries) > 0 {
+			out = append(out, yusuan.Contents{Page: lines[r[0]].Page, Entries: entries})
+		}
+	}
+	return out
+}
+
+// opensEntry reports a line that starts a contents entry: a number
+// (第一部分, 一、, （一）, 1.), a table's label (表1, 公开01表 …), a bracketed
+// note ("（具体部门预算公开报表）") or an attachment.
+func opensEntry(e string) bool {
+	if label, _ := vocab.SplitLabel(e); label != "" {
+		return true
+	}
+	return numbered.MatchString(e) || strings.HasPrefix(e, "（") || strings.HasPrefix(e, "(") || strings.HasPrefix(e, "附件")
 }
 
 // maxTOCPages bounds how far a table of contents may run.
