@@ -73,11 +73,59 @@ type versionDoc struct {
 	kind, scope          string
 	ok                   bool // extracted without error
 	digest               string
+	part                 int // what of a disclosure it holds: partTables|partNarrative
 	current              bool
 	supersededBy, copyOf sql.NullInt64
 }
 
 func (d versionDoc) group() [4]any { return [4]any{d.entity, d.year, d.kind, d.scope} }
+
+// Parts of a disclosure a document holds. Portals often publish one
+// disclosure as two files, the narrative and the tables: those are parts of
+// one disclosure, not versions of each other.
+const (
+	partTables    = 1 << iota // tables with rows
+	partNarrative             // facts stated in a narrative
+)
+
+// assignGroup decides currency within one group: when it holds only
+// single-part documents of both parts (a narrative file and a tables file),
+// each part has its own versions; otherwise all are versions of one another
+// (a combined file republished supersedes its parts).
+func assignGroup(docs []versionDoc) {
+	var tables, narrative []versionDoc
+	for _, d := range docs {
+		switch d.part {
+		case partTables:
+			tables = append(tables, d)
+		case partNarrative:
+			narrative = append(narrative, d)
+		case partTables | partNarrative:
+			assignVersions(docs)
+			return
+		}
+	}
+	if len(tables) == 0 || len(narrative) == 0 {
+		assignVersions(docs)
+		return
+	}
+	// Documents with neither part (scans, failures) go with the tables.
+	for _, d := range docs {
+		if d.part == 0 {
+			tables = append(tables, d)
+		}
+	}
+	slices.SortFunc(tables, func(a, b versionDoc) int { return cmp.Compare(a.id, b.id) })
+	assignVersions(tables)
+	assignVersions(narrative)
+	byID := make(map[int64]versionDoc, len(docs))
+	for _, d := range append(tables, narrative...) {
+		byID[d.id] = d
+	}
+	for i := range docs {
+		docs[i] = byID[docs[i].id]
+	}
+}
 
 // versioned: only documents that say whose, which year's and what kind of
 // disclosure they are can be versions of one another.
@@ -134,15 +182,18 @@ func assignVersions(docs []versionDoc) {
 // group, or everything) and writes what changed.
 func refreshVersions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, coalesce(entity_id, 0), year, kind, scope, status = 'ok',
-		coalesce(content_digest, ''), current, superseded_by, copy_of FROM documents WHERE `+where+`
-		ORDER BY entity_id, year, kind, scope, id`, args...)
+		coalesce(content_digest, ''),
+		(EXISTS (SELECT 1 FROM tables t JOIN rows r ON r.table_id = t.id WHERE t.document_id = documents.id)) * ?
+		+ (EXISTS (SELECT 1 FROM facts f WHERE f.document_id = documents.id)) * ?,
+		current, superseded_by, copy_of FROM documents WHERE `+where+`
+		ORDER BY entity_id, year, kind, scope, id`, append([]any{partTables, partNarrative}, args...)...)
 	if err != nil {
 		return fmt.Errorf("versions: %w", err)
 	}
 	var docs []versionDoc
 	for rows.Next() {
 		var d versionDoc
-		if err := rows.Scan(&d.id, &d.entity, &d.year, &d.kind, &d.scope, &d.ok, &d.digest, &d.current,
+		if err := rows.Scan(&d.id, &d.entity, &d.year, &d.kind, &d.scope, &d.ok, &d.digest, &d.part, &d.current,
 			&d.supersededBy, &d.copyOf); err != nil {
 			rows.Close()
 			return fmt.Errorf("versions: %w", err)
@@ -159,7 +210,7 @@ func refreshVersions(ctx context.Context, tx *sql.Tx, where string, args ...any)
 		for j < len(docs) && docs[j].group() == docs[i].group() {
 			j++
 		}
-		assignVersions(docs[i:j])
+		assignGroup(docs[i:j])
 		i = j
 	}
 	upd, err := tx.PrepareContext(ctx, `UPDATE documents SET current = ?, superseded_by = ?, copy_of = ? WHERE id = ?`)

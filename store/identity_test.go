@@ -129,6 +129,48 @@ func TestSupersededAndCopies(t *testing.T) {
 
 // A document without content (a scan) published after one with content
 // does not replace its figures.
+// A disclosure published as two files, its narrative and its tables, is two
+// parts, both current; a later combined file supersedes both.
+func TestNarrativeAndTablesFilesAreParts(t *testing.T) {
+	st := openTemp(t)
+	base := fakepdf.Document(5)
+	if len(base.Facts) == 0 || len(base.Tables) == 0 {
+		t.Fatal("the fake document needs facts and tables")
+	}
+	narr := *base
+	narr.Tables = nil
+	tabs := *base
+	tabs.Facts, tabs.Sources = nil, nil
+	n := put(t, st, &narr)
+	tb := put(t, st, &tabs)
+	for _, sha := range []string{n.SHA256, tb.SHA256} {
+		if di := info(t, st, sha); !di.Current || di.SupersededBy != "" {
+			t.Errorf("%s: %+v: a part taken for a version", sha[:8], di)
+		}
+	}
+	// The narrative file republished with other figures supersedes its
+	// first version only.
+	narr2 := narr
+	narr2.Facts = yusuan.Facts{}
+	for k, v := range narr.Facts {
+		narr2.Facts[k] = v
+	}
+	narr2.Facts["total_income"] = yusuan.MustAmount("99999.99")
+	n2 := put(t, st, &narr2)
+	if di := info(t, st, n.SHA256); di.Current || di.SupersededBy != n2.SHA256 {
+		t.Errorf("first narrative: %+v", di)
+	}
+	if di := info(t, st, tb.SHA256); !di.Current {
+		t.Errorf("tables file: %+v", di)
+	}
+	whole := put(t, st, revise(base))
+	for _, sha := range []string{n2.SHA256, tb.SHA256} {
+		if di := info(t, st, sha); di.Current || di.SupersededBy != whole.SHA256 {
+			t.Errorf("%s after the combined file: %+v", sha[:8], di)
+		}
+	}
+}
+
 func TestScanDoesNotSupersedeText(t *testing.T) {
 	st := openTemp(t)
 	base := fakepdf.Document(4)
