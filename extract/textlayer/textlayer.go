@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -80,6 +81,9 @@ type Document struct {
 type Options struct {
 	Limits       pdfobj.Limits
 	MaxFormDepth int
+	// Pages, when set, are the only pages read (numbers from 1); the web
+	// UI draws one page of a long file without reading the others.
+	Pages []int
 }
 
 // Read walks every page of the PDF in data. A page that fails keeps what was
@@ -99,6 +103,9 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	doc := &Document{Producer: f.Producer, Creator: f.Creator, Encrypted: f.Encrypted, Warnings: f.Warnings}
 	w := &walker{file: f, opt: opt, fonts: map[fontKey]*fontEntry{}, ctx: ctx}
 	for _, p := range f.Pages {
+		if len(opt.Pages) > 0 && !slices.Contains(opt.Pages, p.Number) {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return doc, fmt.Errorf("text layer stopped at page %d: %w", p.Number, err)
 		}
