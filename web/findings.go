@@ -241,10 +241,15 @@ func deref(s *string) string {
 	return *s
 }
 
-// evidenceLayers are drawn under a finding's outlines: the table regions
-// and the value boxes, enough to see the cells in their table without the
-// clutter of every layer (the page view has them all).
-const evidenceLayers = draw.Regions | draw.Cells
+// evidenceLayers are drawn under a finding's outlines on the whole page:
+// the table regions and the value boxes, enough to see the cells in their
+// table without the clutter of every layer (the page view has them all).
+// Crops show the value boxes only: a crop is a few rows, where a table's
+// label would cover them.
+const (
+	evidenceLayers = draw.Regions | draw.Cells
+	cropLayers     = draw.Cells
+)
 
 // evidencePages draws each page a finding cites, with its cells outlined:
 // a crop around them and the whole page. A page that cannot be drawn says
@@ -281,7 +286,7 @@ func (s *Server) evidencePages(ctx context.Context, f store.StoredFinding) []evi
 		}
 		hs := pageHighlights(f.Evidence, k.sha, k.page)
 		if len(hs) > 0 {
-			crop, err := s.pages.drawing(ctx, k.sha, k.page, draw.Options{Layers: evidenceLayers, Highlights: hs, Crop: true, Scale: 1.6})
+			crop, err := s.pages.drawing(ctx, k.sha, k.page, draw.Options{Layers: cropLayers, Highlights: hs, Crop: true, Scale: 1.6})
 			if err != nil {
 				ep.Err = drawError(err)
 				out = append(out, ep)

@@ -279,7 +279,7 @@ func renderReportDoc(ctx context.Context, p *pager, d *reportDoc) (crops, missin
 					}
 				}
 			}
-			svg, err := p.drawing(ctx, k.sha, k.page, draw.Options{Layers: evidenceLayers, Highlights: pageHighlights(f.F.Evidence, k.sha, k.page),
+			svg, err := p.drawing(ctx, k.sha, k.page, draw.Options{Layers: cropLayers, Highlights: pageHighlights(f.F.Evidence, k.sha, k.page),
 				Crop: true, Scale: 1.4})
 			if ctx.Err() != nil {
 				return crops, missing, ctx.Err()
