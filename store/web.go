@@ -332,7 +332,9 @@ type FigureRow struct {
 }
 
 // EntityRows lists the rows without a code of the tables of these kinds
-// in every document of the entity, in document, table and row order.
+// in every document of the entity, in document, table and row order. The
+// joins are in that order (CROSS JOIN fixes it): the entity's few
+// documents first, never every row without a code.
 func (s *Store) EntityRows(ctx context.Context, entityID int64, kinds []yusuan.TableKind) ([]FigureRow, error) {
 	if len(kinds) == 0 {
 		return nil, nil
@@ -343,9 +345,9 @@ func (s *Store) EntityRows(ctx context.Context, entityID int64, kinds []yusuan.T
 	}
 	rows, err := s.rd.QueryContext(ctx, `SELECT d.sha256, t.seq, t.kind, t.label, t.title, t.unit, r.id, r.seq,
 		coalesce(r.side, ''), r.name, r.page, c.col, c.amount
-		FROM documents d JOIN tables t ON t.document_id = d.id JOIN rows r ON r.table_id = t.id
-		LEFT JOIN cells c ON c.row_id = r.id
-		WHERE d.entity_id = ? AND t.kind IN `+placeholders(len(kinds))+` AND r.code IS NULL
+		FROM documents d CROSS JOIN tables t CROSS JOIN rows r LEFT JOIN cells c ON c.row_id = r.id
+		WHERE d.entity_id = ? AND t.document_id = d.id AND t.kind IN `+placeholders(len(kinds))+`
+			AND r.table_id = t.id AND +r.code IS NULL
 		ORDER BY d.id, t.seq, r.seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: figures of entity %d: %w", entityID, err)
@@ -399,8 +401,9 @@ func (s *Store) EntityFacts(ctx context.Context, entityID int64, keys []string) 
 		args = append(args, k)
 	}
 	rows, err := s.rd.QueryContext(ctx, `SELECT d.sha256, f.key, f.amount, f.unit, coalesce(f.page, 0), coalesce(f.sentence, '')
-		FROM documents d JOIN facts f ON f.document_id = d.id
-		WHERE d.entity_id = ? AND f.key IN `+placeholders(len(keys))+` AND f.amount IS NOT NULL ORDER BY d.id, f.key`, args...)
+		FROM documents d CROSS JOIN facts f
+		WHERE d.entity_id = ? AND f.document_id = d.id AND f.key IN `+placeholders(len(keys))+` AND f.amount IS NOT NULL
+		ORDER BY d.id, f.key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: facts of entity %d: %w", entityID, err)
 	}

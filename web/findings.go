@@ -272,8 +272,16 @@ func (s *Server) evidencePages(ctx context.Context, f store.StoredFinding) []evi
 			keys = append(keys, key{f.Documents[0].SHA256, p})
 		}
 	}
+	keys = keys[:min(len(keys), maxEvidencePages)]
+	cited := map[string][]int{}
+	for _, k := range keys {
+		cited[k.sha] = append(cited[k.sha], k.page)
+	}
+	for sha, pages := range cited {
+		_ = s.pages.readPages(ctx, sha, pages) // a page that fails says so below
+	}
 	var out []evidencePage
-	for _, k := range keys[:min(len(keys), maxEvidencePages)] {
+	for _, k := range keys {
 		ep := evidencePage{SHA256: k.sha, Short: k.sha[:min(12, len(k.sha))], Page: k.page, FileURL: fileURL(k.sha, k.page),
 			PageURL: pageURL(k.sha, k.page), Archived: s.pages.files.Has(k.sha)}
 		for _, d := range f.Documents {

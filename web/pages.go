@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -117,55 +118,101 @@ func documentCost(doc *yusuan.Document) int64 {
 // page is page n of the archived original of sha, as the layout code
 // rebuilds it (lines, segments, rules).
 func (p *pager) page(ctx context.Context, sha string, n int) (layout.Page, error) {
-	key := "layout\x00" + sha + "\x00" + strconv.Itoa(n) + "\x00" + extract.Version
-	if v, ok := p.cache.get(key); ok {
+	if v, ok := p.cache.get(layoutKey(sha, n)); ok {
 		return v.(layout.Page), nil
 	}
+	if err := p.readPages(ctx, sha, []int{n}); err != nil {
+		return layout.Page{}, err
+	}
+	if v, ok := p.cache.get(layoutKey(sha, n)); ok {
+		return v.(layout.Page), nil
+	}
+	// Read, but too large to keep: read again, uncached.
+	pages, err := p.read(ctx, sha, []int{n})
+	if err != nil {
+		return layout.Page{}, err
+	}
+	return pages[0], nil
+}
+
+func layoutKey(sha string, n int) string {
+	return "layout\x00" + sha + "\x00" + strconv.Itoa(n) + "\x00" + extract.Version
+}
+
+// readPages reads the pages of sha not yet cached in one pass over the
+// file (opening a long file costs more than reading a page of it) and
+// caches them.
+func (p *pager) readPages(ctx context.Context, sha string, pages []int) error {
+	var missing []int
+	for _, n := range pages {
+		if _, ok := p.cache.get(layoutKey(sha, n)); !ok && !slices.Contains(missing, n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	read, err := p.read(ctx, sha, missing)
+	if err != nil {
+		return err
+	}
+	for _, lp := range read {
+		p.cache.put(layoutKey(sha, lp.Number), lp, layoutCost(lp))
+	}
+	return nil
+}
+
+// read reads pages of sha's original, in the order asked.
+func (p *pager) read(ctx context.Context, sha string, pages []int) ([]layout.Page, error) {
 	select {
 	case p.busy <- struct{}{}:
 		defer func() { <-p.busy }()
 	case <-ctx.Done():
-		return layout.Page{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 	data, err := p.files.ReadAll(sha)
 	if errors.Is(err, store.ErrNotArchived) {
-		return layout.Page{}, fmt.Errorf("%s: %w", sha, ErrNotArchived)
+		return nil, fmt.Errorf("%s: %w", sha, ErrNotArchived)
 	}
 	if err != nil {
-		return layout.Page{}, err
+		return nil, err
 	}
-	tp, err := readPage(ctx, data, n)
+	tps, err := readPages(ctx, data, pages)
 	if err != nil {
-		return layout.Page{}, fmt.Errorf("%s page %d: %w", sha, n, err)
+		return nil, fmt.Errorf("%s pages %v: %w", sha, pages, err)
 	}
-	lp := layout.Build(tp, layout.Options{})
-	p.cache.put(key, lp, layoutCost(lp))
-	return lp, nil
+	out := make([]layout.Page, len(tps))
+	for i, tp := range tps {
+		out[i] = layout.Build(tp, layout.Options{})
+	}
+	return out, nil
 }
 
-// readPage reads the text layer of page n alone, bounded in time, with a
-// panic inside the PDF library turned into an error.
-func readPage(ctx context.Context, data []byte, n int) (tp textlayer.Page, err error) {
+// readPages reads the text layer of the pages asked for alone, bounded
+// in time, with a panic inside the PDF library turned into an error.
+func readPages(ctx context.Context, data []byte, pages []int) (tps []textlayer.Page, err error) {
 	ctx, cancel := context.WithTimeout(ctx, pageReadTimeout)
 	defer cancel()
 	defer func() {
 		if x := recover(); x != nil {
-			err = fmt.Errorf("%w: %v", pdfobj.ErrDamaged, x)
+			tps, err = nil, fmt.Errorf("%w: %v", pdfobj.ErrDamaged, x)
 		}
 	}()
-	doc, err := textlayer.Read(ctx, data, textlayer.Options{Pages: []int{n}})
+	doc, err := textlayer.Read(ctx, data, textlayer.Options{Pages: pages})
 	if doc == nil {
-		return textlayer.Page{}, err
+		return nil, err
 	}
-	for _, pg := range doc.Pages {
-		if pg.Number == n {
-			return pg, nil
+	for _, n := range pages {
+		i := slices.IndexFunc(doc.Pages, func(pg textlayer.Page) bool { return pg.Number == n })
+		if i < 0 {
+			if err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("page %d: %w", n, ErrNoSuchPage)
 		}
+		tps = append(tps, doc.Pages[i])
 	}
-	if err != nil {
-		return textlayer.Page{}, err
-	}
-	return textlayer.Page{}, ErrNoSuchPage
+	return tps, nil
 }
 
 func layoutCost(lp layout.Page) int64 {

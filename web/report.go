@@ -257,6 +257,18 @@ func groupByDocument(fs []store.StoredFinding) []reportDoc {
 
 // renderReportDoc draws the crops of every finding of one document.
 func renderReportDoc(ctx context.Context, p *pager, d *reportDoc) (crops, missing int, err error) {
+	// Every page the findings cite, read in one pass per file.
+	cited := map[string][]int{}
+	for _, f := range d.Findings {
+		for _, e := range f.F.Evidence {
+			if e.BBox != nil && e.Page > 0 && e.Table >= 0 && store.ValidSHA(e.SHA256) {
+				cited[e.SHA256] = append(cited[e.SHA256], e.Page)
+			}
+		}
+	}
+	for sha, pages := range cited {
+		_ = p.readPages(ctx, sha, pages) // a page that fails says so in its crop
+	}
 	for i := range d.Findings {
 		f := &d.Findings[i]
 		type key struct {
