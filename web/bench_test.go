@@ -90,7 +90,9 @@ func BenchmarkPages(b *testing.B) {
 		{"api/finding", func(i int) string { return "/api/findings/" + s.findingIDs[(i+7)%len(s.findingIDs)] }},
 		{"api/documents", one("/api/documents?year=2024")},
 		{"api/document", func(i int) string { return "/api/documents/" + s.shas[(i+len(s.shas)/3)%len(s.shas)] }},
-		{"api/entity", func(i int) string { return "/api/entities/" + strconv.FormatInt(s.entities[(i+11)%len(s.entities)], 10) }},
+		{"api/entity", func(i int) string {
+			return "/api/entities/" + strconv.FormatInt(s.entities[(i+11)%len(s.entities)], 10)
+		}},
 	}
 	client := ts.Client()
 	for _, c := range cases {
