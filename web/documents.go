@@ -89,25 +89,32 @@ type versionView struct {
 }
 
 type tableView struct {
-	Index    int
-	Kind     yusuan.TableKind
-	Label    string
-	Title    string
-	Unit     string
-	Empty    bool
-	Pages    []pageLink
-	Doubts   string
-	TwoSided bool
-	Columns  []columnView
-	Rows     []gridRow
+	Index   int
+	Kind    yusuan.TableKind
+	Label   string
+	Title   string
+	Unit    string
+	Empty   bool
+	Pages   []pageLink
+	Doubts  string
+	Columns []columnView
+	Rows    []gridRow
+	Codes   bool // some row has a code
+	// A two-sided table (收支总表) is shown as printed: each line with its
+	// income side and its expenditure side, each side with its columns.
+	TwoSided        bool
+	InCols, OutCols []columnView
+	Lines           []sidedLine
 }
+
+type sidedLine struct{ In, Out *gridRow }
 
 type columnView struct{ Key, Header string }
 
 type gridRow struct {
-	Side, Code, Name string
-	Total            bool
-	Cells            []string
+	Code, Name string
+	Total      bool
+	Cells      []string
 }
 
 type factView struct {
@@ -240,40 +247,82 @@ func tableViews(sha string, tables []yusuan.Table) []tableView {
 		for _, k := range t.Columns {
 			tv.Columns = append(tv.Columns, columnView{Key: k, Header: cmp.Or(t.Headers[k], vocab.ColumnName(k))})
 		}
-		for _, row := range t.Rows {
-			if row.Side != "" {
-				tv.TwoSided = true
+		tv.Codes = slices.ContainsFunc(t.Rows, func(r yusuan.Row) bool { return r.Code != nil })
+		if slices.ContainsFunc(t.Rows, func(r yusuan.Row) bool { return r.Side != "" }) {
+			twoSided(&tv, t)
+		} else {
+			for _, row := range t.Rows {
+				tv.Rows = append(tv.Rows, newGridRow(row, tv.Columns))
 			}
-		}
-		for _, row := range t.Rows {
-			g := gridRow{Side: sideLabel(row.Side), Code: row.CodeString(), Name: row.Name, Total: row.Code == nil && isTotalName(row.Name)}
-			if row.Name2 != "" {
-				g.Name += " · " + row.Name2
-			}
-			for _, k := range t.Columns {
-				cell := ""
-				if a := row.Values[k]; !a.IsNull() {
-					cell = groupDigits(a.String())
-				} else if raw, ok := row.Raw[k]; ok {
-					cell = raw
-				}
-				g.Cells = append(g.Cells, cell)
-			}
-			tv.Rows = append(tv.Rows, g)
 		}
 		out = append(out, tv)
 	}
 	return out
 }
 
-func sideLabel(s yusuan.Side) string {
-	switch s {
-	case yusuan.SideIncome:
-		return "收入"
-	case yusuan.SideExpenditure:
-		return "支出"
+func newGridRow(row yusuan.Row, cols []columnView) gridRow {
+	g := gridRow{Code: row.CodeString(), Name: row.Name, Total: row.Code == nil && isTotalName(row.Name)}
+	if row.Name2 != "" {
+		g.Name += " · " + row.Name2
 	}
-	return string(s)
+	for _, c := range cols {
+		cell := ""
+		if a := row.Values[c.Key]; !a.IsNull() {
+			cell = groupDigits(a.String())
+		} else if raw, ok := row.Raw[c.Key]; ok {
+			cell = raw
+		}
+		g.Cells = append(g.Cells, cell)
+	}
+	return g
+}
+
+// twoSided lays a two-sided table out as printed: a side's columns are
+// those its rows have anything in; an income row and an expenditure row
+// printed on one line (their boxes overlap vertically on one page; without
+// boxes, one after the other) make one line.
+func twoSided(tv *tableView, t yusuan.Table) {
+	has := func(side yusuan.Side, key string) bool {
+		return slices.ContainsFunc(t.Rows, func(r yusuan.Row) bool {
+			_, v := r.Values[key]
+			_, raw := r.Raw[key]
+			_, box := r.Boxes[key]
+			return r.Side == side && (v || raw || box)
+		})
+	}
+	for _, c := range tv.Columns {
+		if has(yusuan.SideIncome, c.Key) {
+			tv.InCols = append(tv.InCols, c)
+		}
+		if has(yusuan.SideExpenditure, c.Key) {
+			tv.OutCols = append(tv.OutCols, c)
+		}
+	}
+	tv.TwoSided = true
+	sameLine := func(a, b yusuan.Row) bool {
+		if a.BBox == nil || b.BBox == nil {
+			return true
+		}
+		return a.Page == b.Page && min(a.BBox[3], b.BBox[3]) > max(a.BBox[1], b.BBox[1])
+	}
+	for i := 0; i < len(t.Rows); i++ {
+		r := t.Rows[i]
+		var line sidedLine
+		switch r.Side {
+		case yusuan.SideExpenditure:
+			g := newGridRow(r, tv.OutCols)
+			line.Out = &g
+		default:
+			g := newGridRow(r, tv.InCols)
+			line.In = &g
+			if i+1 < len(t.Rows) && t.Rows[i+1].Side == yusuan.SideExpenditure && sameLine(r, t.Rows[i+1]) {
+				o := newGridRow(t.Rows[i+1], tv.OutCols)
+				line.Out = &o
+				i++
+			}
+		}
+		tv.Lines = append(tv.Lines, line)
+	}
 }
 
 // isTotalName reports a total line (合计, 总计, 收入总计…), to set it off.
