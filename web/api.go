@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,6 +79,12 @@ func (s *Server) apiFinding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := s.st.Finding(ctx, id)
+	if errors.Is(err, store.ErrFindingNotFound) {
+		if full, rerr := s.st.ResolveFindingID(ctx, id); rerr == nil {
+			http.Redirect(w, r, "/api/findings/"+full, http.StatusFound)
+			return
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

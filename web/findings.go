@@ -88,17 +88,25 @@ func (s *Server) findingScope(ctx context.Context, f store.FindingFilter) (strin
 	var parts []string
 	if f.EntityID != 0 {
 		e, err := s.st.Entity(ctx, f.EntityID)
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrEntityNotFound):
+			parts = append(parts, fmt.Sprintf("of entity #%d, which does not exist", f.EntityID))
+		case err != nil:
 			return "", err
+		default:
+			parts = append(parts, "of "+e.Name)
 		}
-		parts = append(parts, "of "+e.Name)
 	}
 	if f.SHA256 != "" {
 		d, err := s.st.DocumentInfo(ctx, f.SHA256)
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			parts = append(parts, "on a document not in the store")
+		case err != nil:
 			return "", err
+		default:
+			parts = append(parts, fmt.Sprintf("on %s %d (%s)", d.Entity, d.Year, d.File))
 		}
-		parts = append(parts, fmt.Sprintf("on %s %d (%s)", d.Entity, d.Year, d.File))
 	}
 	if f.NewIn != 0 {
 		parts = append(parts, fmt.Sprintf("new, changed or back in check run #%d", f.NewIn))

@@ -283,3 +283,24 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+// An id as the CLI prints it leads to the finding; a filter on something
+// unknown is an empty list that says so.
+func TestShortIDsAndUnknownFilters(t *testing.T) {
+	f := getFixture(t)
+	_, ts := newTestServer(t, openStore(t, f.db), Options{})
+	for _, p := range []string{"/findings/", "/api/findings/"} {
+		resp, _ := get(t, ts, p+f.balance[:14])
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != p+f.balance {
+			t.Errorf("%s%s: %d → %s", p, f.balance[:14], resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	resp, body := get(t, ts, "/findings?entity_id=999999")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "which does not exist") || !strings.Contains(body, "No findings match.") {
+		t.Errorf("unknown entity: %d", resp.StatusCode)
+	}
+	resp, body = get(t, ts, "/findings?document="+strings.Repeat("0", 64))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "not in the store") {
+		t.Errorf("unknown document: %d", resp.StatusCode)
+	}
+}

@@ -167,8 +167,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(sw, r)
+	level := slog.LevelDebug
+	if sw.status >= 500 {
+		level = slog.LevelWarn
+	}
+	s.log.Log(r.Context(), level, "web: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		"ms", time.Since(start).Milliseconds())
 }
+
+// statusWriter remembers the status written, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // cleanPath rejects paths with dot segments or empty segments: the mux
 // would redirect them; they are answered 404 instead, so that no request
