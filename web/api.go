@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,28 +72,16 @@ type pageJSON struct {
 
 func (s *Server) apiFinding(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := r.PathValue("id")
-	if !findingRE.MatchString(id) {
-		s.fail(w, r, errNotFound)
+	f, ok := s.lookupFinding(w, r, "/api/findings/")
+	if !ok {
 		return
 	}
-	f, err := s.st.Finding(ctx, id)
-	if errors.Is(err, store.ErrFindingNotFound) {
-		if full, rerr := s.st.ResolveFindingID(ctx, id); rerr == nil {
-			http.Redirect(w, r, "/api/findings/"+full, http.StatusFound)
-			return
-		}
-	}
+	history, err := s.st.FindingHistory(ctx, f.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	history, err := s.st.FindingHistory(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	verdicts, err := s.st.Verdicts(ctx, id)
+	verdicts, err := s.st.Verdicts(ctx, f.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -191,16 +178,12 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	sha, err := docSHA(r)
+	d, err := s.documentParts(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	di, err := s.st.DocumentInfo(ctx, sha)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	sha := d.info.SHA256
 	srcs, err := s.st.Sources(ctx, sha)
 	if err != nil {
 		s.fail(w, r, err)
@@ -211,24 +194,14 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.pages.document(ctx, sha)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	fs, err := s.st.QueryFindings(ctx, store.FindingFilter{SHA256: sha, All: true, Limit: documentFindings})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	extracted, err := json.Marshal(doc)
+	extracted, err := json.Marshal(d.doc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"document": newDocumentJSON(di), "sources": nonNil(srcs), "versions": documentsJSON(versions),
-		"findings_total": fs.Total, "findings": findingsJSON(fs.Findings),
+		"document": newDocumentJSON(d.info), "sources": nonNil(srcs), "versions": documentsJSON(versions),
+		"findings_total": d.findings.Total, "findings": findingsJSON(d.findings.Findings),
 		"findings_url": "/api/findings?all=1&document=" + sha,
 		"extract":      json.RawMessage(extracted),
 	})

@@ -125,23 +125,37 @@ type factView struct {
 // documentFindings is how many findings a document page lists.
 const documentFindings = 50
 
-func (s *Server) document(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// docParts are what the document page and its API twin both show.
+type docParts struct {
+	info     store.DocInfo
+	doc      *yusuan.Document
+	findings store.FindingPage // the first documentFindings
+}
+
+func (s *Server) documentParts(r *http.Request) (docParts, error) {
+	var d docParts
 	sha, err := docSHA(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return d, err
 	}
-	di, err := s.st.DocumentInfo(ctx, sha)
+	if d.info, err = s.st.DocumentInfo(r.Context(), sha); err != nil {
+		return d, err
+	}
+	if d.doc, err = s.pages.document(r.Context(), sha); err != nil {
+		return d, err
+	}
+	d.findings, err = s.st.QueryFindings(r.Context(), store.FindingFilter{SHA256: sha, All: true, Limit: documentFindings})
+	return d, err
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	d, err := s.documentParts(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.pages.document(ctx, sha)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	di, doc, sha := d.info, d.doc, d.info.SHA256
 	v := documentView{page: s.pageOf(r, cmp.Or(di.Title, di.File), "documents"), Doc: di, KindLabel: kindLabel(di.Kind, di.Scope)}
 	if v.Sources, err = s.sources(ctx, sha); err != nil {
 		s.fail(w, r, err)
@@ -153,12 +167,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Tables = tableViews(sha, doc.Tables)
 	v.Facts = factViews(sha, doc)
-	fs, err := s.st.QueryFindings(ctx, store.FindingFilter{SHA256: sha, All: true, Limit: documentFindings})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v.Findings, v.FindingsTotal = findingRows(fs.Findings), fs.Total
+	v.Findings, v.FindingsTotal = findingRows(d.findings.Findings), d.findings.Total
 	s.render(w, r, http.StatusOK, "document", v)
 }
 

@@ -170,25 +170,36 @@ type verdictKind struct {
 // maxEvidencePages bounds the pages drawn for one finding.
 const maxEvidencePages = 6
 
-func (s *Server) finding(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// lookupFinding reads the finding of a route's {id}; an id as the CLI
+// prints it (its first 12 digits) redirects to the full id under prefix.
+// It answers the request itself when it returns false.
+func (s *Server) lookupFinding(w http.ResponseWriter, r *http.Request, prefix string) (store.StoredFinding, bool) {
 	id := r.PathValue("id")
 	if !findingRE.MatchString(id) {
 		s.fail(w, r, errNotFound)
-		return
+		return store.StoredFinding{}, false
 	}
-	f, err := s.st.Finding(ctx, id)
+	f, err := s.st.Finding(r.Context(), id)
 	if errors.Is(err, store.ErrFindingNotFound) {
-		// The id as the CLI prints it (its first 12 digits).
-		if full, rerr := s.st.ResolveFindingID(ctx, id); rerr == nil {
-			http.Redirect(w, r, "/findings/"+full, http.StatusFound)
-			return
+		if full, rerr := s.st.ResolveFindingID(r.Context(), id); rerr == nil {
+			http.Redirect(w, r, prefix+full, http.StatusFound)
+			return f, false
 		}
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return f, false
+	}
+	return f, true
+}
+
+func (s *Server) finding(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, ok := s.lookupFinding(w, r, "/findings/")
+	if !ok {
 		return
 	}
+	var err error
 	v := findingView{page: s.pageOf(r, check.ShortID(f.ID)+" "+f.Rule, "findings"), findingRow: newFindingRow(f),
 		F: f, Documents: f.Documents, ExtractorVersion: extract.Version,
 		CSRF: s.csrf.token(s.csrf.session(w, r)), Saved: r.URL.Query().Get("saved") == "1"}
