@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -37,17 +38,7 @@ func diffDocuments(old, cur *yusuan.Document) []string {
 			out = append(out, "table dropped: "+tableName(ot.tables[k]))
 		}
 	}
-	keys := make([]string, 0, len(cur.Facts))
-	for k := range cur.Facts {
-		keys = append(keys, k)
-	}
-	for k := range old.Facts {
-		if _, ok := cur.Facts[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range unionKeys(old.Facts, cur.Facts) {
 		o, c := old.Facts[k], cur.Facts[k]
 		if !o.Equal(c) {
 			out = append(out, fmt.Sprintf("情况说明 %s: %s → %s", k, orDash(o), orDash(c)))
@@ -111,19 +102,7 @@ func diffTable(old, cur *yusuan.Table) []string {
 			out = append(out, fmt.Sprintf("%s: row added: %s", name, rowName(c)))
 			continue
 		}
-		cols := slices.Sorted(func(yield func(string) bool) {
-			for col := range c.Values {
-				if !yield(col) {
-					return
-				}
-			}
-			for col := range o.Values {
-				if _, ok := c.Values[col]; !ok && !yield(col) {
-					return
-				}
-			}
-		})
-		for _, col := range cols {
+		for _, col := range unionKeys(o.Values, c.Values) {
 			if ov, cv := o.Values[col], c.Values[col]; !ov.Equal(cv) {
 				header := cur.Headers[col]
 				if header == "" {
@@ -151,4 +130,16 @@ func orDash(a yusuan.Amount) string {
 		return "—"
 	}
 	return groupDigits(a.String())
+}
+
+// unionKeys are the keys of a and b, sorted, each once.
+func unionKeys(a, b map[string]yusuan.Amount) []string {
+	keys := slices.Collect(maps.Keys(a))
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
