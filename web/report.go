@@ -148,7 +148,7 @@ func Report(ctx context.Context, w io.Writer, st ReportStore, files Files, opt R
 
 	// Each document's section is drawn by a worker; they are written in
 	// order.
-	p := newPager(reportDocs{st}, files, opt.CacheBytes)
+	p := newPager(st, files, opt.CacheBytes)
 	var mu sync.Mutex
 	done := 0
 	jobs := make(chan int)
@@ -203,13 +203,6 @@ send:
 	}
 	_, err = w.Write(b.Bytes())
 	return stats, err
-}
-
-// reportDocs gives the pager the stored documents.
-type reportDocs struct{ st ReportStore }
-
-func (r reportDocs) Document(ctx context.Context, sha string) (*yusuan.Document, error) {
-	return r.st.Document(ctx, sha)
 }
 
 func fs2string(f fs.FS, name string) (string, error) {
