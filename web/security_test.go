@@ -3,6 +3,9 @@ package web
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -360,14 +364,15 @@ func TestVerdictRoundTrip(t *testing.T) {
 	}
 }
 
-// Serving never writes to the store: after every page and API call the
-// database holds the same rows (only the verdict form writes).
+// Serving never writes to the store: after every page and API call
+// every table holds exactly the rows it held (only the verdict form
+// writes).
 func TestReadOnly(t *testing.T) {
 	db := copyFixture(t)
 	st := openStore(t, db)
 	_, ts := newTestServer(t, st, Options{})
 	f := getFixture(t)
-	before := tableCounts(t, st)
+	before := tableDigests(t, st)
 	for _, p := range []string{"/", "/findings", "/findings/" + f.balance, "/documents", "/documents/" + f.evSHA,
 		"/documents/" + f.revised, "/documents/" + f.evSHA + "/pages/1", "/entities/1", "/files/" + f.evSHA + ".pdf",
 		"/api/findings", "/api/findings/" + f.balance, "/api/documents", "/api/documents/" + f.evSHA, "/api/entities/1"} {
@@ -375,18 +380,30 @@ func TestReadOnly(t *testing.T) {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
 	}
-	after := tableCounts(t, st)
-	for k, n := range before {
-		if after[k] != n {
-			t.Errorf("%s: %d rows → %d", k, n, after[k])
+	after := tableDigests(t, st)
+	if len(before) < 20 {
+		t.Fatalf("only %d tables", len(before))
+	}
+	for k, d := range before {
+		if after[k] != d {
+			t.Errorf("table %s changed", k)
 		}
+	}
+	// The digests see a write: a verdict changes verdicts and findings.
+	if _, err := st.SetVerdict(t.Context(), f.balance, yusuan.VerdictConfirmed, "", "x"); err != nil {
+		t.Fatal(err)
+	}
+	judged := tableDigests(t, st)
+	if judged["verdicts"] == after["verdicts"] || judged["findings"] == after["findings"] {
+		t.Error("a verdict went unseen")
 	}
 }
 
-func tableCounts(t *testing.T, st *store.Store) map[string]int {
+// tableDigests digests every table's rows, in any order.
+func tableDigests(t *testing.T, st *store.Store) map[string]string {
 	t.Helper()
-	out := map[string]int{}
-	rows, err := st.ReadDB().Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+	db := st.ReadDB()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,12 +414,29 @@ func tableCounts(t *testing.T, st *store.Store) map[string]int {
 		names = append(names, n)
 	}
 	rows.Close()
+	out := map[string]string{}
 	for _, n := range names {
-		var c int
-		if err := st.ReadDB().QueryRow(`SELECT count(*) FROM "` + n + `"`).Scan(&c); err != nil {
+		rs, err := db.Query(`SELECT * FROM "` + n + `"`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out[n] = c
+		cols, _ := rs.Columns()
+		var lines []string
+		for rs.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rs.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("%q", vals))
+		}
+		rs.Close()
+		slices.Sort(lines)
+		sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+		out[n] = hex.EncodeToString(sum[:])
 	}
 	return out
 }
