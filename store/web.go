@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -246,30 +249,59 @@ func (s *Store) CountDocumentsByRegion(ctx context.Context) ([]RegionCount, erro
 // FailureCount is how many documents could not be extracted for one
 // reason, with the latest of them.
 type FailureCount struct {
-	Error  string
+	// Kind is the extractor's word for the failure (timeout, limit,
+	// damaged, encrypted, not-pdf, internal: the document's error_kind);
+	// "" for documents stored without one, which are counted by Error.
+	Kind   string
+	Error  string // the latest document's reason
 	N      int
-	SHA256 string
+	SHA256 string // the latest document
 }
 
-// CountFailures groups the documents that could not be extracted by their
-// error, most frequent first, up to limit groups.
+// maxFailuresRead bounds the failed documents CountFailures reads (the
+// latest ones): the kind is inside each document's stored extraction.
+const maxFailuresRead = 10_000
+
+// CountFailures groups the documents that could not be extracted by kind
+// (by reason for those without one), most frequent first, up to limit
+// groups, over the latest maxFailuresRead failures.
 func (s *Store) CountFailures(ctx context.Context, limit int) ([]FailureCount, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT g.error, g.n, (SELECT x.sha256 FROM documents x WHERE x.id = g.last) FROM
-		(SELECT error, count(*) AS n, max(id) AS last FROM documents WHERE status = 'failed' GROUP BY error) g
-		ORDER BY g.n DESC, g.error LIMIT ?`, max(limit, 1))
+	rows, err := s.rd.QueryContext(ctx, `SELECT sha256, error, extract FROM documents WHERE status = 'failed'
+		ORDER BY id DESC LIMIT ?`, maxFailuresRead)
 	if err != nil {
 		return nil, fmt.Errorf("store: count failures: %w", err)
 	}
 	defer rows.Close()
 	var out []FailureCount
+	at := map[[2]string]int{}
 	for rows.Next() {
-		var c FailureCount
-		if err := rows.Scan(&c.Error, &c.N, &c.SHA256); err != nil {
+		var sha, msg string
+		var blob []byte
+		if err := rows.Scan(&sha, &msg, &blob); err != nil {
 			return nil, fmt.Errorf("store: count failures: %w", err)
 		}
-		out = append(out, c)
+		var rec struct {
+			Kind string `json:"error_kind"`
+		}
+		if b, err := decodeBlob(blob); err == nil {
+			_ = json.Unmarshal(b, &rec)
+		}
+		key := [2]string{rec.Kind, ""}
+		if rec.Kind == "" {
+			key[1] = msg
+		}
+		if i, ok := at[key]; ok {
+			out[i].N++
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, FailureCount{Kind: rec.Kind, Error: msg, N: 1, SHA256: sha})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: count failures: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b FailureCount) int { return cmp.Compare(b.N, a.N) })
+	return out[:min(len(out), max(limit, 1))], nil
 }
 
 // ErrEntityNotFound means no entity has that id.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"slices"
@@ -110,8 +111,32 @@ func TestWebQueries(t *testing.T) {
 		t.Errorf("by region %v", byRegion)
 	}
 	fails, err := st.CountFailures(ctx, 10)
-	if err != nil || len(fails) != 1 || fails[0].N != 1 || fails[0].SHA256 != failed.SHA256 || fails[0].Error != "not a PDF: html" {
+	if err != nil || len(fails) != 1 || fails[0].N != 1 || fails[0].SHA256 != failed.SHA256 || fails[0].Error != "not a PDF: html" ||
+		fails[0].Kind != "" {
 		t.Errorf("failures %+v %v", fails, err)
+	}
+	// Failures the extractor classified are counted by their kind (the
+	// stored extraction's error_kind), whatever their reasons say.
+	for i, msg := range []string{"no %PDF- header", "served text/html"} {
+		sum := sha256.Sum256([]byte(msg))
+		d := &yusuan.Document{Schema: 1, File: "f.pdf", SHA256: hex.EncodeToString(sum[:]), Error: msg,
+			Meta: yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}, Tables: []yusuan.Table{}, Narrative: []yusuan.Section{},
+			Facts: yusuan.Facts{}, Warnings: []string{}}
+		add(d)
+		raw, err := sql.Open("sqlite", st.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`UPDATE documents SET extract = ? WHERE sha256 = ?`, []byte(`{"error":"`+msg+`","error_kind":"not-pdf"}`), d.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		if i == 1 {
+			fails, err = st.CountFailures(ctx, 10)
+			if err != nil || len(fails) != 2 || fails[0].Kind != "not-pdf" || fails[0].N != 2 || fails[0].Error != msg || fails[1].N != 1 {
+				t.Errorf("failures by kind %+v %v", fails, err)
+			}
+		}
 	}
 
 	suzhou, err := st.QueryDocuments(ctx, store.DocumentQuery{Entity: "苏州", All: true})

@@ -182,10 +182,10 @@ func (s *Server) documentCounts(r *http.Request, v *overviewView) error {
 	if err != nil {
 		return err
 	}
-	// One line per kind, with its most frequent reason.
+	// One line per kind, with its latest reason.
 	at := map[string]int{}
 	for _, f := range failures {
-		k := failureKind(f.Error)
+		k := cmp.Or(f.Kind, failureKind(f.Error))
 		if i, ok := at[k]; ok {
 			v.Failures[i].N += f.N
 			continue
@@ -228,7 +228,8 @@ func provinces(rs []store.RegionCount) []store.RegionCount {
 }
 
 // failureKind is the first part of a stored extraction error ("not a
-// PDF", "encrypted", "gave up after 1m0s"): what the overview groups by.
+// PDF", "gave up after 1m0s"): what the overview groups failures by that
+// were stored without their kind.
 func failureKind(msg string) string {
 	k, _, _ := strings.Cut(msg, ":")
 	k = strings.TrimSpace(k)
