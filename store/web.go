@@ -266,42 +266,84 @@ const maxFailuresRead = 10_000
 // (by reason for those without one), most frequent first, up to limit
 // groups, over the latest maxFailuresRead failures.
 func (s *Store) CountFailures(ctx context.Context, limit int) ([]FailureCount, error) {
-	rows, err := s.rd.QueryContext(ctx, `SELECT sha256, error, extract FROM documents WHERE status = 'failed'
-		ORDER BY id DESC LIMIT ?`, maxFailuresRead)
-	if err != nil {
-		return nil, fmt.Errorf("store: count failures: %w", err)
-	}
-	defer rows.Close()
 	var out []FailureCount
-	at := map[[2]string]int{}
-	for rows.Next() {
-		var sha, msg string
-		var blob []byte
-		if err := rows.Scan(&sha, &msg, &blob); err != nil {
-			return nil, fmt.Errorf("store: count failures: %w", err)
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		// The failed documents' ids from their partial index first (an
+		// ORDER BY id would walk every document's row instead), the
+		// latest of them read.
+		ids, err := int64s(ctx, tx, `SELECT id FROM documents WHERE status = 'failed'`)
+		if err != nil {
+			return err
 		}
-		var rec struct {
-			Kind string `json:"error_kind"`
+		slices.SortFunc(ids, func(a, b any) int { return cmp.Compare(b.(int64), a.(int64)) })
+		ids = ids[:min(len(ids), maxFailuresRead)]
+		at := map[[2]string]int{}
+		for start := 0; start < len(ids); start += 500 {
+			part := ids[start:min(start+500, len(ids))]
+			rows, err := tx.QueryContext(ctx, `SELECT id, sha256, error, extract FROM documents WHERE id IN `+placeholders(len(part)), part...)
+			if err != nil {
+				return err
+			}
+			type failed struct {
+				id       int64
+				sha, msg string
+				kind     string
+			}
+			var batch []failed
+			for rows.Next() {
+				var f failed
+				var blob []byte
+				if err := rows.Scan(&f.id, &f.sha, &f.msg, &blob); err != nil {
+					rows.Close()
+					return err
+				}
+				var rec struct {
+					Kind string `json:"error_kind"`
+				}
+				if b, err := decodeBlob(blob); err == nil {
+					_ = json.Unmarshal(b, &rec)
+				}
+				f.kind = rec.Kind
+				batch = append(batch, f)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			slices.SortFunc(batch, func(a, b failed) int { return cmp.Compare(b.id, a.id) })
+			for _, f := range batch {
+				key := [2]string{f.kind, ""}
+				if f.kind == "" {
+					key[1] = f.msg
+				}
+				if i, ok := at[key]; ok {
+					out[i].N++
+					continue
+				}
+				at[key] = len(out)
+				out = append(out, FailureCount{Kind: f.kind, Error: f.msg, N: 1, SHA256: f.sha})
+			}
 		}
-		if b, err := decodeBlob(blob); err == nil {
-			_ = json.Unmarshal(b, &rec)
-		}
-		key := [2]string{rec.Kind, ""}
-		if rec.Kind == "" {
-			key[1] = msg
-		}
-		if i, ok := at[key]; ok {
-			out[i].N++
-			continue
-		}
-		at[key] = len(out)
-		out = append(out, FailureCount{Kind: rec.Kind, Error: msg, N: 1, SHA256: sha})
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: count failures: %w", err)
 	}
 	slices.SortStableFunc(out, func(a, b FailureCount) int { return cmp.Compare(b.N, a.N) })
 	return out[:min(len(out), max(limit, 1))], nil
+}
+
+// FailureStamp changes when a document fails or stops failing: it names
+// the set of failed documents (read from their index alone), so that a
+// caller can keep CountFailures, which reads each of them, until it does.
+func (s *Store) FailureStamp(ctx context.Context) (string, error) {
+	var n, last, sum int64
+	err := s.rd.QueryRowContext(ctx, `SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM documents
+		WHERE status = 'failed'`).Scan(&n, &last, &sum)
+	if err != nil {
+		return "", fmt.Errorf("store: failure stamp: %w", err)
+	}
+	return fmt.Sprintf("%d/%d/%d", n, last, sum), nil
 }
 
 // ErrEntityNotFound means no entity has that id.

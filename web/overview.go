@@ -2,11 +2,13 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"yusuan"
 	"yusuan/check"
@@ -178,7 +180,7 @@ func (s *Server) documentCounts(r *http.Request, v *overviewView) error {
 		return err
 	}
 	v.Regions = provinces(regions)
-	failures, err := s.st.CountFailures(ctx, 20)
+	failures, err := s.countFailures(ctx)
 	if err != nil {
 		return err
 	}
@@ -237,4 +239,30 @@ func failureKind(msg string) string {
 		k = string(r[:40]) + "…"
 	}
 	return cmp.Or(k, "unknown")
+}
+
+// failuresTTL bounds how long counted failures are kept even when the set
+// of failed documents stays the same (a re-extraction that fails again
+// for another reason).
+const failuresTTL = 10 * time.Minute
+
+// countFailures counts the extraction failures, again only when the set
+// of failed documents changed.
+func (s *Server) countFailures(ctx context.Context) ([]store.FailureCount, error) {
+	stamp, err := s.st.FailureStamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &s.failures
+	c.Lock()
+	defer c.Unlock()
+	if c.stamp == stamp && time.Since(c.at) < failuresTTL {
+		return c.val, nil
+	}
+	val, err := s.st.CountFailures(ctx, 20)
+	if err != nil {
+		return nil, err
+	}
+	c.stamp, c.at, c.val = stamp, time.Now(), val
+	return val, nil
 }

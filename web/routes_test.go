@@ -304,3 +304,24 @@ func TestShortIDsAndUnknownFilters(t *testing.T) {
 		t.Errorf("unknown document: %d", resp.StatusCode)
 	}
 }
+
+// The overview counts a failure stored after it was first shown (the
+// counts are kept only while the set of failed documents stays).
+func TestOverviewFailures(t *testing.T) {
+	st := openStore(t, copyFixture(t))
+	_, ts := newTestServer(t, st, Options{})
+	if _, body := get(t, ts, "/"); strings.Contains(body, "Extraction failures") {
+		t.Fatal("failures before any")
+	}
+	doc := &yusuan.Document{Schema: 1, File: "broken.pdf", SHA256: strings.Repeat("e", 64), Error: "not a PDF: served text/html",
+		Meta: yusuan.Meta{Scope: yusuan.ScopeUnknown, Kind: yusuan.KindUnknown}, Tables: []yusuan.Table{}, Narrative: []yusuan.Section{},
+		Facts: yusuan.Facts{}, Warnings: []string{}}
+	if _, err := st.PutDocument(t.Context(), doc, 10, store.Source{File: "broken.pdf"}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, ts, "/")
+	if !strings.Contains(body, "Extraction failures") || !strings.Contains(body, "not a PDF: served text/html") ||
+		!strings.Contains(body, "/documents/"+doc.SHA256) {
+		t.Error("the new failure is not on the overview")
+	}
+}

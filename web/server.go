@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os/user"
 	"strings"
+	"sync"
 	"time"
 
 	"yusuan"
@@ -49,6 +50,7 @@ type Store interface {
 	CountDocuments(ctx context.Context) ([]store.DocumentCount, error)
 	CountDocumentsByRegion(ctx context.Context) ([]store.RegionCount, error)
 	CountFailures(ctx context.Context, limit int) ([]store.FailureCount, error)
+	FailureStamp(ctx context.Context) (string, error)
 	Entity(ctx context.Context, id int64) (store.EntityInfo, error)
 	EntityRows(ctx context.Context, entityID int64, kinds []yusuan.TableKind) ([]store.FigureRow, error)
 	EntityFacts(ctx context.Context, entityID int64, keys []string) ([]store.FactRecord, error)
@@ -80,6 +82,14 @@ type Server struct {
 	csrf  *csrf
 	tmpl  map[string]*template.Template
 	mux   *http.ServeMux
+	// failures are the overview's extraction failures, kept while the set
+	// of failed documents stays the same (reading them costs a row each).
+	failures struct {
+		sync.Mutex
+		stamp string
+		at    time.Time
+		val   []store.FailureCount
+	}
 }
 
 //go:embed templates/*.html
