@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -431,5 +430,3 @@ func (s *Server) verdict(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("web: verdict", "finding", id, "verdict", kind, "by", by)
 	http.Redirect(w, r, "/findings/"+id+"?saved=1#verdict", http.StatusSeeOther)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
