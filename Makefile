@@ -57,3 +57,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDispositionFilename -fuzztime 30s ./crawl
 	$(GO) test -run '^$$' -fuzz FuzzCappedBody -fuzztime 30s ./crawl
 	$(GO) test -run '^$$' -fuzz FuzzAPIAnswer -fuzztime 30s ./crawl
+	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime 30s ./web

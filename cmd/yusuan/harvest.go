@@ -16,6 +16,7 @@ import (
 	"yusuan/fixtures/portal"
 	"yusuan/ingest"
 	"yusuan/store"
+	"yusuan/web"
 )
 
 func crawlCommand() command {
@@ -223,13 +224,21 @@ func harvest(ctx context.Context, e *env, db string, cfg *crawl.Config, site str
 }
 
 func demoCommand() command {
-	c := command{name: "demo", summary: "zero set-up: start the built-in fixture portal on loopback, harvest it into a fresh database, check it, print the report", usage: "[--dir DIR] [--departments N]"}
+	c := command{name: "demo", summary: "zero set-up: start the built-in fixture portal on loopback, harvest it into a fresh database, check it, print the report", usage: "[--dir DIR] [--departments N] [--serve [--addr 127.0.0.1:8080]]"}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlags(e, c)
 		dir := fs.String("dir", "", "where to put the demo database and archive (default: a new temporary directory)")
 		n := fs.Int("departments", 2, "synthetic departments on the portal (each with 2–4 units, two years)")
+		serveUI := fs.Bool("serve", false, "then serve the web UI on the demo database (yusuan serve) until Ctrl-C")
+		addr := fs.String("addr", "127.0.0.1:8080", "with --serve: the address to listen on (loopback)")
 		if ok, st := parseFlags(fs, args); !ok {
 			return st
+		}
+		if *serveUI {
+			if err := web.CheckAddr(*addr, false); err != nil {
+				fmt.Fprintf(e.stderr, "yusuan demo: %v\n", err)
+				return 2
+			}
 		}
 		if *dir == "" {
 			d, err := os.MkdirTemp("", "yusuan-demo-")
@@ -242,7 +251,16 @@ func demoCommand() command {
 			fmt.Fprintf(e.stderr, "yusuan demo: %v\n", err)
 			return 1
 		}
-		return demo(ctx, e, *dir, *n)
+		code := demo(ctx, e, *dir, *n)
+		if code != 0 || !*serveUI {
+			return code
+		}
+		st, ok := openStore(ctx, e, c.name, filepath.Join(*dir, "yusuan.db"))
+		if !ok {
+			return 1
+		}
+		defer st.Close()
+		return serve(ctx, e, st, *addr, web.Options{})
 	}
 	return c
 }
@@ -280,6 +298,7 @@ func demo(ctx context.Context, e *env, dir string, departments int) int {
 		fmt.Fprintf(e.stdout, "  %-22s %s %d: %s\n", d.Rule, d.Document.Entity, d.Document.Year, d.Detail)
 	}
 	fmt.Fprintf(e.stdout, "\nThe database is %s; try:\n  yusuan check --db %s\n  yusuan export --db %s --format xlsx --out %s --json\n", db, db, db, filepath.Join(dir, "dataset"))
+	fmt.Fprintf(e.stdout, "\nThe web UI on it (the findings drawn on their pages, verdicts, documents, entities):\n  yusuan serve --db %s\n  then open http://127.0.0.1:8080/ (yusuan demo --serve starts it right after the demo)\n", db)
 	if code == crawl.ExitPartial {
 		// The portal serves broken files and a slow page on purpose: those
 		// failures are the demonstration, not a demo failure.

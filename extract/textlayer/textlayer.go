@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -94,6 +95,9 @@ type Stats struct {
 // Options bound the work.
 type Options struct {
 	Limits limits.Limits // zero fields take their defaults
+	// Pages, when set, are the only pages read (numbers from 1); the web
+	// UI draws one page of a long file without reading the others.
+	Pages []int
 }
 
 // Read walks every page of the PDF in data. A page that fails keeps what was
@@ -112,6 +116,9 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	doc := &Document{Producer: f.Producer, Creator: f.Creator, Encrypted: f.Encrypted, Warnings: f.Warnings}
 	w := &walker{file: f, lim: lim, fonts: map[fontKey]*fontEntry{}, forms: map[pdfobj.ObjID]*formEntry{}, ctx: ctx}
 	for i, p := range f.Pages {
+		if len(opt.Pages) > 0 && !slices.Contains(opt.Pages, p.Number) {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return doc, fmt.Errorf("text layer stopped at page %d: %w", p.Number, err)
 		}
