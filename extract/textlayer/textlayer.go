@@ -164,6 +164,7 @@ type walker struct {
 	page                                      *Page // the page being read
 	fontIndex                                 map[*fontEntry]uint16
 	scratch                                   []font.Glyph
+	rules                                     []Rule // a path's, before they are counted
 	pageOps, pageGlyphs, pageRules, pageForms int
 }
 
@@ -427,27 +428,34 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			path.rect(gs.ctm, num(0), num(1), num(2), num(3))
 		case "h":
 			path.close()
+		case "c":
+			path.curve(gs.ctm, num(0), num(1), num(2), num(3), num(4), num(5))
+		case "v", "y":
+			path.curve(gs.ctm, num(0), num(1), num(2), num(3))
 		case "S", "s":
 			if string(op) == "s" {
 				path.close()
 			}
 			var err error
 			if !gs.strokeWhite {
-				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				w.rules = path.stroke(w.rules[:0])
+				err = w.addRules(w.rules)
 			}
 			path.reset()
 			return err
 		case "f", "F", "f*":
 			var err error
 			if !gs.fillWhite {
-				err = w.addRules(path.fill())
+				w.rules = path.fill(w.rules[:0])
+				err = w.addRules(w.rules)
 			}
 			path.reset()
 			return err
 		case "B", "B*", "b", "b*":
 			var err error
 			if !gs.strokeWhite {
-				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				w.rules = path.stroke(w.rules[:0])
+				err = w.addRules(w.rules)
 			}
 			path.reset()
 			return err
@@ -464,10 +472,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		}
 		return nil
 	})
-}
-
-func scaleOf(m matrix) float64 {
-	return math.Sqrt(math.Abs(m[0]*m[3] - m[1]*m[2]))
 }
 
 func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
@@ -686,29 +690,108 @@ func (w *walker) addRules(rules []Rule) error {
 	return nil
 }
 
-// pathBuilder collects the straight segments and rectangles of the current
-// path in display space.
+// pathBuilder collects the current path in display space: its straight
+// segments, for stroking, and the outline of each subpath, for filling.
 type pathBuilder struct {
-	segs       [][4]float64
-	rects      [][4]float64 // x0,y0,x1,y1 normalised
-	cx, cy     float64
-	sx, sy     float64
-	havePoint  bool
-	degenerate bool
+	segs      [][4]float64
+	subs      []subpath
+	cx, cy    float64
+	sx, sy    float64
+	havePoint bool
+	closed    bool // by h: a line after it starts a new subpath
+}
+
+// subpath is what filling needs of one subpath: the box around its points
+// (a curve's control points included, so the curve lies inside) and
+// whether it is an axis-aligned rectangle.
+type subpath struct {
+	x0, y0, x1, y1 float64
+	// pts are its first points; a rectangle has at most five (the fifth
+	// back at the start).
+	pts    [5][2]float64
+	n      int
+	curved bool // a curve or a rotated re: no rectangle
+	re     bool // drawn by re: stroked as its four edges
+}
+
+func (s *subpath) add(x, y float64) {
+	if s.n < len(s.pts) {
+		s.pts[s.n] = [2]float64{x, y}
+	}
+	s.n++
+	s.x0, s.y0, s.x1, s.y1 = min(s.x0, x), min(s.y0, y), max(s.x1, x), max(s.y1, y)
+}
+
+// rectangle reports whether the (closed) subpath is an axis-aligned
+// rectangle: at most four corners, each a corner of its box, joined by
+// axis-aligned sides.
+func (s *subpath) rectangle() bool {
+	if s.curved || s.n > len(s.pts) || s.n < 4 {
+		return false
+	}
+	const tol = 0.5
+	near := func(a, b float64) bool { return math.Abs(a-b) <= tol }
+	for i := 0; i < s.n; i++ {
+		p, q := s.pts[i], s.pts[(i+1)%s.n]
+		if !near(p[0], q[0]) && !near(p[1], q[1]) {
+			return false // a diagonal side
+		}
+		if !near(p[0], s.x0) && !near(p[0], s.x1) || !near(p[1], s.y0) && !near(p[1], s.y1) {
+			return false // a point inside an edge: an L or a notch
+		}
+	}
+	return true
+}
+
+// sub is the subpath being drawn; a segment after h or re starts a new
+// one at the current point.
+func (p *pathBuilder) sub() *subpath {
+	if n := len(p.subs); n == 0 || p.closed || p.subs[n-1].re {
+		p.begin(p.cx, p.cy)
+		p.closed = false
+	}
+	return &p.subs[len(p.subs)-1]
+}
+
+func (p *pathBuilder) begin(x, y float64) {
+	p.subs = append(p.subs, subpath{x0: x, y0: y, x1: x, y1: y})
+	p.subs[len(p.subs)-1].add(x, y)
 }
 
 func (p *pathBuilder) move(m matrix, x, y float64) {
 	p.cx, p.cy = m.apply(x, y)
 	p.sx, p.sy = p.cx, p.cy
 	p.havePoint = true
+	if n := len(p.subs); n > 0 && p.subs[n-1].n == 1 {
+		p.subs = p.subs[:n-1] // m m: the first move drew nothing
+	}
+	p.begin(p.cx, p.cy)
+	p.closed = false
 }
 
 func (p *pathBuilder) line(m matrix, x, y float64) {
 	nx, ny := m.apply(x, y)
 	if p.havePoint {
 		p.segs = append(p.segs, [4]float64{p.cx, p.cy, nx, ny})
+		p.sub().add(nx, ny)
 	}
 	p.cx, p.cy, p.havePoint = nx, ny, true
+}
+
+// curve is c, v or y: the control points and end point in user space.
+// Curves are no ruling lines when stroked, but a filled thin shape may
+// have rounded ends.
+func (p *pathBuilder) curve(m matrix, pts ...float64) {
+	if !p.havePoint || len(pts) < 2 {
+		return
+	}
+	s := p.sub()
+	s.curved = true
+	for i := 0; i+1 < len(pts); i += 2 {
+		x, y := m.apply(pts[i], pts[i+1])
+		s.x0, s.y0, s.x1, s.y1 = min(s.x0, x), min(s.y0, y), max(s.x1, x), max(s.y1, y)
+		p.cx, p.cy = x, y
+	}
 }
 
 func (p *pathBuilder) close() {
@@ -716,6 +799,7 @@ func (p *pathBuilder) close() {
 		p.segs = append(p.segs, [4]float64{p.cx, p.cy, p.sx, p.sy})
 		p.cx, p.cy = p.sx, p.sy
 	}
+	p.closed = p.havePoint
 }
 
 func (p *pathBuilder) rect(m matrix, x, y, w, h float64) {
@@ -724,47 +808,54 @@ func (p *pathBuilder) rect(m matrix, x, y, w, h float64) {
 	// Only axis-aligned rectangles matter for tables.
 	xa, ya := m.apply(x+w, y)
 	if math.Abs(xa-x1) > 0.01 && math.Abs(ya-y0) > 0.01 && math.Abs(xa-x0) > 0.01 {
-		p.degenerate = true
 		return
 	}
-	p.rects = append(p.rects, [4]float64{min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)})
+	p.subs = append(p.subs, subpath{x0: min(x0, x1), y0: min(y0, y1), x1: max(x0, x1), y1: max(y0, y1), re: true})
 	p.sx, p.sy, p.cx, p.cy, p.havePoint = x0, y0, x0, y0, true
 }
 
-func (p *pathBuilder) reset() { *p = pathBuilder{segs: p.segs[:0], rects: p.rects[:0]} }
+func (p *pathBuilder) reset() { *p = pathBuilder{segs: p.segs[:0], subs: p.subs[:0]} }
 
-const hairline = 3.0 // a filled rectangle thinner than this is a drawn line
+const hairline = 3.0 // a filled shape thinner than this is a drawn line
 
-func (p *pathBuilder) stroke(width float64) []Rule {
-	var out []Rule
+// stroke appends the ruling lines of the stroked path to out.
+func (p *pathBuilder) stroke(out []Rule) []Rule {
 	for _, s := range p.segs {
 		if r, ok := axisRule(s); ok {
 			out = append(out, r)
 		}
 	}
-	for _, r := range p.rects {
-		out = append(out, rectEdges(r, false)...)
+	for _, s := range p.subs {
+		if s.re {
+			out = appendEdges(out, [4]float64{s.x0, s.y0, s.x1, s.y1}, false)
+		}
 	}
 	return out
 }
 
-func (p *pathBuilder) fill() []Rule {
-	var out []Rule
-	for _, r := range p.rects {
-		w, h := r[2]-r[0], r[3]-r[1]
+// fill appends the ruling lines of the filled path to out. A subpath
+// thinner than a hairline is a drawn line along its length, however it
+// was drawn: by re, or point by point (m l l l h f, as some writers draw
+// every cell border, mitred at the corners); an axis-aligned rectangle
+// wider than that is shading, its edges marked Fill. Other shapes are no
+// ruling lines.
+func (p *pathBuilder) fill(out []Rule) []Rule {
+	for i := range p.subs {
+		s := &p.subs[i]
+		w, h := s.x1-s.x0, s.y1-s.y0
 		switch {
+		case s.n == 1 && !s.re:
+			// a lone point
 		case h <= hairline && w > h:
-			y := (r[1] + r[3]) / 2
-			out = append(out, Rule{X0: r[0], Y0: y, X1: r[2], Y1: y})
+			y := (s.y0 + s.y1) / 2
+			out = append(out, Rule{X0: s.x0, Y0: y, X1: s.x1, Y1: y})
 		case w <= hairline && h > w:
-			x := (r[0] + r[2]) / 2
-			out = append(out, Rule{X0: x, Y0: r[1], X1: x, Y1: r[3]})
-		default:
-			out = append(out, rectEdges(r, true)...)
+			x := (s.x0 + s.x1) / 2
+			out = append(out, Rule{X0: x, Y0: s.y0, X1: x, Y1: s.y1})
+		case s.re || s.rectangle():
+			out = appendEdges(out, [4]float64{s.x0, s.y0, s.x1, s.y1}, true)
 		}
 	}
-	// Filled polygons made of segments (closed thin shapes) are rare in
-	// disclosures; their segments are ignored.
 	return out
 }
 
@@ -782,13 +873,13 @@ func axisRule(s [4]float64) (Rule, bool) {
 	return Rule{}, false
 }
 
-func rectEdges(r [4]float64, fill bool) []Rule {
-	return []Rule{
-		{X0: r[0], Y0: r[1], X1: r[2], Y1: r[1], Fill: fill},
-		{X0: r[0], Y0: r[3], X1: r[2], Y1: r[3], Fill: fill},
-		{X0: r[0], Y0: r[1], X1: r[0], Y1: r[3], Fill: fill},
-		{X0: r[2], Y0: r[1], X1: r[2], Y1: r[3], Fill: fill},
-	}
+func appendEdges(out []Rule, r [4]float64, fill bool) []Rule {
+	return append(out,
+		Rule{X0: r[0], Y0: r[1], X1: r[2], Y1: r[1], Fill: fill},
+		Rule{X0: r[0], Y0: r[3], X1: r[2], Y1: r[3], Fill: fill},
+		Rule{X0: r[0], Y0: r[1], X1: r[0], Y1: r[3], Fill: fill},
+		Rule{X0: r[2], Y0: r[1], X1: r[2], Y1: r[3], Fill: fill},
+	)
 }
 
 // Text joins the page's glyph texts in drawing order (for diagnostics).
