@@ -6,7 +6,9 @@
 package layout
 
 import (
+	"bytes"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -183,6 +185,7 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 		return gs[i].u < gs[j].u
 	})
 	var out []Line
+	var seg segBuilder // reused from segment to segment
 	start := 0
 	for i := 1; i <= len(gs); i++ {
 		if i < len(gs) {
@@ -195,7 +198,7 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 		row := gs[start:i]
 		sort.SliceStable(row, func(a, b int) bool { return row[a].u < row[b].u })
 		row = dedupe(row)
-		if l, ok := buildLine(row, d, fonts, opt); ok {
+		if l, ok := buildLine(row, d, fonts, opt, &seg); ok {
 			out = append(out, l)
 		}
 		start = i
@@ -230,13 +233,14 @@ func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
-func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line, bool) {
+// buildLine splits a row into segments, building each in seg.
+func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options, seg *segBuilder) (Line, bool) {
 	l := Line{Dir: d}
 	var cur *segBuilder
 	var prevEnd float64
 	var prevRune rune
 	flush := func() {
-		if cur != nil && strings.TrimSpace(cur.b.String()) != "" {
+		if cur != nil && len(bytes.TrimSpace(cur.text)) > 0 {
 			l.Segments = append(l.Segments, cur.finish())
 		}
 		cur = nil
@@ -256,7 +260,8 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		}
 		first, _ := utf8.DecodeRuneInString(g.Text)
 		if cur == nil {
-			cur = &segBuilder{font: fonts[min(int(g.Font), len(fonts)-1)]}
+			cur = seg
+			cur.start(fonts[min(int(g.Font), len(fonts)-1)])
 		} else if (spaceSeen && gap > 0.1*size) || (gap > 0.2*size && !isCJK(first) && !isCJK(prevRune)) {
 			cur.addSpace(prevEnd)
 		}
@@ -281,13 +286,19 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 	return l, true
 }
 
+// segBuilder collects one segment; its buffers are reused, the segment
+// gets copies of their final length.
 type segBuilder struct {
-	b              strings.Builder
+	text           []byte
 	xs             []float64
 	font           string
 	size           float64
 	x0, y0, x1, y1 float64 // bounding box so far
 	n              int
+}
+
+func (s *segBuilder) start(font string) {
+	*s = segBuilder{text: s.text[:0], xs: s.xs[:0], font: font}
 }
 
 func (s *segBuilder) add(g glyph) {
@@ -298,7 +309,7 @@ func (s *segBuilder) add(g glyph) {
 		s.x0, s.y0, s.x1, s.y1 = math.Min(s.x0, bx0), math.Min(s.y0, by0), math.Max(s.x1, bx1), math.Max(s.y1, by1)
 	}
 	s.n++
-	s.b.WriteString(g.Text)
+	s.text = append(s.text, g.Text...)
 	for range g.Text {
 		s.xs = append(s.xs, g.X)
 	}
@@ -306,12 +317,12 @@ func (s *segBuilder) add(g glyph) {
 }
 
 func (s *segBuilder) addSpace(at float64) {
-	s.b.WriteByte(' ')
+	s.text = append(s.text, ' ')
 	s.xs = append(s.xs, at)
 }
 
 func (s *segBuilder) finish() Segment {
-	return Segment{Text: s.b.String(), Size: s.size, Font: s.font, Xs: s.xs, X0: s.x0, Y0: s.y0, X1: s.x1, Y1: s.y1}
+	return Segment{Text: string(s.text), Size: s.size, Font: s.font, Xs: slices.Clone(s.xs), X0: s.x0, Y0: s.y0, X1: s.x1, Y1: s.y1}
 }
 
 // glyphBox is the glyph's box in display space.

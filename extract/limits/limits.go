@@ -43,6 +43,7 @@ type Limits struct {
 	MaxFormDepth         int // forms drawn inside forms
 	MaxOpsPerDocument    int
 	MaxGlyphsPerDocument int
+	MaxRulesPerDocument  int
 	MaxFormsPerDocument  int
 }
 
@@ -72,6 +73,7 @@ var Default = Limits{
 	MaxFormDepth:         16,
 	MaxOpsPerDocument:    20_000_000,
 	MaxGlyphsPerDocument: 3_000_000,
+	MaxRulesPerDocument:  1_000_000,
 	MaxFormsPerDocument:  100_000,
 }
 
@@ -105,6 +107,7 @@ func (l Limits) Fill() Limits {
 	set(&l.MaxFormDepth, d.MaxFormDepth)
 	set(&l.MaxOpsPerDocument, d.MaxOpsPerDocument)
 	set(&l.MaxGlyphsPerDocument, d.MaxGlyphsPerDocument)
+	set(&l.MaxRulesPerDocument, d.MaxRulesPerDocument)
 	set(&l.MaxFormsPerDocument, d.MaxFormsPerDocument)
 	return l
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -82,13 +83,14 @@ type Document struct {
 // Stats measure the work a file took, against the limits (docs/limits.md
 // sets the defaults from them).
 type Stats struct {
-	Ops, Glyphs, FormDraws int   // in the file
-	MaxPageOps             int   // on the busiest page
-	MaxPageGlyphs          int   //
-	MaxPageRules           int   //
-	MaxPageForms           int   //
-	DecodedBytes           int64 // streams decoded from the file
-	MaxStreamBytes         int64 // the largest decoded stream (page contents or form)
+	Ops, Glyphs, Rules int   // in the file
+	FormDraws          int   //
+	MaxPageOps         int   // on the busiest page
+	MaxPageGlyphs      int   //
+	MaxPageRules       int   //
+	MaxPageForms       int   //
+	DecodedBytes       int64 // streams decoded from the file
+	MaxStreamBytes     int64 // the largest decoded stream (page contents or form)
 }
 
 // Options bound the work.
@@ -127,7 +129,7 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	for _, fe := range w.fontList {
 		doc.Warnings = append(doc.Warnings, fe.warnings...)
 	}
-	w.stats.Ops, w.stats.Glyphs, w.stats.FormDraws = w.ops, w.glyphs, w.formDraws
+	w.stats.Ops, w.stats.Glyphs, w.stats.Rules, w.stats.FormDraws = w.ops, w.glyphs, w.rules, w.formDraws
 	w.stats.DecodedBytes = f.Decoded()
 	doc.Stats = w.stats
 	if err := ctx.Err(); err != nil {
@@ -158,13 +160,14 @@ type walker struct {
 	fileErr error
 
 	// per file
-	ops, glyphs, formDraws int
-	stats                  Stats
+	ops, glyphs, rules, formDraws int
+	stats                         Stats
 	// per page
 	page                                      *Page // the page being read
 	fontIndex                                 map[*fontEntry]uint16
 	scratch                                   []font.Glyph
-	rules                                     []Rule // a path's, before they are counted
+	glyphBuf                                  []Glyph // the page's glyphs while it is read
+	pathRules                                 []Rule  // a path's, before they are counted
 	pageOps, pageGlyphs, pageRules, pageForms int
 }
 
@@ -239,7 +242,10 @@ func displayMatrix(p pdfobj.Page) (matrix, float64, float64) {
 
 func (w *walker) readPage(p pdfobj.Page) Page {
 	base, pw, ph := displayMatrix(p)
-	out := Page{Number: p.Number, Width: pw, Height: ph}
+	// Glyphs are collected in a buffer kept from page to page and copied
+	// out at their final length: growing each page's slice from nothing
+	// was a tenth of the text layer's allocation.
+	out := Page{Number: p.Number, Width: pw, Height: ph, Glyphs: w.glyphBuf[:0]}
 	w.page = &out
 	w.fontIndex = map[*fontEntry]uint16{}
 	w.pageOps, w.pageGlyphs, w.pageRules, w.pageForms = 0, 0, 0, 0
@@ -261,6 +267,11 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 	w.stats.MaxPageRules = max(w.stats.MaxPageRules, w.pageRules)
 	w.stats.MaxPageForms = max(w.stats.MaxPageForms, w.pageForms)
 	w.stats.MaxStreamBytes = max(w.stats.MaxStreamBytes, int64(len(data)))
+	glyphs := out.Glyphs
+	w.glyphBuf, out.Glyphs = glyphs[:0], nil
+	if len(glyphs) > 0 {
+		out.Glyphs = slices.Clone(glyphs)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, limits.ErrExceeded):
@@ -286,7 +297,7 @@ func perFile(err error) bool {
 		return false
 	}
 	switch le.Limit {
-	case "MaxDecodedBytes", "MaxOpsPerDocument", "MaxGlyphsPerDocument", "MaxFormsPerDocument":
+	case "MaxDecodedBytes", "MaxOpsPerDocument", "MaxGlyphsPerDocument", "MaxRulesPerDocument", "MaxFormsPerDocument":
 		return true
 	}
 	return false
@@ -438,24 +449,24 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			}
 			var err error
 			if !gs.strokeWhite {
-				w.rules = path.stroke(w.rules[:0])
-				err = w.addRules(w.rules)
+				w.pathRules = path.stroke(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
 		case "f", "F", "f*":
 			var err error
 			if !gs.fillWhite {
-				w.rules = path.fill(w.rules[:0])
-				err = w.addRules(w.rules)
+				w.pathRules = path.fill(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
 		case "B", "B*", "b", "b*":
 			var err error
 			if !gs.strokeWhite {
-				w.rules = path.stroke(w.rules[:0])
-				err = w.addRules(w.rules)
+				w.pathRules = path.stroke(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
@@ -547,8 +558,8 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 	for _, g := range glyphs {
 		trm := matrix{fs * th, 0, 0, fs, 0, gs.rise}.mul(*tm).mul(gs.ctm)
 		x, y := trm[4], trm[5]
-		ax, ay := trm[0], trm[1] // baseline direction, length fs*th*scale
-		size := math.Hypot(trm[2], trm[3])
+		ax, ay := trm[0], trm[1]                         // baseline direction, length fs*th*scale
+		size := math.Sqrt(trm[2]*trm[2] + trm[3]*trm[3]) // Hypot guards an overflow no font size reaches
 		dir := direction(ax, ay, vertical)
 		advPage := g.Advance * math.Hypot(ax, ay)
 		if vertical {
@@ -683,8 +694,8 @@ func appendOnce(list []string, s string) []string {
 }
 
 func (w *walker) addRules(rules []Rule) error {
-	if w.pageRules += len(rules); w.pageRules > w.lim.MaxRulesPerPage {
-		return limits.Exceeded("MaxRulesPerPage", int64(w.lim.MaxRulesPerPage), 0, fmt.Sprintf("ruling lines on page %d", w.page.Number))
+	if err := w.count(&w.pageRules, &w.rules, len(rules), w.lim.MaxRulesPerPage, w.lim.MaxRulesPerDocument, "MaxRulesPerPage", "MaxRulesPerDocument", "ruling lines"); err != nil {
+		return err
 	}
 	w.page.Rules = append(w.page.Rules, rules...)
 	return nil
