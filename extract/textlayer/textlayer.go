@@ -171,11 +171,32 @@ type walker struct {
 	pageOps, pageGlyphs, pageRules, pageForms int
 }
 
+// resources is a content stream's /Resources with what it has looked up
+// there by name, so that a form drawn 10,000 times resolves its fonts and
+// XObjects once.
+type resources struct {
+	v        pdf.Value
+	fonts    map[string]*fontEntry
+	xobjects map[string]xobject
+}
+
+// xobject is an XObject resource: its value and subtype, or why it cannot
+// be read.
+type xobject struct {
+	v       pdf.Value
+	subtype string
+	err     error
+}
+
+func newResources(v pdf.Value) *resources {
+	return &resources{v: v, fonts: map[string]*fontEntry{}, xobjects: map[string]xobject{}}
+}
+
 // formEntry is a form XObject read once: its content, or why it cannot be
 // drawn.
 type formEntry struct {
 	data   []byte
-	res    pdf.Value // its own /Resources; null when it has none
+	res    *resources // its own /Resources; nil when it has none
 	matrix matrix
 	err    error
 }
@@ -260,7 +281,7 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
 		}
 		gs := gstate{ctm: base, scale: 1, lineWidth: 1}
-		err = w.run(data, p.Resources, gs, nil)
+		err = w.run(data, newResources(p.Resources), gs, nil)
 	}
 	w.stats.MaxPageOps = max(w.stats.MaxPageOps, w.pageOps)
 	w.stats.MaxPageGlyphs = max(w.stats.MaxPageGlyphs, w.pageGlyphs)
@@ -305,7 +326,7 @@ func perFile(err error) bool {
 
 // run interprets one content stream (a page or a form) with its resources.
 // forms holds the forms being drawn, to cut cycles.
-func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID) (err error) {
+func (w *walker) run(data []byte, res *resources, gs gstate, forms []pdfobj.ObjID) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("content stream: %w: %v", pdfobj.ErrDamaged, x)
@@ -314,7 +335,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	var stack []gstate
 	var tm, tlm matrix
 	var path pathBuilder
-	resFonts := map[string]*fontEntry{}
 	var mc markedContent
 	defer mc.close(w)
 	return content.Parse(data, w.lim, func(op []byte, args []content.Operand) error {
@@ -374,10 +394,10 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		case "Tf":
 			if len(args) >= 2 && args[0].Kind == content.Name {
 				name := string(args[0].Bytes)
-				fe, ok := resFonts[name]
+				fe, ok := res.fonts[name]
 				if !ok {
-					fe = w.loadFont(res, name)
-					resFonts[name] = fe
+					fe = w.loadFont(res.v, name)
+					res.fonts[name] = fe
 				}
 				gs.font, gs.size = fe, num(1)
 			}
@@ -473,7 +493,7 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		case "n":
 			path.reset()
 		case "BMC", "BDC":
-			mc.begin(w, res, string(op), args)
+			mc.begin(w, res.v, string(op), args)
 		case "EMC":
 			mc.end(w)
 		case "Do":
@@ -602,12 +622,16 @@ func direction(ax, ay float64, vertical bool) Dir {
 // doXObject draws XObject name: a form is run (read once per file, then
 // taken from the cache), an image is counted. Only budgets and ctx stop the
 // page; other problems are warnings.
-func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) error {
-	var subtype string
-	xo, err := w.file.Get(res, "XObject", name)
-	if err == nil {
-		err = pdfobj.Safe("xobject", func() { subtype = xo.Key("Subtype").Name() })
+func (w *walker) doXObject(res *resources, name string, gs gstate, forms []pdfobj.ObjID) error {
+	x, ok := res.xobjects[name]
+	if !ok {
+		x.v, x.err = w.file.Get(res.v, "XObject", name)
+		if x.err == nil {
+			x.err = pdfobj.Safe("xobject", func() { x.subtype = x.v.Key("Subtype").Name() })
+		}
+		res.xobjects[name] = x
 	}
+	xo, subtype, err := x.v, x.subtype, x.err
 	if err != nil {
 		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: XObject %q: %v", w.page.Number, name, err))
 		return nil
@@ -644,7 +668,7 @@ func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj
 	}
 	gs.ctm = fe.matrix.mul(gs.ctm)
 	formRes := fe.res
-	if formRes.IsNull() {
+	if formRes == nil {
 		formRes = res // a form without resources uses its page's (PDF 1.1)
 	}
 	err = w.run(fe.data, formRes, gs, append(forms, id))
@@ -672,7 +696,7 @@ func (w *walker) form(id pdfobj.ObjID, xo pdf.Value) *formEntry {
 			}
 		}
 		if r, err := w.file.Get(xo, "Resources"); err == nil && r.Kind() == pdf.Dict {
-			fe.res = r
+			fe.res = newResources(r)
 		}
 	})
 	fe.data, fe.err = w.file.ReadStream(xo)
