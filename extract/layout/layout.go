@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -162,15 +161,29 @@ func offPage(g textlayer.Glyph, w, h float64) bool {
 }
 
 func sortReading(ls []Line) {
-	sort.SliceStable(ls, func(i, j int) bool {
-		a, b := ls[i], ls[j]
+	before := func(a, b *Line) bool {
 		// Same visual row when their vertical extents mostly overlap.
 		ov := math.Min(a.Y1, b.Y1) - math.Max(a.Y0, b.Y0)
 		if ov > 0.5*math.Min(a.Y1-a.Y0, b.Y1-b.Y0) {
 			return a.X0 < b.X0
 		}
 		return a.Y1 > b.Y1
-	})
+	}
+	slices.SortStableFunc(ls, func(a, b Line) int { return order(before(&a, &b), before(&b, &a)) })
+}
+
+// order turns a less function's answers for (a, b) and (b, a) into a
+// comparison for the generic sorts (sort.SliceStable swaps through
+// reflection): the sort sees exactly the less function's answers, NaN
+// included, so the order is the one sort.SliceStable gave.
+func order(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
 }
 
 func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
@@ -178,11 +191,11 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 		return nil
 	}
 	// Sort by baseline (v descending), then by u.
-	sort.SliceStable(gs, func(i, j int) bool {
-		if gs[i].v != gs[j].v {
-			return gs[i].v > gs[j].v
+	slices.SortStableFunc(gs, func(a, b glyph) int {
+		if a.v != b.v {
+			return order(a.v > b.v, a.v < b.v)
 		}
-		return gs[i].u < gs[j].u
+		return order(a.u < b.u, a.u > b.u)
 	})
 	var out []Line
 	var seg segBuilder // reused from segment to segment
@@ -196,7 +209,7 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 			}
 		}
 		row := gs[start:i]
-		sort.SliceStable(row, func(a, b int) bool { return row[a].u < row[b].u })
+		slices.SortStableFunc(row, func(a, b glyph) int { return order(a.u < b.u, a.u > b.u) })
 		row = dedupe(row)
 		if l, ok := buildLine(row, d, fonts, opt, &seg); ok {
 			out = append(out, l)

@@ -579,9 +579,11 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 		trm := matrix{fs * th, 0, 0, fs, 0, gs.rise}.mul(*tm).mul(gs.ctm)
 		x, y := trm[4], trm[5]
 		ax, ay := trm[0], trm[1]                         // baseline direction, length fs*th*scale
-		size := math.Sqrt(trm[2]*trm[2] + trm[3]*trm[3]) // Hypot guards an overflow no font size reaches
+		// Lengths by Sqrt rather than math.Hypot, which guards an overflow
+		// no font size reaches (and is exact alike on axis-aligned text).
+		size := math.Sqrt(trm[2]*trm[2] + trm[3]*trm[3])
 		dir := direction(ax, ay, vertical)
-		advPage := g.Advance * math.Hypot(ax, ay)
+		advPage := g.Advance * math.Sqrt(ax*ax+ay*ay)
 		if vertical {
 			advPage = g.Advance * size
 		}
