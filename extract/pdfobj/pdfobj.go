@@ -71,7 +71,7 @@ type File struct {
 
 	data    []byte // the bytes the object layer reads
 	xref    xrefView
-	decoded int64 // stream bytes decoded so far, against MaxDecodedBytes
+	decoded int64  // stream bytes decoded so far, against MaxDecodedBytes
 	scratch []byte // ReadStream's buffer
 	stms    map[ObjID]*objStm
 	checked map[guardKey]error

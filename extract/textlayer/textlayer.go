@@ -578,7 +578,7 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 	for _, g := range glyphs {
 		trm := matrix{fs * th, 0, 0, fs, 0, gs.rise}.mul(*tm).mul(gs.ctm)
 		x, y := trm[4], trm[5]
-		ax, ay := trm[0], trm[1]                         // baseline direction, length fs*th*scale
+		ax, ay := trm[0], trm[1] // baseline direction, length fs*th*scale
 		// Lengths by Sqrt rather than math.Hypot, which guards an overflow
 		// no font size reaches (and is exact alike on axis-aligned text).
 		size := math.Sqrt(trm[2]*trm[2] + trm[3]*trm[3])
