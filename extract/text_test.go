@@ -186,32 +186,32 @@ func benchFiles(b *testing.B) [][]byte {
 // BenchmarkReadText measures the text layer and lines per page over the
 // fixtures and the corpus.
 func BenchmarkReadText(b *testing.B) {
-	blobs := benchFiles(b)
-	pages := 0
-	b.ResetTimer()
-	for b.Loop() {
-		pages = 0
-		for _, d := range blobs {
-			txt, _ := ReadText(context.Background(), d, Options{})
-			if txt != nil {
-				pages += len(txt.Pages)
-			}
+	benchPages(b, func(d []byte) int {
+		if txt, _ := ReadText(context.Background(), d, Options{}); txt != nil {
+			return len(txt.Pages)
 		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(pages, 1))/1e3, "µs/page")
-	b.ReportMetric(float64(pages), "pages")
+		return 0
+	})
 }
 
 // BenchmarkExtract measures the whole extraction (text layer, tables,
 // narrative, metadata) per page over the fixtures and the corpus.
 func BenchmarkExtract(b *testing.B) {
+	benchPages(b, func(d []byte) int {
+		return Extract(context.Background(), d, "bench.pdf", Options{}).Pages
+	})
+}
+
+// benchPages runs read over every bench file and reports the time per
+// page it returns.
+func benchPages(b *testing.B, read func([]byte) int) {
 	blobs := benchFiles(b)
 	pages := 0
 	b.ResetTimer()
 	for b.Loop() {
 		pages = 0
 		for _, d := range blobs {
-			pages += Extract(context.Background(), d, "bench.pdf", Options{}).Pages
+			pages += read(d)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(pages, 1))/1e3, "µs/page")
