@@ -747,7 +747,7 @@ type subpath struct {
 	// back at the start).
 	pts    [5][2]float64
 	n      int
-	curved bool // a curve or a rotated re: no rectangle
+	curved bool // has a curve: no rectangle
 	re     bool // drawn by re: stroked as its four edges
 }
 
