@@ -24,10 +24,12 @@ eval: build
 demo: build
 	./bin/yusuan demo
 
-# Benchmarks: text layer and tables per page, ingest per document, check
-# over many documents.
+# Benchmarks: text layer and whole extraction per page, tables, ingest per
+# document, check over many documents, and what one process costs before
+# its work (yusuan -h, yusuan extract on one page).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./extract/ ./extract/table/
+	$(GO) test -run '^$$' -bench Startup -benchtime 20x ./cmd/yusuan/
 	$(GO) test -run '^$$' -bench Ingest ./ingest/
 	$(GO) test -run '^$$' -bench Check -benchtime 1x ./check/
 

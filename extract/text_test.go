@@ -159,9 +159,10 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
-// BenchmarkReadText measures the text layer per page over the fixtures and,
-// when present, the shared corpus (YUSUAN_CORPUS, default ../../shared/corpus).
-func BenchmarkReadText(b *testing.B) {
+// benchFiles are the fixtures and, when present, the shared corpus
+// (YUSUAN_CORPUS, default ../../shared/corpus).
+func benchFiles(b *testing.B) [][]byte {
+	b.Helper()
 	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*.pdf"))
 	corpus := os.Getenv("YUSUAN_CORPUS")
 	if corpus == "" {
@@ -179,15 +180,38 @@ func BenchmarkReadText(b *testing.B) {
 			blobs = append(blobs, d)
 		}
 	}
+	return blobs
+}
+
+// BenchmarkReadText measures the text layer and lines per page over the
+// fixtures and the corpus.
+func BenchmarkReadText(b *testing.B) {
+	benchPages(b, func(d []byte) int {
+		if txt, _ := ReadText(context.Background(), d, Options{}); txt != nil {
+			return len(txt.Pages)
+		}
+		return 0
+	})
+}
+
+// BenchmarkExtract measures the whole extraction (text layer, tables,
+// narrative, metadata) per page over the fixtures and the corpus.
+func BenchmarkExtract(b *testing.B) {
+	benchPages(b, func(d []byte) int {
+		return Extract(context.Background(), d, "bench.pdf", Options{}).Pages
+	})
+}
+
+// benchPages runs read over every bench file and reports the time per
+// page it returns.
+func benchPages(b *testing.B, read func([]byte) int) {
+	blobs := benchFiles(b)
 	pages := 0
 	b.ResetTimer()
 	for b.Loop() {
 		pages = 0
 		for _, d := range blobs {
-			txt, _ := ReadText(context.Background(), d, Options{})
-			if txt != nil {
-				pages += len(txt.Pages)
-			}
+			pages += read(d)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(pages, 1))/1e3, "µs/page")

@@ -24,7 +24,7 @@ var (
 )
 
 // binary builds cmd/yusuan once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")

@@ -1,29 +1,30 @@
 package font
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// tables.bin.gz holds the predefined Adobe-GB1 CMaps and Adobe-GB1-UCS2
+// tables.bin holds the predefined Adobe-GB1 CMaps and Adobe-GB1-UCS2
 // (Adobe, BSD-3-Clause, from Debian poppler-data), glyph names (BSD, from
 // github.com/ledongthuc/pdf) and standard-14 advance widths (from the URW
 // base35 AFM files of Debian fonts-urw-base35). See internal/gen for the
-// details and licence notes.
+// format, the details and licence notes. It is read in place, each part
+// decoded when first needed: a process that extracts one PDF (yusuan
+// extract FILE) needs a few parts or none, and decompressing and decoding
+// the whole file took 15 ms of its start.
 //
-//go:generate go run ./internal/gen -o tables.bin.gz
-//go:embed tables.bin.gz
-var tablesGz []byte
+//go:generate go run ./internal/gen -o tables.bin
+//go:embed tables.bin
+var tablesData string
 
 // cidRange maps codes lo..hi of n bytes to cid, cid+1, ….
 type cidRange struct {
@@ -163,26 +164,126 @@ type stdMetrics struct {
 	codeW   [256]float64 // width by builtin code, 0 when absent
 }
 
-type tables struct {
-	cmaps      map[string]*predefCMap
-	gb1        []rune // Adobe-GB1 CID → Unicode (0 = none)
-	glyphNames []string
-	glyphRunes []rune
-	std14      map[string]*stdMetrics
+// sections is the directory of tables.bin: each section's contents by
+// name, as substrings of tablesData.
+var sections = sync.OnceValue(func() map[string]string {
+	const magic = "YFNT2"
+	if !strings.HasPrefix(tablesData, magic) {
+		panic("font: embedded tables: bad magic")
+	}
+	r := &reader{b: tablesData[len(magic):]}
+	n := int(r.uv())
+	type entry struct {
+		name     string
+		off, len int
+	}
+	es := make([]entry, 0, min(n, 64))
+	for i := 0; i < n && r.err == nil; i++ {
+		es = append(es, entry{r.str(), int(r.uv()), int(r.uv())})
+	}
+	body := r.b
+	out := make(map[string]string, len(es))
+	for _, e := range es {
+		if r.err != nil || e.off < 0 || e.len < 0 || e.off+e.len > len(body) {
+			// The data is generated and committed; failure is a build defect.
+			panic(fmt.Sprintf("font: embedded tables corrupt at section %q", e.name))
+		}
+		out[e.name] = body[e.off : e.off+e.len]
+	}
+	return out
+})
+
+// lazyByName returns a lookup of the sections named prefix+name, each
+// decoded on first use and kept; ok is false when there is no such section.
+func lazyByName[T any](prefix string, decode func(name, data string) (T, error)) func(name string) (T, bool) {
+	loaders := sync.OnceValue(func() map[string]func() T {
+		m := map[string]func() T{}
+		for sec, data := range sections() {
+			if name, ok := strings.CutPrefix(sec, prefix); ok {
+				m[name] = sync.OnceValue(func() T {
+					v, err := decode(name, data)
+					if err != nil {
+						panic(fmt.Sprintf("font: embedded tables corrupt: %s%s: %v", prefix, name, err))
+					}
+					return v
+				})
+			}
+		}
+		return m
+	})
+	return func(name string) (T, bool) {
+		if l := loaders()[name]; l != nil {
+			return l(), true
+		}
+		var zero T
+		return zero, false
+	}
 }
 
-// loadTables decodes the embedded data once; the result is read-only.
-var loadTables = sync.OnceValue(func() *tables {
-	t, err := decodeTables(tablesGz)
-	if err != nil {
-		// The data is generated and committed; failure is a build defect.
-		panic(fmt.Sprintf("font: embedded tables corrupt: %v", err))
+// predefined returns a predefined CMap we ship (every one is Adobe-GB1),
+// or nil.
+func predefined(name string) *predefCMap {
+	m, _ := predefinedCMaps(name)
+	return m
+}
+
+// predefinedCMaps is set in init: a CMap's decoding looks up its base.
+var predefinedCMaps func(name string) (*predefCMap, bool)
+
+func init() { predefinedCMaps = lazyByName("cmap/", decodeCMap) }
+
+// std14 returns a standard-14 font's metrics, or nil.
+func std14(name string) *stdMetrics {
+	m, _ := std14Metrics(name)
+	return m
+}
+
+var std14Metrics = lazyByName("std14/", decodeMetrics)
+
+// gb1Map maps Adobe-GB1 CIDs to Unicode: three bytes per CID, read in
+// place.
+type gb1Map string
+
+func (g gb1Map) at(cid uint32) rune {
+	if i := int(cid) * 3; cid < 1<<24 && i+3 <= len(g) {
+		return rune(g[i]) | rune(g[i+1])<<8 | rune(g[i+2])<<16
 	}
-	return t
+	return 0
+}
+
+var gb1 = sync.OnceValue(func() gb1Map {
+	data, ok := sections()["gb1"]
+	if !ok || len(data)%3 != 0 {
+		panic("font: embedded tables corrupt: gb1")
+	}
+	return gb1Map(data)
+})
+
+// glyphList is the sorted glyph names and their code points.
+type glyphList struct {
+	names []string
+	runes []rune
+}
+
+var glyphs = sync.OnceValue(func() *glyphList {
+	r := &reader{b: sections()["glyphs"]}
+	n := int(r.uv())
+	if n > len(r.b) {
+		panic("font: embedded tables corrupt: glyph count")
+	}
+	g := &glyphList{names: make([]string, n), runes: make([]rune, n)}
+	for i := 0; i < n; i++ {
+		g.names[i] = r.str()
+		g.runes[i] = rune(r.uv())
+	}
+	if r.err != nil {
+		panic(fmt.Sprintf("font: embedded tables corrupt: glyphs: %v", r.err))
+	}
+	return g
 })
 
 type reader struct {
-	b   []byte
+	b   string
 	err error
 }
 
@@ -190,26 +291,30 @@ func (r *reader) uv() uint64 {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errors.New("bad varint")
-		return 0
+	var v uint64
+	for i := 0; i < len(r.b) && i < binary.MaxVarintLen64; i++ {
+		c := r.b[i]
+		v |= uint64(c&0x7F) << (7 * i)
+		if c < 0x80 {
+			r.b = r.b[i+1:]
+			return v
+		}
 	}
-	r.b = r.b[n:]
-	return v
+	r.err = errors.New("bad varint")
+	return 0
 }
 
-func (r *reader) bytes(n int) []byte {
+func (r *reader) bytes(n int) string {
 	if r.err != nil || n < 0 || n > len(r.b) {
 		r.err = errors.New("short data")
-		return nil
+		return ""
 	}
 	b := r.b[:n]
 	r.b = r.b[n:]
 	return b
 }
 
-func (r *reader) str() string { return string(r.bytes(int(r.uv()))) }
+func (r *reader) str() string { return r.bytes(int(r.uv())) }
 
 func (r *reader) byte1() byte {
 	b := r.bytes(1)
@@ -219,128 +324,97 @@ func (r *reader) byte1() byte {
 	return b[0]
 }
 
-func decodeTables(gz []byte) (*tables, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, err
+func (r *reader) ranges() []cidRange {
+	n := int(r.uv())
+	if r.err != nil || n > len(r.b) {
+		r.err = errors.New("bad range count")
+		return nil
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, err
+	rs := make([]cidRange, 0, n)
+	for i := 0; i < n; i++ {
+		k := r.byte1()
+		lo := uint32(r.uv())
+		d := uint32(r.uv())
+		cid := uint32(r.uv())
+		rs = append(rs, cidRange{lo: lo, hi: lo + d, n: k, cid: cid})
 	}
-	if !bytes.HasPrefix(raw, []byte("YFNT1")) {
-		return nil, errors.New("bad magic")
+	sortRanges(rs)
+	return rs
+}
+
+// decodeCMap decodes one cmap/ section; its usecmap base is decoded too.
+func decodeCMap(name, data string) (*predefCMap, error) {
+	r := &reader{b: data}
+	m := &predefCMap{name: name}
+	m.wmode = int(r.byte1())
+	m.usecmap = r.str()
+	ncs := int(r.uv())
+	var css []csRange
+	for j := 0; j < ncs && r.err == nil; j++ {
+		k := int(r.byte1())
+		lo := r.bytes(k)
+		hi := r.bytes(k)
+		var c csRange
+		c.n = k
+		copy(c.lo[:], lo)
+		copy(c.hi[:], hi)
+		css = append(css, c)
 	}
-	r := &reader{b: raw[5:]}
-	t := &tables{cmaps: map[string]*predefCMap{}, std14: map[string]*stdMetrics{}}
-	readRanges := func() []cidRange {
-		n := int(r.uv())
-		if r.err != nil || n > len(r.b) {
-			r.err = errors.New("bad range count")
-			return nil
-		}
-		rs := make([]cidRange, 0, n)
-		for i := 0; i < n; i++ {
-			k := r.byte1()
-			lo := uint32(r.uv())
-			d := uint32(r.uv())
-			cid := uint32(r.uv())
-			rs = append(rs, cidRange{lo: lo, hi: lo + d, n: k, cid: cid})
-		}
-		sortRanges(rs)
-		return rs
+	if len(css) > 0 {
+		m.cs = newCodespace(css)
 	}
-	ncm := int(r.uv())
-	var order []*predefCMap
-	for i := 0; i < ncm && r.err == nil; i++ {
-		m := &predefCMap{name: r.str()}
-		m.wmode = int(r.byte1())
-		m.usecmap = r.str()
-		ncs := int(r.uv())
-		var css []csRange
-		for j := 0; j < ncs && r.err == nil; j++ {
-			k := int(r.byte1())
-			lo := r.bytes(k)
-			hi := r.bytes(k)
-			var c csRange
-			c.n = k
-			copy(c.lo[:], lo)
-			copy(c.hi[:], hi)
-			css = append(css, c)
-		}
-		if len(css) > 0 {
-			m.cs = newCodespace(css)
-		}
-		m.ranges = readRanges()
-		m.notdefs = readRanges()
-		t.cmaps[m.name] = m
-		order = append(order, m)
-	}
-	for _, m := range order {
-		if m.usecmap != "" {
-			m.base = t.cmaps[m.usecmap]
-			if m.base == nil {
-				return nil, fmt.Errorf("cmap %s: unknown base %s", m.name, m.usecmap)
-			}
-			if m.cs == nil {
-				m.cs = m.base.cs
-			}
-		}
-		if m.cs == nil {
-			return nil, fmt.Errorf("cmap %s: no codespace", m.name)
-		}
-		m.dense = sync.OnceValue(func() *denseCID { return buildDense(m) })
-	}
-	ngb := int(r.uv())
-	if ngb > len(r.b) {
-		return nil, errors.New("bad gb1 count")
-	}
-	t.gb1 = make([]rune, ngb)
-	for i := range t.gb1 {
-		t.gb1[i] = rune(r.uv())
-	}
-	nn := int(r.uv())
-	if nn > len(r.b) {
-		return nil, errors.New("bad name count")
-	}
-	t.glyphNames = make([]string, nn)
-	t.glyphRunes = make([]rune, nn)
-	for i := 0; i < nn; i++ {
-		t.glyphNames[i] = r.str()
-		t.glyphRunes[i] = rune(r.uv())
-	}
-	nf := int(r.uv())
-	for i := 0; i < nf && r.err == nil; i++ {
-		m := &stdMetrics{name: r.str(), byRune: map[rune]float64{}}
-		ng := int(r.uv())
-		for j := 0; j < ng && r.err == nil; j++ {
-			code := int(r.uv()) - 1
-			ru := rune(r.uv())
-			w := float64(r.uv())
-			if ru != 0 {
-				if _, dup := m.byRune[ru]; !dup || code >= 0 {
-					m.byRune[ru] = w
-				}
-			}
-			if code >= 0 && code < 256 {
-				m.builtin[code] = ru
-				m.codeW[code] = w
-			}
-		}
-		t.std14[m.name] = m
-	}
+	m.ranges = r.ranges()
+	m.notdefs = r.ranges()
 	if r.err != nil {
 		return nil, r.err
 	}
-	return t, nil
+	if m.usecmap != "" {
+		if m.usecmap == name {
+			return nil, errors.New("uses itself")
+		}
+		m.base = predefined(m.usecmap)
+		if m.base == nil {
+			return nil, fmt.Errorf("unknown base %s", m.usecmap)
+		}
+		if m.cs == nil {
+			m.cs = m.base.cs
+		}
+	}
+	if m.cs == nil {
+		return nil, errors.New("no codespace")
+	}
+	m.dense = sync.OnceValue(func() *denseCID { return buildDense(m) })
+	return m, nil
+}
+
+// decodeMetrics decodes one std14/ section.
+func decodeMetrics(name, data string) (*stdMetrics, error) {
+	r := &reader{b: data}
+	m := &stdMetrics{name: name, byRune: map[rune]float64{}}
+	ng := int(r.uv())
+	for j := 0; j < ng && r.err == nil; j++ {
+		code := int(r.uv()) - 1
+		ru := rune(r.uv())
+		w := float64(r.uv())
+		if ru != 0 {
+			if _, dup := m.byRune[ru]; !dup || code >= 0 {
+				m.byRune[ru] = w
+			}
+		}
+		if code >= 0 && code < 256 {
+			m.builtin[code] = ru
+			m.codeW[code] = w
+		}
+	}
+	return m, r.err
 }
 
 // glyphRune resolves a glyph name through the glyph list and the uniXXXX /
 // uXXXX[XX] conventions. Names such as g12 or cid123 have no Unicode.
 func glyphRune(name string) (string, bool) {
-	t := loadTables()
-	if i := sort.SearchStrings(t.glyphNames, name); i < len(t.glyphNames) && t.glyphNames[i] == name {
-		return string(t.glyphRunes[i]), true
+	g := glyphs()
+	if i := sort.SearchStrings(g.names, name); i < len(g.names) && g.names[i] == name {
+		return string(g.runes[i]), true
 	}
 	if strings.HasPrefix(name, "uni") && len(name) >= 7 && (len(name)-3)%4 == 0 {
 		var sb strings.Builder
@@ -400,19 +474,30 @@ func parseHex(s string) (uint32, bool) {
 	return v, true
 }
 
-// runeStrings is one string holding every BMP code point as UTF-8 in a 4-byte
-// slot, so that glyph texts can be sliced from it without allocating.
-var runeStrings = sync.OnceValue(func() string {
-	b := make([]byte, 4*65536)
-	for r := 0; r < 65536; r++ {
-		rr := rune(r)
-		if r >= 0xD800 && r <= 0xDFFF {
-			rr = 0xFFFD
-		}
-		encodeRune(b[4*r:], rr)
+// runeBlocks hold the UTF-8 of the BMP code points in 4-byte slots, 256
+// code points a block, each block built on first use (a document touches a
+// few dozen), so that glyph texts are sliced from them without allocating.
+var runeBlocks [256]atomic.Pointer[string]
+
+// ascii holds the ASCII characters, one byte each.
+const ascii = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f" +
+	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f" +
+	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f"
+
+func runeBlock(hi rune) *string {
+	if b := runeBlocks[hi].Load(); b != nil {
+		return b
 	}
-	return string(b)
-})
+	buf := make([]byte, 4*256)
+	for lo := range rune(256) {
+		encodeRune(buf[4*lo:], hi<<8|lo)
+	}
+	s := string(buf)
+	if !runeBlocks[hi].CompareAndSwap(nil, &s) {
+		return runeBlocks[hi].Load() // built meanwhile by another goroutine
+	}
+	return &s
+}
 
 func encodeRune(p []byte, r rune) {
 	switch {
@@ -429,19 +514,21 @@ func encodeRune(p []byte, r rune) {
 }
 
 // runeString returns r as a string; BMP runes do not allocate.
-func runeString(all string, r rune) string {
+func runeString(r rune) string {
 	switch {
 	case r < 0:
 		return replacement
 	case r < 0x80:
-		return all[4*r : 4*r+1]
-	case r < 0x800:
-		return all[4*r : 4*r+2]
+		return ascii[r : r+1]
 	case r < 0x10000:
 		if r >= 0xD800 && r <= 0xDFFF {
 			return replacement
 		}
-		return all[4*r : 4*r+3]
+		b, i := *runeBlock(r >> 8), 4*(r&0xFF)
+		if r < 0x800 {
+			return b[i : i+2]
+		}
+		return b[i : i+3]
 	case r <= 0x10FFFF:
 		return string(r)
 	}

@@ -132,8 +132,7 @@ type Font struct {
 	identityBase bool
 	tu           *toUnicode
 	fb           fallback
-	gb1          []rune // Adobe-GB1 CID → Unicode when the ordering is GB1
-	runes        string
+	gb1          gb1Map   // Adobe-GB1 CID → Unicode when the ordering is GB1
 	twoByte      []uint16 // GBK / GB 18030 2-byte table for fbGBK / fbGB18030
 	widths       []float64
 	wFirst       uint32
@@ -160,7 +159,7 @@ const noMapWarning = "no ToUnicode and no known encoding; text shown as U+FFFD"
 
 // New decodes a font from its Spec.
 func New(spec Spec) (*Font, error) {
-	f := &Font{name: spec.BaseFont, runes: runeStrings()}
+	f := &Font{name: spec.BaseFont}
 	var tu *toUnicode
 	if spec.ToUnicode != nil {
 		m, err := cmap.Parse(spec.ToUnicode)
@@ -185,7 +184,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 	std := standard14(spec.BaseFont)
 	var metrics *stdMetrics
 	if std != "" {
-		metrics = loadTables().std14[std]
+		metrics = std14(std)
 	}
 	enc := baseEncoding(spec.Encoding)
 	encName := spec.Encoding
@@ -213,7 +212,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 	if enc != nil {
 		for c, r := range enc {
 			if r != 0 {
-				texts[c] = runeString(f.runes, r)
+				texts[c] = runeString(r)
 			}
 		}
 	}
@@ -328,7 +327,6 @@ func predefFallback(name string) (fallback, bool) {
 }
 
 func (f *Font) newCID(spec Spec, tu *toUnicode) error {
-	t := loadTables()
 	f.tu = tu
 	var source string
 	isGB1 := spec.Ordering == "GB1"
@@ -345,7 +343,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 		}
 		f.vertical = m.WMode == 1
 		if m.UseCMap != "" {
-			if b := t.cmaps[m.UseCMap]; b != nil {
+			if b := predefined(m.UseCMap); b != nil {
 				f.base = b
 				f.vertical = f.vertical || b.wmode == 1
 				f.fb, _ = predefFallback(m.UseCMap)
@@ -389,7 +387,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 			f.warnf("Type0 font without /Encoding; assuming Identity-H")
 		}
 	default:
-		if m := t.cmaps[spec.Encoding]; m != nil {
+		if m := predefined(spec.Encoding); m != nil {
 			f.cs, f.mode, f.dense = m.cs, cidDense, m.dense()
 			f.vertical = m.wmode == 1
 			f.fb, _ = predefFallback(spec.Encoding)
@@ -426,7 +424,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 		isGB1 = true // every shipped predefined CMap is Adobe-GB1
 	}
 	if isGB1 {
-		f.gb1 = t.gb1
+		f.gb1 = gb1()
 	}
 
 	// Widths by CID.
@@ -454,7 +452,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 		f.method = "ToUnicode"
 	case f.fb != fbNone:
 		f.method = Method(source)
-	case f.gb1 != nil:
+	case f.gb1 != "":
 		f.method = Method(source + "+Adobe-GB1")
 	default:
 		f.method = "none"
@@ -576,19 +574,19 @@ func (f *Font) fallbackText(code uint32, n int, cid uint32, b []byte) string {
 		switch n {
 		case 1:
 			if code < 0x80 {
-				return runeString(f.runes, rune(code))
+				return runeString(rune(code))
 			}
 			// GBpc-EUC maps 0x80 and 0xFD-0xFF to CIDs (ü © ™ …); in GBK
 			// 0x80 is the euro sign.
-			if cid != 0 && cid < uint32(len(f.gb1)) && f.gb1[cid] != 0 {
-				return runeString(f.runes, f.gb1[cid])
+			if r := f.gb1.at(cid); cid != 0 && r != 0 {
+				return runeString(r)
 			}
 			if code == 0x80 && f.fb == fbGBK {
 				return "€"
 			}
 		case 2:
 			if r := f.twoByte[code]; r != 0 {
-				return runeString(f.runes, rune(r))
+				return runeString(rune(r))
 			}
 		case 4:
 			if f.fb == fbGB18030 {
@@ -599,13 +597,13 @@ func (f *Font) fallbackText(code uint32, n int, cid uint32, b []byte) string {
 		}
 	case fbUCS2:
 		if n == 2 && (code < 0xD800 || code > 0xDFFF) && code >= 0x20 {
-			return runeString(f.runes, rune(code))
+			return runeString(rune(code))
 		}
 	case fbUTF16:
 		switch n {
 		case 2:
 			if (code < 0xD800 || code > 0xDFFF) && code >= 0x20 {
-				return runeString(f.runes, rune(code))
+				return runeString(rune(code))
 			}
 		case 4:
 			h, l := code>>16, code&0xFFFF
@@ -614,10 +612,8 @@ func (f *Font) fallbackText(code uint32, n int, cid uint32, b []byte) string {
 			}
 		}
 	}
-	if cid < uint32(len(f.gb1)) {
-		if r := f.gb1[cid]; r != 0 {
-			return runeString(f.runes, r)
-		}
+	if r := f.gb1.at(cid); r != 0 {
+		return runeString(r)
 	}
 	return replacement
 }

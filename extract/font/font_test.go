@@ -2,6 +2,7 @@ package font
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -464,9 +465,14 @@ func TestStandard14Names(t *testing.T) {
 }
 
 func TestTables(t *testing.T) {
-	tb := loadTables()
-	if len(tb.cmaps) != 14 {
-		t.Errorf("%d cmaps", len(tb.cmaps))
+	var cmaps []string
+	for name := range sections() {
+		if n, ok := strings.CutPrefix(name, "cmap/"); ok {
+			cmaps = append(cmaps, n)
+		}
+	}
+	if len(cmaps) != 14 {
+		t.Errorf("%d cmaps: %v", len(cmaps), cmaps)
 	}
 	for _, tc := range []struct {
 		cmap string
@@ -480,17 +486,58 @@ func TestTables(t *testing.T) {
 		{"GBpc-EUC-H", 0x80, 1, 7712}, {"UniGB-UCS2-H", 0x41, 2, 34}, {"UniGB-UCS2-V", 0x3001, 2, 575},
 		{"UniGB-UTF16-H", 0xD840DC87, 4, 22048}, {"UniGB-UTF16-V", 0x4E2D, 2, 4559},
 	} {
-		if got := tb.cmaps[tc.cmap].dense().lookup(tc.code, tc.n); got != tc.cid {
+		if got := predefined(tc.cmap).dense().lookup(tc.code, tc.n); got != tc.cid {
 			t.Errorf("%s %#x: CID %d, want %d", tc.cmap, tc.code, got, tc.cid)
 		}
 	}
-	for cid, r := range map[int]rune{4559: '中', 1875: '国', 34: 'A', 97: '、', 0x5630: 0x9FB5} {
-		if tb.gb1[cid] != r {
-			t.Errorf("gb1[%d] = %U, want %U", cid, tb.gb1[cid], r)
+	for cid, r := range map[uint32]rune{4559: '中', 1875: '国', 34: 'A', 97: '、', 0x5630: 0x9FB5, 22048: 0x20087, 0: 0, 1 << 30: 0} {
+		if got := gb1().at(cid); got != r {
+			t.Errorf("gb1[%d] = %U, want %U", cid, got, r)
 		}
 	}
-	if len(tablesGz) > 1<<20 {
-		t.Errorf("tables.bin.gz is %d bytes", len(tablesGz))
+	if predefined("Identity-H") != nil || predefined("KSC-EUC-H") != nil {
+		t.Error("a CMap that is not shipped was found")
+	}
+	if g := glyphs(); len(g.names) < 4000 || !sort.StringsAreSorted(g.names) {
+		t.Errorf("%d glyph names, sorted %v", len(g.names), sort.StringsAreSorted(g.names))
+	}
+	if m := std14("Helvetica"); m == nil || m.byRune['A'] != 667 || m.builtin['A'] != 'A' {
+		t.Errorf("Helvetica metrics %v", m)
+	}
+	if len(tablesData) > 1<<20 {
+		t.Errorf("tables.bin is %d bytes", len(tablesData))
+	}
+}
+
+// TestSectionsDecode: every section decodes (they are decoded lazily, so
+// a corrupt one would otherwise show only with the PDF that needs it).
+func TestSectionsDecode(t *testing.T) {
+	n := 0
+	for name := range sections() {
+		switch {
+		case strings.HasPrefix(name, "cmap/"):
+			if m := predefined(strings.TrimPrefix(name, "cmap/")); m == nil || m.dense() == nil {
+				t.Errorf("%s: not decoded", name)
+			}
+		case strings.HasPrefix(name, "std14/"):
+			m := std14(strings.TrimPrefix(name, "std14/"))
+			coded := 0
+			for _, w := range m.codeW {
+				if w > 0 {
+					coded++
+				}
+			}
+			if coded < 90 {
+				t.Errorf("%s: %d codes with widths", name, coded)
+			}
+		case name == "gb1", name == "glyphs":
+		default:
+			t.Errorf("unknown section %s", name)
+		}
+		n++
+	}
+	if n != 14+14+2 {
+		t.Errorf("%d sections, want 30", n)
 	}
 }
 
@@ -572,5 +619,25 @@ func BenchmarkDecode(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dst)), "ns/glyph")
 		})
+	}
+}
+
+// TestRuneString: every code point's text, BMP ones without allocating.
+func TestRuneString(t *testing.T) {
+	for r := rune(-1); r <= 0x110000; r++ {
+		want := string(r)
+		if r < 0 || r >= 0xD800 && r <= 0xDFFF || r > 0x10FFFF {
+			want = replacement
+		}
+		if got := runeString(r); got != want {
+			t.Fatalf("runeString(%U) = %q, want %q", r, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() {
+		for _, r := range "A中€ü、\u0800\uFFFF" {
+			_ = runeString(r)
+		}
+	}); n != 0 {
+		t.Errorf("%v allocs for BMP runes", n)
 	}
 }

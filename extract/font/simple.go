@@ -57,9 +57,9 @@ func baseEncoding(name string) *[256]rune {
 			}
 		}
 	case "StandardEncoding":
-		e = loadTables().std14["Helvetica"].builtin
+		e = std14("Helvetica").builtin
 	case "Symbol", "ZapfDingbats":
-		e = loadTables().std14[name].builtin
+		e = std14(name).builtin
 	default:
 		return nil
 	}

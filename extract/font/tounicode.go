@@ -34,7 +34,6 @@ type tuRange struct {
 type toUnicode struct {
 	singles []tuSingle
 	ranges  []tuRange
-	runes   string // runeStrings()
 	// idx gives direct lookups for singles: idx[key-idxBase] is the index
 	// of the single plus one (0: none). Built when the keys span at most
 	// maxIdxSpan, which covers the usual Identity-H subset fonts.
@@ -59,7 +58,7 @@ func useless(s string) bool {
 // writers) are read as Latin-1 bytes.
 func utf16Text(b []byte) string {
 	if len(b) == 2 { // the common case: one BMP character, no allocation
-		return runeString(runeStrings(), rune(b[0])<<8|rune(b[1]))
+		return runeString(rune(b[0])<<8 | rune(b[1]))
 	}
 	if len(b)%2 == 1 {
 		rs := make([]rune, len(b))
@@ -91,7 +90,7 @@ func addBytes(b []byte, d uint32) []byte {
 // newToUnicode builds the lookup table. It returns nil when the CMap maps
 // nothing useful (the caller then falls back to the encoding).
 func newToUnicode(m *cmap.CMap) *toUnicode {
-	t := &toUnicode{runes: runeStrings()}
+	t := &toUnicode{}
 	expanded := 0
 	for _, c := range m.BFChars {
 		if s := utf16Text(c.Dst); !useless(s) {
@@ -209,7 +208,7 @@ func (t *toUnicode) lookup(code uint32, n int) string {
 			if ru < 0x20 {
 				return ""
 			}
-			return runeString(t.runes, ru)
+			return runeString(ru)
 		}
 	}
 	return ""

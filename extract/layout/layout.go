@@ -6,8 +6,9 @@
 package layout
 
 import (
+	"bytes"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -160,15 +161,29 @@ func offPage(g textlayer.Glyph, w, h float64) bool {
 }
 
 func sortReading(ls []Line) {
-	sort.SliceStable(ls, func(i, j int) bool {
-		a, b := ls[i], ls[j]
+	before := func(a, b *Line) bool {
 		// Same visual row when their vertical extents mostly overlap.
 		ov := math.Min(a.Y1, b.Y1) - math.Max(a.Y0, b.Y0)
 		if ov > 0.5*math.Min(a.Y1-a.Y0, b.Y1-b.Y0) {
 			return a.X0 < b.X0
 		}
 		return a.Y1 > b.Y1
-	})
+	}
+	slices.SortStableFunc(ls, func(a, b Line) int { return order(before(&a, &b), before(&b, &a)) })
+}
+
+// order turns a less function's answers for (a, b) and (b, a) into a
+// comparison for the generic sorts (sort.SliceStable swaps through
+// reflection): the sort sees exactly the less function's answers, NaN
+// included, so the order is the one sort.SliceStable gave.
+func order(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
 }
 
 func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
@@ -176,13 +191,14 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 		return nil
 	}
 	// Sort by baseline (v descending), then by u.
-	sort.SliceStable(gs, func(i, j int) bool {
-		if gs[i].v != gs[j].v {
-			return gs[i].v > gs[j].v
+	slices.SortStableFunc(gs, func(a, b glyph) int {
+		if a.v != b.v {
+			return order(a.v > b.v, a.v < b.v)
 		}
-		return gs[i].u < gs[j].u
+		return order(a.u < b.u, a.u > b.u)
 	})
 	var out []Line
+	var seg segBuilder // reused from segment to segment
 	start := 0
 	for i := 1; i <= len(gs); i++ {
 		if i < len(gs) {
@@ -193,9 +209,9 @@ func lines(gs []glyph, d textlayer.Dir, fonts []string, opt Options) []Line {
 			}
 		}
 		row := gs[start:i]
-		sort.SliceStable(row, func(a, b int) bool { return row[a].u < row[b].u })
+		slices.SortStableFunc(row, func(a, b glyph) int { return order(a.u < b.u, a.u > b.u) })
 		row = dedupe(row)
-		if l, ok := buildLine(row, d, fonts, opt); ok {
+		if l, ok := buildLine(row, d, fonts, opt, &seg); ok {
 			out = append(out, l)
 		}
 		start = i
@@ -230,13 +246,14 @@ func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
-func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line, bool) {
+// buildLine splits a row into segments, building each in seg.
+func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options, seg *segBuilder) (Line, bool) {
 	l := Line{Dir: d}
 	var cur *segBuilder
 	var prevEnd float64
 	var prevRune rune
 	flush := func() {
-		if cur != nil && strings.TrimSpace(cur.b.String()) != "" {
+		if cur != nil && len(bytes.TrimSpace(cur.text)) > 0 {
 			l.Segments = append(l.Segments, cur.finish())
 		}
 		cur = nil
@@ -256,7 +273,8 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 		}
 		first, _ := utf8.DecodeRuneInString(g.Text)
 		if cur == nil {
-			cur = &segBuilder{font: fonts[min(int(g.Font), len(fonts)-1)]}
+			cur = seg
+			cur.start(fonts[min(int(g.Font), len(fonts)-1)])
 		} else if (spaceSeen && gap > 0.1*size) || (gap > 0.2*size && !isCJK(first) && !isCJK(prevRune)) {
 			cur.addSpace(prevEnd)
 		}
@@ -281,13 +299,19 @@ func buildLine(row []glyph, d textlayer.Dir, fonts []string, opt Options) (Line,
 	return l, true
 }
 
+// segBuilder collects one segment; its buffers are reused, the segment
+// gets copies of their final length.
 type segBuilder struct {
-	b              strings.Builder
+	text           []byte
 	xs             []float64
 	font           string
 	size           float64
 	x0, y0, x1, y1 float64 // bounding box so far
 	n              int
+}
+
+func (s *segBuilder) start(font string) {
+	*s = segBuilder{text: s.text[:0], xs: s.xs[:0], font: font}
 }
 
 func (s *segBuilder) add(g glyph) {
@@ -298,7 +322,7 @@ func (s *segBuilder) add(g glyph) {
 		s.x0, s.y0, s.x1, s.y1 = math.Min(s.x0, bx0), math.Min(s.y0, by0), math.Max(s.x1, bx1), math.Max(s.y1, by1)
 	}
 	s.n++
-	s.b.WriteString(g.Text)
+	s.text = append(s.text, g.Text...)
 	for range g.Text {
 		s.xs = append(s.xs, g.X)
 	}
@@ -306,12 +330,12 @@ func (s *segBuilder) add(g glyph) {
 }
 
 func (s *segBuilder) addSpace(at float64) {
-	s.b.WriteByte(' ')
+	s.text = append(s.text, ' ')
 	s.xs = append(s.xs, at)
 }
 
 func (s *segBuilder) finish() Segment {
-	return Segment{Text: s.b.String(), Size: s.size, Font: s.font, Xs: s.xs, X0: s.x0, Y0: s.y0, X1: s.x1, Y1: s.y1}
+	return Segment{Text: string(s.text), Size: s.size, Font: s.font, Xs: slices.Clone(s.xs), X0: s.x0, Y0: s.y0, X1: s.x1, Y1: s.y1}
 }
 
 // glyphBox is the glyph's box in display space.

@@ -43,14 +43,17 @@ type Limits struct {
 	MaxFormDepth         int // forms drawn inside forms
 	MaxOpsPerDocument    int
 	MaxGlyphsPerDocument int
+	MaxRulesPerDocument  int
 	MaxFormsPerDocument  int
 }
 
 // Default suits government disclosures with a wide margin. The 37 real
 // files measured (docs/limits.md) peak at 262 pages, 59,000 operators,
-// 4,000 glyphs and 1,300 ruling lines on one page, one million operators
-// and 168,000 glyphs in one file, one form per page, 0.9 MB in one
-// decoded stream and 11 MB decoded in all.
+// 4,000 glyphs and 1,300 ruling lines on one page, one million operators,
+// 168,000 glyphs and 26,000 ruling lines in one file, one form per page,
+// 0.9 MB in one decoded stream and 11 MB decoded in all. The per-file
+// budgets also bound the time: a file just under all of them takes at
+// most about 2 s of CPU (the hostile suite's under_* cases).
 var Default = Limits{
 	MaxPages:     20_000,
 	MaxTreeDepth: 64,
@@ -71,7 +74,8 @@ var Default = Limits{
 	MaxFormsPerPage:      10_000,
 	MaxFormDepth:         16,
 	MaxOpsPerDocument:    20_000_000,
-	MaxGlyphsPerDocument: 3_000_000,
+	MaxGlyphsPerDocument: 1_000_000,
+	MaxRulesPerDocument:  1_000_000,
 	MaxFormsPerDocument:  100_000,
 }
 
@@ -105,6 +109,7 @@ func (l Limits) Fill() Limits {
 	set(&l.MaxFormDepth, d.MaxFormDepth)
 	set(&l.MaxOpsPerDocument, d.MaxOpsPerDocument)
 	set(&l.MaxGlyphsPerDocument, d.MaxGlyphsPerDocument)
+	set(&l.MaxRulesPerDocument, d.MaxRulesPerDocument)
 	set(&l.MaxFormsPerDocument, d.MaxFormsPerDocument)
 	return l
 }

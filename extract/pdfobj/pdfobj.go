@@ -71,7 +71,8 @@ type File struct {
 
 	data    []byte // the bytes the object layer reads
 	xref    xrefView
-	decoded int64 // stream bytes decoded so far, against MaxDecodedBytes
+	decoded int64  // stream bytes decoded so far, against MaxDecodedBytes
+	scratch []byte // ReadStream's buffer
 	stms    map[ObjID]*objStm
 	checked map[guardKey]error
 	// damage lists page tree nodes the object layer could not read: a
@@ -918,7 +919,13 @@ func (f *File) ReadStream(v pdf.Value) ([]byte, error) {
 		err := Safe("stream", func() {
 			rc := s.Reader()
 			defer rc.Close()
-			b, readErr = io.ReadAll(io.LimitReader(rc, budget+1))
+			// Read into a buffer kept from stream to stream and copy out
+			// at the final size: io.ReadAll grew each stream from 512
+			// bytes, a tenth of all the bytes an extraction allocated.
+			buf := bytes.NewBuffer(f.scratch[:0])
+			_, readErr = buf.ReadFrom(io.LimitReader(rc, budget+1))
+			f.scratch = buf.Bytes()[:0]
+			b = bytes.Clone(buf.Bytes())
 		})
 		if err != nil {
 			return out, err

@@ -3,6 +3,8 @@ package table
 import (
 	"math"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -440,10 +442,17 @@ var (
 // edge), and nothing else sits in the column between head and tail.
 func joinWrappedAmounts(ls []tline) []tline {
 	changed := false
+	var ends *twoDecEnds // built on the first head
 	for i := range ls {
 		for ci := range ls[i].cells {
 			c := &ls[i].cells[ci]
-			if !wrapHeadRe.MatchString(c.text) || !twoDecAt(ls, c.x1, c.size) {
+			if !wrapHeadRe.MatchString(c.text) {
+				continue
+			}
+			if ends == nil {
+				ends = newTwoDecEnds(ls)
+			}
+			if !ends.at(c.x1, c.size) {
 				continue
 			}
 		next:
@@ -456,6 +465,7 @@ func joinWrappedAmounts(ls []tline) []tline {
 						c.text += d.text
 						ls[j].cells = append(ls[j].cells[:k:k], ls[j].cells[k+1:]...)
 						changed = true
+						ends.add(*c) // a rejoined amount has two decimals
 					}
 					break next
 				}
@@ -477,13 +487,40 @@ func joinWrappedAmounts(ls []tline) []tline {
 	return out
 }
 
-// twoDecAt reports whether an amount with two decimals ends at x.
-func twoDecAt(ls []tline, x, size float64) bool {
+// twoDecEnds are the right edges of the amounts with two decimals,
+// sorted, so that finding one at x is a search, not a scan of every cell
+// (quadratic on a page of thousands of cells).
+type twoDecEnds struct{ xs []float64 }
+
+func newTwoDecEnds(ls []tline) *twoDecEnds {
+	e := &twoDecEnds{}
 	for _, l := range ls {
 		for _, c := range l.cells {
-			if c.num && math.Abs(c.x1-x) < 0.3*size && twoDecEnd.MatchString(c.text) {
-				return true
+			if c.num && twoDecEnd.MatchString(c.text) {
+				e.xs = append(e.xs, c.x1)
 			}
+		}
+	}
+	sort.Float64s(e.xs)
+	return e
+}
+
+func (e *twoDecEnds) add(c cell) {
+	if !c.num || !twoDecEnd.MatchString(c.text) {
+		return
+	}
+	i := sort.SearchFloat64s(e.xs, c.x1)
+	e.xs = slices.Insert(e.xs, i, c.x1)
+}
+
+// at reports whether an amount with two decimals ends at x (within 0.3 of
+// the size).
+func (e *twoDecEnds) at(x, size float64) bool {
+	tol := 0.3 * size
+	const slack = 1e-9 // the search bounds are rounded; the test is exact
+	for i := sort.SearchFloat64s(e.xs, x-tol-slack); i < len(e.xs) && e.xs[i] <= x+tol+slack; i++ {
+		if math.Abs(e.xs[i]-x) < tol {
+			return true
 		}
 	}
 	return false

@@ -129,6 +129,26 @@ func TestFileBudgets(t *testing.T) {
 	}
 }
 
+// TestRulesPerDocument: the ruling lines of the whole file are bounded
+// too (pages of 49,999 each would otherwise hold 2 GB in 800 pages).
+func TestRulesPerDocument(t *testing.T) {
+	page := func(s string) string { return "0 0 10 10 re S " + text(s) }
+	data := pagesPDF("", page("one"), page("two"), page("three"), page("four"))
+	doc, err := Read(context.Background(), data, Options{Limits: limits.Limits{MaxRulesPerDocument: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pageTexts(doc); len(got) != 4 || got[0] != "one" || got[1] != "two" || got[2] != "" || got[3] != "" {
+		t.Errorf("pages %q", got)
+	}
+	if len(doc.Pages[1].Rules) != 4 || len(doc.Pages[2].Rules) != 0 || doc.Stats.Rules != 12 {
+		t.Errorf("rules %d %d, counted %d", len(doc.Pages[1].Rules), len(doc.Pages[2].Rules), doc.Stats.Rules)
+	}
+	if !warned(doc, "pages 4 to 4 left out") || !warned(doc, "MaxRulesPerDocument = 10") {
+		t.Errorf("warnings %q", doc.Warnings)
+	}
+}
+
 // TestFormDecodedOnce: a form drawn on every page is decoded once.
 func TestFormDecodedOnce(t *testing.T) {
 	form := text(strings.Repeat("f", 1000))

@@ -83,13 +83,14 @@ type Document struct {
 // Stats measure the work a file took, against the limits (docs/limits.md
 // sets the defaults from them).
 type Stats struct {
-	Ops, Glyphs, FormDraws int   // in the file
-	MaxPageOps             int   // on the busiest page
-	MaxPageGlyphs          int   //
-	MaxPageRules           int   //
-	MaxPageForms           int   //
-	DecodedBytes           int64 // streams decoded from the file
-	MaxStreamBytes         int64 // the largest decoded stream (page contents or form)
+	Ops, Glyphs, Rules int   // in the file
+	FormDraws          int   //
+	MaxPageOps         int   // on the busiest page
+	MaxPageGlyphs      int   //
+	MaxPageRules       int   //
+	MaxPageForms       int   //
+	DecodedBytes       int64 // streams decoded from the file
+	MaxStreamBytes     int64 // the largest decoded stream (page contents or form)
 }
 
 // Options bound the work.
@@ -134,7 +135,7 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	for _, fe := range w.fontList {
 		doc.Warnings = append(doc.Warnings, fe.warnings...)
 	}
-	w.stats.Ops, w.stats.Glyphs, w.stats.FormDraws = w.ops, w.glyphs, w.formDraws
+	w.stats.Ops, w.stats.Glyphs, w.stats.Rules, w.stats.FormDraws = w.ops, w.glyphs, w.rules, w.formDraws
 	w.stats.DecodedBytes = f.Decoded()
 	doc.Stats = w.stats
 	if err := ctx.Err(); err != nil {
@@ -165,20 +166,43 @@ type walker struct {
 	fileErr error
 
 	// per file
-	ops, glyphs, formDraws int
-	stats                  Stats
+	ops, glyphs, rules, formDraws int
+	stats                         Stats
 	// per page
 	page                                      *Page // the page being read
 	fontIndex                                 map[*fontEntry]uint16
 	scratch                                   []font.Glyph
+	glyphBuf                                  []Glyph // the page's glyphs while it is read
+	pathRules                                 []Rule  // a path's, before they are counted
 	pageOps, pageGlyphs, pageRules, pageForms int
+}
+
+// resources is a content stream's /Resources with what it has looked up
+// there by name, so that a form drawn 10,000 times resolves its fonts and
+// XObjects once.
+type resources struct {
+	v        pdf.Value
+	fonts    map[string]*fontEntry
+	xobjects map[string]xobject
+}
+
+// xobject is an XObject resource: its value and subtype, or why it cannot
+// be read.
+type xobject struct {
+	v       pdf.Value
+	subtype string
+	err     error
+}
+
+func newResources(v pdf.Value) *resources {
+	return &resources{v: v, fonts: map[string]*fontEntry{}, xobjects: map[string]xobject{}}
 }
 
 // formEntry is a form XObject read once: its content, or why it cannot be
 // drawn.
 type formEntry struct {
 	data   []byte
-	res    pdf.Value // its own /Resources; null when it has none
+	res    *resources // its own /Resources; nil when it has none
 	matrix matrix
 	err    error
 }
@@ -245,7 +269,10 @@ func displayMatrix(p pdfobj.Page) (matrix, float64, float64) {
 
 func (w *walker) readPage(p pdfobj.Page) Page {
 	base, pw, ph := displayMatrix(p)
-	out := Page{Number: p.Number, Width: pw, Height: ph}
+	// Glyphs are collected in a buffer kept from page to page and copied
+	// out at their final length: growing each page's slice from nothing
+	// was a tenth of the text layer's allocation.
+	out := Page{Number: p.Number, Width: pw, Height: ph, Glyphs: w.glyphBuf[:0]}
 	w.page = &out
 	w.fontIndex = map[*fontEntry]uint16{}
 	w.pageOps, w.pageGlyphs, w.pageRules, w.pageForms = 0, 0, 0, 0
@@ -260,13 +287,18 @@ func (w *walker) readPage(p pdfobj.Page) Page {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("page %d: %v", p.Number, err))
 		}
 		gs := gstate{ctm: base, scale: 1, lineWidth: 1}
-		err = w.run(data, p.Resources, gs, nil)
+		err = w.run(data, newResources(p.Resources), gs, nil)
 	}
 	w.stats.MaxPageOps = max(w.stats.MaxPageOps, w.pageOps)
 	w.stats.MaxPageGlyphs = max(w.stats.MaxPageGlyphs, w.pageGlyphs)
 	w.stats.MaxPageRules = max(w.stats.MaxPageRules, w.pageRules)
 	w.stats.MaxPageForms = max(w.stats.MaxPageForms, w.pageForms)
 	w.stats.MaxStreamBytes = max(w.stats.MaxStreamBytes, int64(len(data)))
+	glyphs := out.Glyphs
+	w.glyphBuf, out.Glyphs = glyphs[:0], nil
+	if len(glyphs) > 0 {
+		out.Glyphs = slices.Clone(glyphs)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, limits.ErrExceeded):
@@ -292,7 +324,7 @@ func perFile(err error) bool {
 		return false
 	}
 	switch le.Limit {
-	case "MaxDecodedBytes", "MaxOpsPerDocument", "MaxGlyphsPerDocument", "MaxFormsPerDocument":
+	case "MaxDecodedBytes", "MaxOpsPerDocument", "MaxGlyphsPerDocument", "MaxRulesPerDocument", "MaxFormsPerDocument":
 		return true
 	}
 	return false
@@ -300,7 +332,7 @@ func perFile(err error) bool {
 
 // run interprets one content stream (a page or a form) with its resources.
 // forms holds the forms being drawn, to cut cycles.
-func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID) (err error) {
+func (w *walker) run(data []byte, res *resources, gs gstate, forms []pdfobj.ObjID) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("content stream: %w: %v", pdfobj.ErrDamaged, x)
@@ -309,7 +341,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 	var stack []gstate
 	var tm, tlm matrix
 	var path pathBuilder
-	resFonts := map[string]*fontEntry{}
 	var mc markedContent
 	defer mc.close(w)
 	return content.Parse(data, w.lim, func(op []byte, args []content.Operand) error {
@@ -369,10 +400,10 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		case "Tf":
 			if len(args) >= 2 && args[0].Kind == content.Name {
 				name := string(args[0].Bytes)
-				fe, ok := resFonts[name]
+				fe, ok := res.fonts[name]
 				if !ok {
-					fe = w.loadFont(res, name)
-					resFonts[name] = fe
+					fe = w.loadFont(res.v, name)
+					res.fonts[name] = fe
 				}
 				gs.font, gs.size = fe, num(1)
 			}
@@ -434,34 +465,41 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 			path.rect(gs.ctm, num(0), num(1), num(2), num(3))
 		case "h":
 			path.close()
+		case "c":
+			path.curve(gs.ctm, num(0), num(1), num(2), num(3), num(4), num(5))
+		case "v", "y":
+			path.curve(gs.ctm, num(0), num(1), num(2), num(3))
 		case "S", "s":
 			if string(op) == "s" {
 				path.close()
 			}
 			var err error
 			if !gs.strokeWhite {
-				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				w.pathRules = path.stroke(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
 		case "f", "F", "f*":
 			var err error
 			if !gs.fillWhite {
-				err = w.addRules(path.fill())
+				w.pathRules = path.fill(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
 		case "B", "B*", "b", "b*":
 			var err error
 			if !gs.strokeWhite {
-				err = w.addRules(path.stroke(gs.lineWidth * scaleOf(gs.ctm)))
+				w.pathRules = path.stroke(w.pathRules[:0])
+				err = w.addRules(w.pathRules)
 			}
 			path.reset()
 			return err
 		case "n":
 			path.reset()
 		case "BMC", "BDC":
-			mc.begin(w, res, string(op), args)
+			mc.begin(w, res.v, string(op), args)
 		case "EMC":
 			mc.end(w)
 		case "Do":
@@ -471,10 +509,6 @@ func (w *walker) run(data []byte, res pdf.Value, gs gstate, forms []pdfobj.ObjID
 		}
 		return nil
 	})
-}
-
-func scaleOf(m matrix) float64 {
-	return math.Sqrt(math.Abs(m[0]*m[3] - m[1]*m[2]))
 }
 
 func (w *walker) loadFont(res pdf.Value, name string) *fontEntry {
@@ -551,9 +585,11 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 		trm := matrix{fs * th, 0, 0, fs, 0, gs.rise}.mul(*tm).mul(gs.ctm)
 		x, y := trm[4], trm[5]
 		ax, ay := trm[0], trm[1] // baseline direction, length fs*th*scale
-		size := math.Hypot(trm[2], trm[3])
+		// Lengths by Sqrt rather than math.Hypot, which guards an overflow
+		// no font size reaches (and is exact alike on axis-aligned text).
+		size := math.Sqrt(trm[2]*trm[2] + trm[3]*trm[3])
 		dir := direction(ax, ay, vertical)
-		advPage := g.Advance * math.Hypot(ax, ay)
+		advPage := g.Advance * math.Sqrt(ax*ax+ay*ay)
 		if vertical {
 			advPage = g.Advance * size
 		}
@@ -594,12 +630,16 @@ func direction(ax, ay float64, vertical bool) Dir {
 // doXObject draws XObject name: a form is run (read once per file, then
 // taken from the cache), an image is counted. Only budgets and ctx stop the
 // page; other problems are warnings.
-func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj.ObjID) error {
-	var subtype string
-	xo, err := w.file.Get(res, "XObject", name)
-	if err == nil {
-		err = pdfobj.Safe("xobject", func() { subtype = xo.Key("Subtype").Name() })
+func (w *walker) doXObject(res *resources, name string, gs gstate, forms []pdfobj.ObjID) error {
+	x, ok := res.xobjects[name]
+	if !ok {
+		x.v, x.err = w.file.Get(res.v, "XObject", name)
+		if x.err == nil {
+			x.err = pdfobj.Safe("xobject", func() { x.subtype = x.v.Key("Subtype").Name() })
+		}
+		res.xobjects[name] = x
 	}
+	xo, subtype, err := x.v, x.subtype, x.err
 	if err != nil {
 		w.page.Warnings = appendOnce(w.page.Warnings, fmt.Sprintf("page %d: XObject %q: %v", w.page.Number, name, err))
 		return nil
@@ -636,7 +676,7 @@ func (w *walker) doXObject(res pdf.Value, name string, gs gstate, forms []pdfobj
 	}
 	gs.ctm = fe.matrix.mul(gs.ctm)
 	formRes := fe.res
-	if formRes.IsNull() {
+	if formRes == nil {
 		formRes = res // a form without resources uses its page's (PDF 1.1)
 	}
 	err = w.run(fe.data, formRes, gs, append(forms, id))
@@ -664,7 +704,7 @@ func (w *walker) form(id pdfobj.ObjID, xo pdf.Value) *formEntry {
 			}
 		}
 		if r, err := w.file.Get(xo, "Resources"); err == nil && r.Kind() == pdf.Dict {
-			fe.res = r
+			fe.res = newResources(r)
 		}
 	})
 	fe.data, fe.err = w.file.ReadStream(xo)
@@ -686,36 +726,115 @@ func appendOnce(list []string, s string) []string {
 }
 
 func (w *walker) addRules(rules []Rule) error {
-	if w.pageRules += len(rules); w.pageRules > w.lim.MaxRulesPerPage {
-		return limits.Exceeded("MaxRulesPerPage", int64(w.lim.MaxRulesPerPage), 0, fmt.Sprintf("ruling lines on page %d", w.page.Number))
+	if err := w.count(&w.pageRules, &w.rules, len(rules), w.lim.MaxRulesPerPage, w.lim.MaxRulesPerDocument, "MaxRulesPerPage", "MaxRulesPerDocument", "ruling lines"); err != nil {
+		return err
 	}
 	w.page.Rules = append(w.page.Rules, rules...)
 	return nil
 }
 
-// pathBuilder collects the straight segments and rectangles of the current
-// path in display space.
+// pathBuilder collects the current path in display space: its straight
+// segments, for stroking, and the outline of each subpath, for filling.
 type pathBuilder struct {
-	segs       [][4]float64
-	rects      [][4]float64 // x0,y0,x1,y1 normalised
-	cx, cy     float64
-	sx, sy     float64
-	havePoint  bool
-	degenerate bool
+	segs      [][4]float64
+	subs      []subpath
+	cx, cy    float64
+	sx, sy    float64
+	havePoint bool
+	closed    bool // by h: a line after it starts a new subpath
+}
+
+// subpath is what filling needs of one subpath: the box around its points
+// (a curve's control points included, so the curve lies inside) and
+// whether it is an axis-aligned rectangle.
+type subpath struct {
+	x0, y0, x1, y1 float64
+	// pts are its first points; a rectangle has at most five (the fifth
+	// back at the start).
+	pts    [5][2]float64
+	n      int
+	curved bool // has a curve: no rectangle
+	re     bool // drawn by re: stroked as its four edges
+}
+
+func (s *subpath) add(x, y float64) {
+	if s.n < len(s.pts) {
+		s.pts[s.n] = [2]float64{x, y}
+	}
+	s.n++
+	s.x0, s.y0, s.x1, s.y1 = min(s.x0, x), min(s.y0, y), max(s.x1, x), max(s.y1, y)
+}
+
+// rectangle reports whether the (closed) subpath is an axis-aligned
+// rectangle: at most four corners, each a corner of its box, joined by
+// axis-aligned sides.
+func (s *subpath) rectangle() bool {
+	if s.curved || s.n > len(s.pts) || s.n < 4 {
+		return false
+	}
+	const tol = 0.5
+	near := func(a, b float64) bool { return math.Abs(a-b) <= tol }
+	for i := 0; i < s.n; i++ {
+		p, q := s.pts[i], s.pts[(i+1)%s.n]
+		if !near(p[0], q[0]) && !near(p[1], q[1]) {
+			return false // a diagonal side
+		}
+		if !near(p[0], s.x0) && !near(p[0], s.x1) || !near(p[1], s.y0) && !near(p[1], s.y1) {
+			return false // a point inside an edge: an L or a notch
+		}
+	}
+	return true
+}
+
+// sub is the subpath being drawn; a segment after h or re starts a new
+// one at the current point.
+func (p *pathBuilder) sub() *subpath {
+	if n := len(p.subs); n == 0 || p.closed || p.subs[n-1].re {
+		p.begin(p.cx, p.cy)
+		p.closed = false
+	}
+	return &p.subs[len(p.subs)-1]
+}
+
+func (p *pathBuilder) begin(x, y float64) {
+	p.subs = append(p.subs, subpath{x0: x, y0: y, x1: x, y1: y})
+	p.subs[len(p.subs)-1].add(x, y)
 }
 
 func (p *pathBuilder) move(m matrix, x, y float64) {
 	p.cx, p.cy = m.apply(x, y)
 	p.sx, p.sy = p.cx, p.cy
 	p.havePoint = true
+	if n := len(p.subs); n > 0 && p.subs[n-1].n == 1 {
+		p.subs = p.subs[:n-1] // m m: the first move drew nothing
+	}
+	p.begin(p.cx, p.cy)
+	p.closed = false
 }
 
 func (p *pathBuilder) line(m matrix, x, y float64) {
 	nx, ny := m.apply(x, y)
 	if p.havePoint {
 		p.segs = append(p.segs, [4]float64{p.cx, p.cy, nx, ny})
+		p.sub().add(nx, ny)
 	}
 	p.cx, p.cy, p.havePoint = nx, ny, true
+}
+
+// curve is c, v or y: the control points and end point in user space.
+// Curves are no ruling lines when stroked, but a filled thin shape may
+// have rounded ends.
+func (p *pathBuilder) curve(m matrix, pts ...float64) {
+	if !p.havePoint || len(pts) < 2 {
+		return
+	}
+	s := p.sub()
+	s.curved = true
+	for i := 0; i+1 < len(pts); i += 2 {
+		x, y := m.apply(pts[i], pts[i+1])
+		s.x0, s.y0, s.x1, s.y1 = min(s.x0, x), min(s.y0, y), max(s.x1, x), max(s.y1, y)
+		p.cx, p.cy = x, y
+	}
 }
 
 func (p *pathBuilder) close() {
@@ -723,6 +842,7 @@ func (p *pathBuilder) close() {
 		p.segs = append(p.segs, [4]float64{p.cx, p.cy, p.sx, p.sy})
 		p.cx, p.cy = p.sx, p.sy
 	}
+	p.closed = p.havePoint
 }
 
 func (p *pathBuilder) rect(m matrix, x, y, w, h float64) {
@@ -731,47 +851,54 @@ func (p *pathBuilder) rect(m matrix, x, y, w, h float64) {
 	// Only axis-aligned rectangles matter for tables.
 	xa, ya := m.apply(x+w, y)
 	if math.Abs(xa-x1) > 0.01 && math.Abs(ya-y0) > 0.01 && math.Abs(xa-x0) > 0.01 {
-		p.degenerate = true
 		return
 	}
-	p.rects = append(p.rects, [4]float64{min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)})
+	p.subs = append(p.subs, subpath{x0: min(x0, x1), y0: min(y0, y1), x1: max(x0, x1), y1: max(y0, y1), re: true})
 	p.sx, p.sy, p.cx, p.cy, p.havePoint = x0, y0, x0, y0, true
 }
 
-func (p *pathBuilder) reset() { *p = pathBuilder{segs: p.segs[:0], rects: p.rects[:0]} }
+func (p *pathBuilder) reset() { *p = pathBuilder{segs: p.segs[:0], subs: p.subs[:0]} }
 
-const hairline = 3.0 // a filled rectangle thinner than this is a drawn line
+const hairline = 3.0 // a filled shape thinner than this is a drawn line
 
-func (p *pathBuilder) stroke(width float64) []Rule {
-	var out []Rule
+// stroke appends the ruling lines of the stroked path to out.
+func (p *pathBuilder) stroke(out []Rule) []Rule {
 	for _, s := range p.segs {
 		if r, ok := axisRule(s); ok {
 			out = append(out, r)
 		}
 	}
-	for _, r := range p.rects {
-		out = append(out, rectEdges(r, false)...)
+	for _, s := range p.subs {
+		if s.re {
+			out = appendEdges(out, [4]float64{s.x0, s.y0, s.x1, s.y1}, false)
+		}
 	}
 	return out
 }
 
-func (p *pathBuilder) fill() []Rule {
-	var out []Rule
-	for _, r := range p.rects {
-		w, h := r[2]-r[0], r[3]-r[1]
+// fill appends the ruling lines of the filled path to out. A subpath
+// thinner than a hairline is a drawn line along its length, however it
+// was drawn: by re, or point by point (m l l l h f, as some writers draw
+// every cell border, mitred at the corners); an axis-aligned rectangle
+// wider than that is shading, its edges marked Fill. Other shapes are no
+// ruling lines.
+func (p *pathBuilder) fill(out []Rule) []Rule {
+	for i := range p.subs {
+		s := &p.subs[i]
+		w, h := s.x1-s.x0, s.y1-s.y0
 		switch {
+		case s.n == 1 && !s.re:
+			// a lone point
 		case h <= hairline && w > h:
-			y := (r[1] + r[3]) / 2
-			out = append(out, Rule{X0: r[0], Y0: y, X1: r[2], Y1: y})
+			y := (s.y0 + s.y1) / 2
+			out = append(out, Rule{X0: s.x0, Y0: y, X1: s.x1, Y1: y})
 		case w <= hairline && h > w:
-			x := (r[0] + r[2]) / 2
-			out = append(out, Rule{X0: x, Y0: r[1], X1: x, Y1: r[3]})
-		default:
-			out = append(out, rectEdges(r, true)...)
+			x := (s.x0 + s.x1) / 2
+			out = append(out, Rule{X0: x, Y0: s.y0, X1: x, Y1: s.y1})
+		case s.re || s.rectangle():
+			out = appendEdges(out, [4]float64{s.x0, s.y0, s.x1, s.y1}, true)
 		}
 	}
-	// Filled polygons made of segments (closed thin shapes) are rare in
-	// disclosures; their segments are ignored.
 	return out
 }
 
@@ -789,13 +916,13 @@ func axisRule(s [4]float64) (Rule, bool) {
 	return Rule{}, false
 }
 
-func rectEdges(r [4]float64, fill bool) []Rule {
-	return []Rule{
-		{X0: r[0], Y0: r[1], X1: r[2], Y1: r[1], Fill: fill},
-		{X0: r[0], Y0: r[3], X1: r[2], Y1: r[3], Fill: fill},
-		{X0: r[0], Y0: r[1], X1: r[0], Y1: r[3], Fill: fill},
-		{X0: r[2], Y0: r[1], X1: r[2], Y1: r[3], Fill: fill},
-	}
+func appendEdges(out []Rule, r [4]float64, fill bool) []Rule {
+	return append(out,
+		Rule{X0: r[0], Y0: r[1], X1: r[2], Y1: r[1], Fill: fill},
+		Rule{X0: r[0], Y0: r[3], X1: r[2], Y1: r[3], Fill: fill},
+		Rule{X0: r[0], Y0: r[1], X1: r[0], Y1: r[3], Fill: fill},
+		Rule{X0: r[2], Y0: r[1], X1: r[2], Y1: r[3], Fill: fill},
+	)
 }
 
 // Text joins the page's glyph texts in drawing order (for diagnostics).

@@ -47,7 +47,7 @@ func main() {
 	}
 	printCharacters(results)
 	if *cpu {
-		printCPU(results)
+		printCPU(results, startup(*bin, *runs))
 	}
 	printDifferences(results, *detail)
 }
@@ -243,7 +243,21 @@ func printCharacters(rs []fileResult) {
 	fmt.Printf("\nfiles with the same characters on every page: %d of %d; characters yusuan has more: %d, less: %d; folded: %d\n\n", same, len(rs), totMore, totLess, totFold)
 }
 
-func printCPU(rs []fileResult) {
+// startup is the least CPU of `yusuan -h` over the runs: the process
+// start and package initialisation every per-process command pays before
+// it reads its file.
+func startup(bin string, runs int) time.Duration {
+	var least time.Duration
+	for i := range max(runs, 1) * 5 {
+		_, _, c, _ := runCPU(bin, "-h")
+		if i == 0 || c < least {
+			least = c
+		}
+	}
+	return least
+}
+
+func printCPU(rs []fileResult, start time.Duration) {
 	fmt.Println("CPU (least of the runs): yusuan text and extract per process, extract in process, against pdftotext -bbox-layout")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "file\ttext\textract\textract in process\tpdftotext -bbox-layout\ttext ratio\textract ratio\tin-process ratio\t")
@@ -259,8 +273,11 @@ func printCPU(rs []fileResult) {
 			ratio(r.cpuText, r.cpuPoppler), ratio(r.cpuExtract, r.cpuPoppler), ratio(r.cpuInProc, r.cpuPoppler))
 	}
 	tw.Flush()
-	fmt.Printf("\ntotal CPU: pdftotext -bbox-layout %s; yusuan text %s (%.2f×), yusuan extract %s (%.2f×), extraction in process %s (%.2f×)\n\n",
+	fmt.Printf("\ntotal CPU: pdftotext -bbox-layout %s; yusuan text %s (%.2f×), yusuan extract %s (%.2f×), extraction in process %s (%.2f×)\n",
 		ms(sum[3]), ms(sum[0]), ratio(sum[0], sum[3]), ms(sum[1]), ratio(sum[1], sum[3]), ms(sum[2]), ratio(sum[2], sum[3]))
+	n := time.Duration(len(rs))
+	fmt.Printf("start-up (yusuan -h, least of the runs): %s a process, %s for the %d files (%.2f× pdftotext)\n\n",
+		ms(start), ms(start*n), len(rs), ratio(start*n, sum[3]))
 }
 
 func printDifferences(rs []fileResult, limit int) {

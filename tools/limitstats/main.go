@@ -25,7 +25,7 @@ func main() {
 		return
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\tpages\tops\tglyphs\tforms\tpage ops\tpage glyphs\tpage rules\tpage forms\tdecoded\tlargest stream\t")
+	fmt.Fprintln(tw, "file\tpages\tops\tglyphs\trules\tforms\tpage ops\tpage glyphs\tpage rules\tpage forms\tdecoded\tlargest stream\t")
 	var most textlayer.Stats
 	pages := 0
 	for _, f := range files {
@@ -40,18 +40,18 @@ func main() {
 			continue
 		}
 		s := doc.Stats
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", filepath.Base(f), len(doc.Pages), s.Ops, s.Glyphs, s.FormDraws,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", filepath.Base(f), len(doc.Pages), s.Ops, s.Glyphs, s.Rules, s.FormDraws,
 			s.MaxPageOps, s.MaxPageGlyphs, s.MaxPageRules, s.MaxPageForms, s.DecodedBytes, s.MaxStreamBytes)
 		pages = max(pages, len(doc.Pages))
 		most = textlayer.Stats{
-			Ops: max(most.Ops, s.Ops), Glyphs: max(most.Glyphs, s.Glyphs), FormDraws: max(most.FormDraws, s.FormDraws),
+			Ops: max(most.Ops, s.Ops), Glyphs: max(most.Glyphs, s.Glyphs), Rules: max(most.Rules, s.Rules), FormDraws: max(most.FormDraws, s.FormDraws),
 			MaxPageOps: max(most.MaxPageOps, s.MaxPageOps), MaxPageGlyphs: max(most.MaxPageGlyphs, s.MaxPageGlyphs),
 			MaxPageRules: max(most.MaxPageRules, s.MaxPageRules), MaxPageForms: max(most.MaxPageForms, s.MaxPageForms),
 			DecodedBytes: max(most.DecodedBytes, s.DecodedBytes), MaxStreamBytes: max(most.MaxStreamBytes, s.MaxStreamBytes),
 		}
 	}
 	s := most
-	fmt.Fprintf(tw, "most\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", pages, s.Ops, s.Glyphs, s.FormDraws,
+	fmt.Fprintf(tw, "most\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", pages, s.Ops, s.Glyphs, s.Rules, s.FormDraws,
 		s.MaxPageOps, s.MaxPageGlyphs, s.MaxPageRules, s.MaxPageForms, s.DecodedBytes, s.MaxStreamBytes)
 	tw.Flush()
 }

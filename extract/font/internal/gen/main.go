@@ -1,4 +1,4 @@
-// Command gen builds extract/font/tables.bin.gz, the compact font data that
+// Command gen builds extract/font/tables.bin, the compact font data that
 // package font embeds. Run it through `go generate ./extract/font/` on a
 // machine with the Debian packages poppler-data (Adobe CMaps) and
 // fonts-urw-base35 (AFM metrics) installed; the output is committed so that
@@ -18,7 +18,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -40,7 +39,7 @@ import (
 var (
 	cmapDir = flag.String("cmaps", "/usr/share/poppler/cMap/Adobe-GB1", "Adobe-GB1 CMap directory")
 	afmDir  = flag.String("afm", "/usr/share/fonts/type1/urw-base35", "URW base35 AFM directory")
-	out     = flag.String("o", "tables.bin.gz", "output file")
+	out     = flag.String("o", "tables.bin", "output file")
 )
 
 // Predefined CMaps shipped; V variants refer to their H base via usecmap.
@@ -76,14 +75,23 @@ func (w *writer) str(s string) {
 	w.WriteString(s)
 }
 
+// The file is read in place, without decompressing or decoding it as a
+// whole (a process extracting one PDF needs a few of its parts): a
+// directory of named sections, then the sections.
+//
+//	"YFNT2" uvarint(count) {str(name) uvarint(offset) uvarint(length)}... sections
+//
+// with offsets from the first section. Sections:
+//
+//	cmap/NAME    one predefined CMap: wmode, usecmap, codespaces, CID ranges, notdef ranges
+//	gb1          Adobe-GB1 CID → Unicode, 3 bytes little-endian per CID (0 = none)
+//	glyphs       glyph names, sorted, each with its code point
+//	std14/NAME   one standard-14 font's widths: code+1 (0 = unencoded), rune, width
 func main() {
 	flag.Parse()
 	names := glyphNames()
-	var w writer
-	w.WriteString("YFNT1")
+	var secs []section
 
-	// Section 1: predefined CMaps.
-	w.uv(uint64(len(cmapNames)))
 	for _, n := range cmapNames {
 		data, err := os.ReadFile(filepath.Join(*cmapDir, n))
 		if err != nil {
@@ -96,7 +104,7 @@ func main() {
 		if m.Skipped != 0 {
 			log.Fatalf("%s: %d entries skipped", n, m.Skipped)
 		}
-		w.str(n)
+		var w writer
 		w.WriteByte(byte(m.WMode))
 		w.str(m.UseCMap)
 		w.uv(uint64(len(m.Codespaces)))
@@ -112,67 +120,80 @@ func main() {
 			}
 			return rs[i].Lo < rs[j].Lo
 		})
-		w.uv(uint64(len(rs)))
-		for _, r := range rs {
-			w.WriteByte(r.N)
-			w.uv(uint64(r.Lo))
-			w.uv(uint64(r.Hi - r.Lo))
-			w.uv(uint64(r.CID))
-		}
+		w.ranges(rs)
 		// Notdef ranges give the CID (hence width) of control codes.
-		w.uv(uint64(len(m.NotDefs)))
-		for _, r := range m.NotDefs {
-			w.WriteByte(r.N)
-			w.uv(uint64(r.Lo))
-			w.uv(uint64(r.Hi - r.Lo))
-			w.uv(uint64(r.CID))
-		}
+		w.ranges(m.NotDefs)
+		secs = append(secs, section{"cmap/" + n, w.Bytes()})
 		log.Printf("%s: %d codespaces, %d cid ranges, usecmap %q", n, len(m.Codespaces), len(rs), m.UseCMap)
 	}
 
-	// Section 2: Adobe-GB1 CID → Unicode (first code point of the mapping;
-	// variation selectors dropped).
-	gb1 := gb1ToUnicode()
-	w.uv(uint64(len(gb1)))
-	for _, r := range gb1 {
-		w.uv(uint64(r))
+	// Adobe-GB1 CID → Unicode (first code point of the mapping; variation
+	// selectors dropped), fixed width so that a lookup reads three bytes.
+	var gb1 []byte
+	for _, r := range gb1ToUnicode() {
+		gb1 = append(gb1, byte(r), byte(r>>8), byte(r>>16))
 	}
+	secs = append(secs, section{"gb1", gb1})
 
-	// Section 3: glyph names, sorted.
+	// Glyph names, sorted.
 	keys := make([]string, 0, len(names))
 	for k := range names {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	w.uv(uint64(len(keys)))
+	var gw writer
+	gw.uv(uint64(len(keys)))
 	for _, k := range keys {
-		w.str(k)
-		w.uv(uint64(names[k]))
+		gw.str(k)
+		gw.uv(uint64(names[k]))
 	}
+	secs = append(secs, section{"glyphs", gw.Bytes()})
 
-	// Section 4: standard-14 metrics.
-	w.uv(uint64(len(afmFiles)))
+	// Standard-14 metrics.
 	for _, f := range afmFiles {
 		gl := readAFM(filepath.Join(*afmDir, f[1]+".afm"), names)
-		w.str(f[0])
+		var w writer
 		w.uv(uint64(len(gl)))
 		for _, g := range gl {
 			w.uv(uint64(g.code + 1))
 			w.uv(uint64(g.r))
 			w.uv(uint64(g.wx))
 		}
+		secs = append(secs, section{"std14/" + f[0], w.Bytes()})
 	}
 
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(w.Bytes())
-	if err := zw.Close(); err != nil {
+	var w writer
+	w.WriteString("YFNT2")
+	w.uv(uint64(len(secs)))
+	off := 0
+	for _, s := range secs {
+		w.str(s.name)
+		w.uv(uint64(off))
+		w.uv(uint64(len(s.data)))
+		off += len(s.data)
+	}
+	for _, s := range secs {
+		w.Write(s.data)
+	}
+	if err := os.WriteFile(*out, w.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, gz.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
+	log.Printf("wrote %s: %d bytes, %d sections", *out, w.Len(), len(secs))
+}
+
+type section struct {
+	name string
+	data []byte
+}
+
+func (w *writer) ranges(rs []cmap.CIDRange) {
+	w.uv(uint64(len(rs)))
+	for _, r := range rs {
+		w.WriteByte(r.N)
+		w.uv(uint64(r.Lo))
+		w.uv(uint64(r.Hi - r.Lo))
+		w.uv(uint64(r.CID))
 	}
-	log.Printf("wrote %s: %d bytes (%d raw)", *out, gz.Len(), w.Len())
 }
 
 func gb1ToUnicode() []rune {
