@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"yusuan/extract"
+	"yusuan/ingest"
 )
 
 func extractCommand() command {
@@ -21,6 +23,7 @@ func extractCommand() command {
 		if fs.NArg() == 0 {
 			return usageError(e, c, "no files given")
 		}
+		extractionGC()
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		if *pretty {
@@ -47,4 +50,18 @@ func extractCommand() command {
 		return status
 	}
 	return c
+}
+
+// extractionGC lets the heap grow further between collections in the
+// commands that only extract, as the ingest worker does: each file's heap
+// is dropped once it is printed, and GOGC 400 under a soft limit of one
+// file's memory budget takes about a fifth off their CPU on the corpus.
+// GOGC and GOMEMLIMIT in the environment win.
+func extractionGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(ingest.DefaultFileMemory)
+	}
 }

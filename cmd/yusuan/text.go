@@ -24,6 +24,7 @@ func textCommand() command {
 		if fs.NArg() == 0 {
 			return usageError(e, c, "no files given")
 		}
+		extractionGC()
 		status := 0
 		for _, path := range fs.Args() {
 			data, err := os.ReadFile(path)

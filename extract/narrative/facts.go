@@ -105,13 +105,21 @@ type extracted struct {
 // each rank in document order.
 func extractFacts(ctx context.Context, sents []sentence) extracted {
 	ex := extracted{facts: yusuan.Facts{}}
+	// Sentences about a project or defining a term never give a fact:
+	// dropped once here, not once per pattern.
+	kept := make([]sentence, 0, len(sents))
+	for _, s := range sents {
+		if !skipSentence.MatchString(s.norm) {
+			kept = append(kept, s)
+		}
+	}
 	for rank := rankGeneral; rank < rankNever; rank++ {
 		for _, p := range compiledPatterns() {
 			if ctx.Err() != nil {
 				return ex
 			}
-			for _, s := range sents {
-				if s.rank != rank || !strings.Contains(s.norm, p.need) || skipSentence.MatchString(s.norm) {
+			for _, s := range kept {
+				if s.rank != rank || !strings.Contains(s.norm, p.need) {
 					continue
 				}
 				if ex.apply(p, s) {
