@@ -232,21 +232,8 @@ func (f FindingFilter) total(ctx context.Context, tx *sql.Tx, where string, args
 // entitiesNamed lists the entities one of whose names contains name, up to
 // one more than maxEntityIDs.
 func entitiesNamed(ctx context.Context, q querier, name string) ([]any, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT entity_id FROM entity_names WHERE instr(norm_name, ?) > 0 LIMIT ?`,
+	return int64s(ctx, q, `SELECT DISTINCT entity_id FROM entity_names WHERE instr(norm_name, ?) > 0 LIMIT ?`,
 		NormalizeEntity(name), maxEntityIDs+1)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // FindingPage is one page of findings and how many match in all.

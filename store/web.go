@@ -155,8 +155,9 @@ func (s *Store) QueryDocuments(ctx context.Context, q DocumentQuery) (DocumentLi
 	return out, nil
 }
 
-func int64s(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]any, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// int64s runs a query of one integer column and returns its values.
+func int64s(ctx context.Context, q querier, query string, args ...any) ([]any, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

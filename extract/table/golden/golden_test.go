@@ -26,6 +26,7 @@ import (
 	"yusuan/extract"
 	"yusuan/extract/table"
 	"yusuan/fixtures/pdfgen"
+	"yusuan/fixtures/producers"
 	"yusuan/fixtures/synth"
 	"yusuan/fixtures/synth/render"
 )
@@ -68,55 +69,6 @@ func (s *score) check(good bool, format string, args ...any) {
 	s.diffs = append(s.diffs, fmt.Sprintf(format, args...))
 }
 
-// rowKey identifies a row for aligning extracted rows with the truth.
-func rowKey(r yusuan.Row) string {
-	return string(r.Side) + "|" + r.CodeString() + "|" + norm(r.Name)
-}
-
-// align pairs truth rows with extracted rows in order (longest common
-// subsequence of their keys), so that one lost row costs its own cells
-// only.
-func align(want, got []yusuan.Row) [][2]int {
-	n, m := len(want), len(got)
-	l := make([][]int, n+1)
-	for i := range l {
-		l[i] = make([]int, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			switch {
-			case rowKey(want[i]) == rowKey(got[j]):
-				l[i][j] = l[i+1][j+1] + 1
-			case l[i+1][j] >= l[i][j+1]:
-				l[i][j] = l[i+1][j]
-			default:
-				l[i][j] = l[i][j+1]
-			}
-		}
-	}
-	var out [][2]int
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && rowKey(want[i]) == rowKey(got[j]):
-			out = append(out, [2]int{i, j})
-			i, j = i+1, j+1
-		case i < n && j < m && l[i+1][j+1] == l[i][j] && l[i+1][j] == l[i][j] && l[i][j+1] == l[i][j]:
-			// Neither row matches anything later: compare them as a
-			// pair (a misread name, code or side).
-			out = append(out, [2]int{i, j})
-			i, j = i+1, j+1
-		case j == m || i < n && l[i+1][j] >= l[i][j+1]:
-			out = append(out, [2]int{i, -1})
-			i++
-		default:
-			out = append(out, [2]int{-1, j})
-			j++
-		}
-	}
-	return out
-}
-
 // compare scores every cell of the truth's tables: per table its presence,
 // label, unit, empty flag and pages; per row its side, code, level, name,
 // second name, economic codes and page, and each value. Extra tables and
@@ -151,7 +103,7 @@ func compare(pd *synth.PrintedDoc, want, got []yusuan.Table) (main, perf score) 
 		s.check(g.Unit == w.Unit, "%s: unit %q, want %q", name, g.Unit, w.Unit)
 		s.check(g.Empty == w.Empty, "%s: empty %v, want %v", name, g.Empty, w.Empty)
 		s.check(fmt.Sprint(g.Pages) == fmt.Sprint(w.Pages), "%s: pages %v, want %v", name, g.Pages, w.Pages)
-		for _, p := range align(w.Rows, g.Rows) {
+		for _, p := range producers.AlignRows(w.Rows, g.Rows) {
 			if p[0] < 0 {
 				x := g.Rows[p[1]]
 				s.check(false, "%s: extra row %s %q %q page %d", name, x.Side, x.CodeString(), x.Name, x.Page)
