@@ -189,7 +189,7 @@ func (d *drawing) viewBox() rect {
 				u = u.union(b)
 			}
 		}
-		u = u.grow(d.opt.Margin)
+		u = d.snapToLines(d.withHeader(u).grow(d.opt.Margin))
 		x0, y0 := math.Max(u.x0, 0), math.Max(d.c.y(u.y1), 0)
 		x1, y1 := math.Min(u.x1, p.Width), math.Min(d.c.y(u.y0), p.Height)
 		if x1 > x0 && y1 > y0 {
@@ -202,6 +202,48 @@ func (d *drawing) viewBox() rect {
 		full.y1 += legendTop + float64(len(d.legend)+1)*legendLine
 	}
 	return full
+}
+
+// withHeader joins b with the column headers of the table region it lies
+// in and widens it to the region, so that a crop shows the figures with
+// their columns and the rows around them with all their values, unless that
+// would make the crop taller than maxCropHeader of the page (a row far
+// down a long table: its labels name the columns).
+func (d *drawing) withHeader(b rect) rect {
+	cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
+	for _, t := range d.geo.Tables {
+		for _, r := range t.Regions {
+			if r.Header == nil || !fromRect(r.BBox).contains(cx, cy) {
+				continue
+			}
+			reg := fromRect(r.BBox)
+			w := b.union(fromRect(*r.Header))
+			w.x0, w.x1 = math.Min(w.x0, reg.x0), math.Max(w.x1, reg.x1) // the table's whole width
+			if w.y1-w.y0 <= maxCropHeader*d.page.Height {
+				return w
+			}
+		}
+	}
+	return b
+}
+
+const maxCropHeader = 0.4
+
+// snapToLines moves a crop's top and bottom edges out to the text lines
+// they would cut through, so that no line shows half its height.
+func (d *drawing) snapToLines(b rect) rect {
+	for _, l := range d.page.Lines {
+		if l.X1 < b.x0 || l.X0 > b.x1 {
+			continue
+		}
+		if l.Y0 < b.y0 && l.Y1 > b.y0 {
+			b.y0 = l.Y0
+		}
+		if l.Y0 < b.y1 && l.Y1 > b.y1 {
+			b.y1 = l.Y1
+		}
+	}
+	return b
 }
 
 // widenToRow joins b with the row it lies in, so that a cropped cell shows

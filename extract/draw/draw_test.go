@@ -403,7 +403,7 @@ func TestHighlightedCellHoldsItsText(t *testing.T) {
 	}
 }
 
-func TestCropShowsTheRowName(t *testing.T) {
+func TestCropShowsTheRowNameAndHeaders(t *testing.T) {
 	pages, tables := seed(t, 0)
 	_, total := seedTotal(t, tables)
 	p := pages[total.Page-1]
@@ -417,11 +417,37 @@ func TestCropShowsTheRowName(t *testing.T) {
 		v[i], _ = strconv.ParseFloat(f, 64)
 	}
 	row := *total.BBox
-	// The crop spans the row from its name to the cited value, plus the
-	// margin, clipped to the page; not the whole page.
-	wantX := math.Max(row[0]-10, 0)
-	if math.Abs(v[0]-wantX) > 0.01 || math.Abs(v[1]-math.Max(p.Height-row[3]-10, 0)) > 0.01 || v[3] > 40 || math.Abs(v[0]+v[2]-math.Min(row[2]+10, p.Width)) > 0.01 {
-		t.Errorf("viewBox %v, row %v on a %gx%g page", v, row, p.Width, p.Height)
+	// The crop spans the row from its name to the cited value and the
+	// table's column headers above it, plus the margin, clipped to the
+	// page; not the whole page.
+	top, bottom := p.Height-v[1], p.Height-v[1]-v[3]
+	if v[0] > row[0]-10+0.01 || v[0]+v[2] < math.Min(row[2]+10, p.Width)-0.01 || bottom > row[1]-10+0.01 || v[3] > p.Height/2 {
+		t.Errorf("viewBox %v does not hold row %v on a %gx%g page", v, row, p.Width, p.Height)
+	}
+	header := false
+	for _, tg := range Measure(PageInput{Page: p, Tables: tables}).Tables {
+		for _, r := range tg.Regions {
+			if r.Header != nil && fromRect(r.BBox).contains(row[0]+1, (row[1]+row[3])/2) {
+				header = true
+				if r.Header[3] > top+0.01 {
+					t.Errorf("crop top %.2f cuts the column headers %v", top, *r.Header)
+				}
+			}
+		}
+	}
+	if !header {
+		t.Error("the seed's 收支总表 has no header box")
+	}
+	// No line of text is cut through by the crop's top or bottom edge.
+	for _, l := range p.Lines {
+		if l.X1 < v[0] || l.X0 > v[0]+v[2] {
+			continue
+		}
+		for _, edge := range []float64{top, bottom} {
+			if l.Y0 < edge-0.01 && l.Y1 > edge+0.01 {
+				t.Errorf("edge %.2f cuts line %q (%.2f–%.2f)", edge, l.Text(), l.Y0, l.Y1)
+			}
+		}
 	}
 	if strings.Contains(b.String(), `class="legend"`) || strings.Contains(b.String(), `class="rows"`) {
 		t.Error("a crop without layers draws a legend or rows")
