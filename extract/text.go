@@ -18,7 +18,7 @@ import (
 
 // Version names the extractor; stored with each document so a newer one can
 // re-extract the archive.
-const Version = "yusuan-extract/0.2.0"
+const Version = "yusuan-extract/0.2.1"
 
 // Options bound the work per file.
 type Options struct {

@@ -51,7 +51,7 @@ func TestDebugPDF(t *testing.T) {
 			if p.page.Number != page {
 				continue
 			}
-			fmt.Println("REGION", r.title.Title, r.title.Kind, "page", p.page.Number)
+			fmt.Println("REGION", r.title.Label, r.title.Title, r.title.Kind, "page", p.page.Number)
 			for _, l := range p.lines {
 				fmt.Printf("  y%.1f-%.1f:", l.y0, l.y1)
 				for _, c := range l.cells {

@@ -242,8 +242,9 @@ func findRegions(pages []layout.Page) []*region {
 		// no part of a table continuing on the page; a table's header
 		// repeated atop its pages (headings over several columns) is.
 		// A title repeated atop every page of a long table is a title all
-		// the same: the regions it starts are merged again.
-		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) && len(l[0].cells) < 3 {
+		// the same: the regions it starts are merged again. So is a bare
+		// label (表3) atop every page of its table: it names the table.
+		if l := all[k]; len(l) > 1 && heads[l[0].squeezed()] >= 3 && !hasAmount(l[0]) && !isKindTitle(l[0]) && !isLabelLine(l[0]) && len(l[0].cells) < 3 {
 			all[k] = l[1:]
 		}
 	}
@@ -398,6 +399,11 @@ func labelNear(lines []tline, i int, pending string) string {
 		}
 	}
 	return ""
+}
+
+func isLabelLine(l tline) bool {
+	_, ok := vocab.LabelOnly(l.text())
+	return ok
 }
 
 func hasAmount(l tline) bool {

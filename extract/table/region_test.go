@@ -238,3 +238,28 @@ func TestTitleOnEveryPage(t *testing.T) {
 	got = extractAll(t, pages...)
 	checkTables(t, got, []tableWant{{yusuan.IncomeExpenditureSummary, "", []int{5, 6, 7}, 3}})
 }
+
+// A bare label printed atop every page of its table (深圳: 表3 over pages
+// 20–23) names the table; it is no running head to drop.
+func TestLabelOnEveryPage(t *testing.T) {
+	one := newPage(1)
+	one.line(0, L("表2", 30))
+	one.line(0, L("收入总表", 250))
+	one.line(0, L("单位：万元", 480))
+	one.line(0, L("项目", 40), L("金额", 300))
+	one.line(0, L("合计", 40), R("30.00", 330))
+	pages := []*pageBuilder{one}
+	for n := 2; n <= 4; n++ {
+		b := newPage(n)
+		b.line(0, L("表3", 30))
+		if n == 2 {
+			b.line(0, L("支出总表", 250))
+			b.line(0, L("单位：万元", 480))
+			b.line(0, L("项目", 40), L("金额", 300))
+		}
+		b.line(0, L(fmt.Sprintf("支出项%d", n), 40), R("10.00", 330))
+		pages = append(pages, b)
+	}
+	got := extractAll(t, pages...)
+	checkTables(t, got, []tableWant{{yusuan.IncomeSummary, "表2", []int{1}, 1}, {yusuan.ExpenditureSummary, "表3", []int{2, 3, 4}, 3}})
+}

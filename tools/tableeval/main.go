@@ -149,6 +149,7 @@ func evalReal(ctx context.Context, dir, saved string) error {
 	var sum struct {
 		files, withText, withMeta                   int
 		printed, kinded, other, missing, extra, cut int
+		labelled, labelOK                           int
 		withSummary, balanced                       int
 		sumChecked, sumPassed, rowChecked, rowOK    int
 	}
@@ -201,6 +202,14 @@ func evalReal(ctx context.Context, dir, saved string) error {
 					sum.kinded++
 				}
 				fmt.Printf("  %s %-9s %s p%d → %s %s, %d rows%s\n", mark, lab, p.title, p.page, t.Kind, pageSpan(t.Pages), len(t.Rows), emptyNote(t))
+				if p.label != "" {
+					sum.labelled++
+					if t.Label == p.label {
+						sum.labelOK++
+					} else {
+						fmt.Printf("  !! label %q read as %q\n", p.label, t.Label)
+					}
+				}
 				next := 0 // where the next printed table starts
 				if i+1 < len(pr) {
 					next = pr[i+1].page
@@ -259,6 +268,7 @@ func evalReal(ctx context.Context, dir, saved string) error {
 	fmt.Printf("\nsummary: %d files, metadata complete in %d of %d with a text layer\n", sum.files, sum.withMeta, sum.withText)
 	fmt.Printf("printed tables %d: with their kind %d, other %d, missing %d, maybe cut short %d; extracted tables without a printed title %d\n",
 		sum.printed, sum.kinded, sum.other, sum.missing, sum.cut, sum.extra)
+	fmt.Printf("printed labels %d, read %d\n", sum.labelled, sum.labelOK)
 	fmt.Printf("收支总表 found in %d files, balanced in %d; 合计 = Σ类 in %d/%d coded tables; row sums (total = parts) %d/%d\n",
 		sum.withSummary, sum.balanced, sum.sumPassed, sum.sumChecked, sum.rowOK, sum.rowChecked)
 	fmt.Printf("table time %.0fms = %.2f of text layer %.0fms\n", ms(tTable), float64(tTable)/float64(max(tText, 1)), ms(tText))
