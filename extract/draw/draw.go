@@ -206,9 +206,9 @@ func (d *drawing) viewBox() rect {
 
 // withHeader joins b with the column headers of the table region it lies
 // in and widens it to the region, so that a crop shows the figures with
-// their columns and the rows around them with all their values, unless that
-// would make the crop taller than maxCropHeader of the page (a row far
-// down a long table: its labels name the columns).
+// their columns and the rows around them with all their values, unless the
+// headers are further than maxHeaderReach of the page away (a row far down
+// a long table: its labels name the columns).
 func (d *drawing) withHeader(b rect) rect {
 	cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
 	for _, t := range d.geo.Tables {
@@ -219,7 +219,7 @@ func (d *drawing) withHeader(b rect) rect {
 			reg := fromRect(r.BBox)
 			w := b.union(fromRect(*r.Header))
 			w.x0, w.x1 = math.Min(w.x0, reg.x0), math.Max(w.x1, reg.x1) // the table's whole width
-			if w.y1-w.y0 <= maxCropHeader*d.page.Height {
+			if (w.y1-w.y0)-(b.y1-b.y0) <= maxHeaderReach*d.page.Height {
 				return w
 			}
 		}
@@ -227,7 +227,7 @@ func (d *drawing) withHeader(b rect) rect {
 	return b
 }
 
-const maxCropHeader = 0.4
+const maxHeaderReach = 0.3
 
 // snapToLines moves a crop's top and bottom edges out to the text lines
 // they would cut through, so that no line shows half its height.
