@@ -92,12 +92,20 @@ type Contents struct {
 // Facts are figures stated in the narrative, keyed as in docs/checks.md.
 type Facts map[string]Amount
 
-// FactSource is the evidence for one fact: where it was read.
+// FactSource is the evidence for one fact: where it was read. Page is the
+// page the figure is printed on (the sentence may begin on the one
+// before); Figure the figure as printed (ASCII digits, no separators, no
+// unit); BBox its box on Page, when the text layer placed it.
 type FactSource struct {
 	Key      string `json:"key"`
 	Value    Amount `json:"value"`
 	Page     int    `json:"page"`
 	Sentence string `json:"sentence"`
+	Figure   string `json:"figure,omitempty"`
+	BBox     *Rect  `json:"bbox,omitempty"`
+	// FigureAt is where Figure starts in the normalised sentence
+	// (narrative.Normalise), for the extractor to find its box.
+	FigureAt int `json:"-"`
 }
 
 // Rect is a box in PDF user space of its page: x0,y0 bottom-left, x1,y1

@@ -188,7 +188,7 @@ func (d *doc) factEvidence(x term, role string) yusuan.Evidence {
 		Row: strings.TrimPrefix(x.label, "情况说明 "), Amount: d.Facts[x.fact], Unit: factUnit(x.fact)}
 	for _, s := range d.Sources {
 		if s.Key == x.fact {
-			ev.Page, ev.Text = s.Page, s.Sentence
+			ev.Page, ev.Text, ev.BBox = s.Page, s.Sentence, s.BBox
 			break
 		}
 	}

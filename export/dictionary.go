@@ -200,7 +200,7 @@ var jsonlKeys = map[string]map[string]string{
 		"schema": "the output schema version", "file": "file name", "sha256": "SHA-256 of the bytes", "pages": "number of pages",
 		"producer": "the PDF's Producer", "text_layer": "whether it has a text layer", "document": "entity, scope, kind, year, title",
 		"tables": "the tables, rows and cells with bounding boxes", "narrative": "the narrative sections",
-		"facts": "figures stated in the narrative, by key", "fact_sources": "where each fact was read: page and sentence", "warnings": "the extractor's warnings", "error": "why it failed, when it did",
+		"facts": "figures stated in the narrative, by key", "fact_sources": "where each fact was read: its page, sentence, the figure as printed and its box on the page (`bbox`, when placed)", "warnings": "the extractor's warnings", "error": "why it failed, when it did",
 		"extractor": "the extractor version", "provenance": "every sighting: file, URL, linking page, link text, time",
 		"current": "false when superseded by a later version or a copy of another document", "superseded_by": "the superseding version's sha256", "copy_of": "the sha256 of the document this one repeats",
 	},

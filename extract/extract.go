@@ -112,6 +112,7 @@ func analyse(ctx context.Context, doc *yusuan.Document, pages []layout.Page) {
 		if facts != nil {
 			doc.Facts = facts
 		}
+		placeFigures(pages, sources)
 		doc.Sources = sources
 		doc.Warnings = append(doc.Warnings, warns...)
 		doc.Contents = narrative.Contents(lines)

@@ -2,9 +2,11 @@ package extract
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"yusuan"
+	"yusuan/extract/layout"
 	"yusuan/fixtures/synth"
 	"yusuan/fixtures/synth/render"
 )
@@ -83,6 +85,55 @@ func TestSeedDocument(t *testing.T) {
 					t.Errorf("fact %s = %q, want %s", key, got, want)
 				}
 			}
+			// Each figure the narrative states is placed on its page: the
+			// characters inside its box are the figure as printed.
+			txt, err := ReadText(context.Background(), pdf, Options{})
+			if txt == nil {
+				t.Fatal(err)
+			}
+			for key, want := range map[string]string{"total_income": "108.22", "yoy_change": "12.70", "yoy_change_pct": "10.50", "basic": "97.42", "personnel": "85.21"} {
+				var src *yusuan.FactSource
+				for i := range doc.Sources {
+					if doc.Sources[i].Key == key {
+						src = &doc.Sources[i]
+					}
+				}
+				switch {
+				case src == nil:
+					t.Errorf("fact %s: no source", key)
+				case src.BBox == nil:
+					t.Errorf("fact %s: figure %q not placed on page %d", key, src.Figure, src.Page)
+				case src.Figure != want:
+					t.Errorf("fact %s: figure %q, want %q", key, src.Figure, want)
+				default:
+					if got := textInBox(txt.Pages[src.Page-1], *src.BBox); got != want {
+						t.Errorf("fact %s: box %v on page %d holds %q, want %q", key, *src.BBox, src.Page, got, want)
+					}
+				}
+			}
 		})
 	}
+}
+
+// textInBox is the text of the characters whose middle lies in box.
+func textInBox(p layout.Page, box yusuan.Rect) string {
+	var b strings.Builder
+	for _, l := range p.Lines {
+		for _, seg := range l.Segments {
+			y := (seg.Y0 + seg.Y1) / 2
+			for i, r := range []rune(seg.Text) {
+				if i >= len(seg.Xs) {
+					break
+				}
+				x1 := seg.X1
+				if i+1 < len(seg.Xs) {
+					x1 = seg.Xs[i+1]
+				}
+				if x := (seg.Xs[i] + x1) / 2; x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3] && r != ' ' {
+					b.WriteRune(r)
+				}
+			}
+		}
+	}
+	return b.String()
 }

@@ -229,8 +229,8 @@ func (d *drawing) withHeader(b rect) rect {
 
 const maxHeaderReach = 0.3
 
-// snapToLines moves a crop's top and bottom edges out to the text lines
-// they would cut through, so that no line shows half its height.
+// snapToLines moves a crop's edges out to the text lines they would cut
+// through, so that no line shows half its height or half its text.
 func (d *drawing) snapToLines(b rect) rect {
 	for _, l := range d.page.Lines {
 		if l.X1 < b.x0 || l.X0 > b.x1 {
@@ -243,18 +243,35 @@ func (d *drawing) snapToLines(b rect) rect {
 			b.y1 = l.Y1
 		}
 	}
+	// Nor is a line inside the crop cut at its side (a sentence before
+	// the figure's line that runs wider).
+	for _, l := range d.page.Lines {
+		if l.Y0 >= b.y0 && l.Y1 <= b.y1 && l.X1 >= b.x0 && l.X0 <= b.x1 {
+			b.x0, b.x1 = math.Min(b.x0, l.X0), math.Max(b.x1, l.X1)
+		}
+	}
 	return b
 }
 
 // widenToRow joins b with the row it lies in, so that a cropped cell shows
-// with its row's name.
+// with its row's name; a figure outside every table (the narrative's) is
+// joined with its line of text, so that it shows with its sentence.
 func (d *drawing) widenToRow(b rect) rect {
 	cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
+	inRow := false
 	for _, t := range d.geo.Tables {
 		for _, r := range t.Rows {
 			if rb := fromRect(r.BBox); rb.contains(cx, cy) {
-				b = b.union(rb)
+				b, inRow = b.union(rb), true
 			}
+		}
+	}
+	if inRow {
+		return b
+	}
+	for _, l := range d.page.Lines {
+		if lb := (rect{l.X0, l.Y0, l.X1, l.Y1}); lb.contains(cx, cy) {
+			b = b.union(lb)
 		}
 	}
 	return b

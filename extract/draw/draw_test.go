@@ -702,3 +702,38 @@ func FuzzPage(f *testing.F) {
 		}
 	})
 }
+
+// A figure outside every table (stated in the narrative) is cropped with
+// its whole line and the lines around it, none cut at the side.
+func TestCropShowsTheSentence(t *testing.T) {
+	var gs []textlayer.Glyph
+	lines := []string{"一、收入支出决算总体情况说明", "国家信访局2024年度收、支总计22066.59万元，与2023年", "相比，收、支总计各增加5834.37万元，增长35.74%。", "（一）收入决算具体情况"}
+	for i, l := range lines {
+		gs = append(gs, glyphs(l, 60, 700-float64(20*i), 12)...)
+	}
+	page := layout.Build(textlayer.Page{Number: 1, Width: 595, Height: 842, Glyphs: gs, Fonts: []string{"SimSun"}}, layout.Options{})
+	// 35.74 on the third line: after 相比，收、支总计各增加5834.37万元，增长.
+	start := len([]rune(lines[0])) + len([]rune(lines[1])) + len([]rune("相比，收、支总计各增加5834.37万元，增长"))
+	fig := box(gs[start : start+5])
+	var b bytes.Buffer
+	if err := Page(&b, PageInput{Page: page}, Options{Crop: true, Highlights: []Highlight{{BBox: fig, Label: "actual 35.74 %"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var v [4]float64
+	for i, f := range strings.Fields(parse(t, b.Bytes())[0].attrs["viewBox"]) {
+		v[i], _ = strconv.ParseFloat(f, 64)
+	}
+	left, right, top, bottom := v[0], v[0]+v[2], page.Height-v[1], page.Height-v[1]-v[3]
+	for _, l := range page.Lines {
+		inside := l.Y0 >= bottom-0.01 && l.Y1 <= top+0.01
+		if inside && (l.X0 < left-0.01 || l.X1 > right+0.01) {
+			t.Errorf("line %q (%.1f–%.1f) cut by the crop's sides %.1f–%.1f", l.Text(), l.X0, l.X1, left, right)
+		}
+		if l.Text() == lines[2] && !inside {
+			t.Errorf("the figure's line is not in the crop %v", v)
+		}
+	}
+	if v[3] > 100 {
+		t.Errorf("crop %v: taller than the sentence and its neighbours", v)
+	}
+}

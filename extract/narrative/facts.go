@@ -40,7 +40,7 @@ func sentencesOf(s *section) []sentence {
 	flush := func() {
 		t := strings.TrimSpace(strings.ReplaceAll(cur.String(), "\n", ""))
 		if t != "" {
-			out = append(out, sentence{text: t, norm: normalise(t), page: curPage, lead: curLead})
+			out = append(out, sentence{text: t, norm: Normalise(t), page: curPage, lead: curLead})
 		}
 		cur.Reset()
 		curPage = -1
@@ -90,7 +90,7 @@ func leadOf(text string) string {
 	if r := []rune(text); len(r) > 48 {
 		text = string(r[:48])
 	}
-	return normalise(text)
+	return Normalise(text)
 }
 
 // extracted is the result of matching patterns over sentences.
@@ -157,7 +157,7 @@ func (ex *extracted) apply(p compiled, s sentence) bool {
 				break
 			}
 		}
-		for _, n := range names {
+		for i, n := range names {
 			if len(n) < 3 || n[1] != '_' || group(n) == "" {
 				continue
 			}
@@ -183,10 +183,10 @@ func (ex *extracted) apply(p compiled, s sentence) bool {
 				}
 				v = signed(v, d)
 			}
-			ex.record(key, v, s)
+			ex.record(key, v, s, loc[2*i], loc[2*i+1])
 		}
 		for key, val := range p.set {
-			ex.record(key, yusuan.MustAmount(val), s)
+			ex.record(key, yusuan.MustAmount(val), s, -1, -1)
 		}
 		return true
 	}
@@ -199,12 +199,19 @@ func isChangePct(key string) bool {
 	return strings.HasSuffix(key, "_pct") && strings.Contains(key, "change")
 }
 
-func (ex *extracted) record(key string, v yusuan.Amount, s sentence) {
+// record keeps the first value of a fact with its sentence and, when the
+// figure is printed (from, to: its bytes in s.norm; -1 for a constant such
+// as 持平 → 0), where it stands in the sentence.
+func (ex *extracted) record(key string, v yusuan.Amount, s sentence, from, to int) {
 	if _, ok := ex.facts[key]; ok {
 		return
 	}
 	ex.facts[key] = v
-	ex.sources = append(ex.sources, yusuan.FactSource{Key: key, Value: v, Page: s.page, Sentence: s.text})
+	src := yusuan.FactSource{Key: key, Value: v, Page: s.page, Sentence: s.text}
+	if from >= 0 {
+		src.Figure, src.FigureAt = s.norm[from:to], from
+	}
+	ex.sources = append(ex.sources, src)
 }
 
 // derive fills a previous-year figure the text states only as a change,

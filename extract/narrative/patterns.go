@@ -213,26 +213,37 @@ var standardKeys = []string{
 	"performance_project_count", "performance_amount", "staff_authorized", "staff_actual",
 }
 
-// normalise prepares a sentence for matching.
-func normalise(s string) string {
+// Normalise is the form fact patterns read sentences in (and
+// FactSource.FigureAt counts in): ASCII digits, no blanks, no quotation
+// marks, no thousands separators.
+func Normalise(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + r - '０')
-		case r == '．':
-			b.WriteByte('.')
-		case r == '％':
-			b.WriteByte('%')
-		case r == '“', r == '”', r == '"', r == '‘', r == '’', r == '\'', r == '「', r == '」', r == '『', r == '』':
-		case r == ' ', r == '\t', r == '\n', r == '\r', r == '\u3000', r == '\u00a0':
-		default:
-			b.WriteRune(r)
+		if n, ok := NormalRune(r); ok {
+			b.WriteRune(n)
 		}
 	}
 	return thousands.ReplaceAllStringFunc(b.String(), func(m string) string {
 		return strings.ReplaceAll(m, ",", "")
 	})
+}
+
+// NormalRune is one character as Normalise writes it; false when it drops
+// it. Thousands separators are Normalise's own.
+func NormalRune(r rune) (rune, bool) {
+	switch {
+	case r >= '０' && r <= '９':
+		return '0' + r - '０', true
+	case r == '．':
+		return '.', true
+	case r == '％':
+		return '%', true
+	case r == '“', r == '”', r == '"', r == '‘', r == '’', r == '\'', r == '「', r == '」', r == '『', r == '』':
+		return 0, false
+	case r == ' ', r == '\t', r == '\n', r == '\r', r == '\u3000', r == '\u00a0':
+		return 0, false
+	}
+	return r, true
 }
 
 // thousands matches a number with thousands separators.

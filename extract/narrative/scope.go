@@ -92,7 +92,7 @@ func sectionRanks(secs []*section) scope {
 	var units []string
 	for n := range names {
 		if utf8.RuneCountInString(n) >= 4 {
-			units = append(units, normalise(n))
+			units = append(units, Normalise(n))
 		}
 	}
 	sort.Strings(units)

@@ -254,7 +254,7 @@ func TestClassItem(t *testing.T) {
 		"其中：基本支出（人员经费）80万元":              false,
 	}
 	for lead, want := range cases {
-		if got := classItem.MatchString(normalise(lead)); got != want {
+		if got := classItem.MatchString(Normalise(lead)); got != want {
 			t.Errorf("classItem(%q) = %v, want %v", lead, got, want)
 		}
 	}
