@@ -261,11 +261,12 @@ func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// checkRobotsRedirect follows a robots.txt redirect anywhere (RFC 9309
-// allows five hops); it is not a page of the site.
+// checkRobotsRedirect follows robots.txt redirects anywhere (it is not a
+// page of the site), five of them as RFC 9309 asks: via holds the
+// requests made so far, so the sixth redirect is the first refused.
 func (c *crawler) checkRobotsRedirect(req *http.Request, via []*http.Request) error {
 	c.archiveRedirect(req, via)
-	if len(via) >= 5 {
+	if len(via) > 5 {
 		return &RedirectError{To: req.URL.String(), Reason: "more than 5 redirects for robots.txt"}
 	}
 	if c.site.HTTPOnly && req.URL.Scheme == "https" {
@@ -327,10 +328,14 @@ func (c *crawler) fail(f Failure) {
 	c.mu.Unlock()
 }
 
-// failErr records err as it's failure and returns the failed result.
+// failErr records err as it's failure and returns the failed result. A
+// URL held back by an unreachable robots.txt is not listed: its host is,
+// once.
 func (c *crawler) failErr(it Item, status int, err error) Result {
 	kind := kindOf(err)
-	c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err.Error(), Cause: err})
+	if kind != FailRobotsUnreachable {
+		c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err.Error(), Cause: err})
+	}
 	c.log.Info("fetch failed", "url", it.URL, "kind", kind, "status", status, "err", err)
 	return Result{State: StateFailed, Failure: kind, HTTPStatus: status, Err: err.Error(), Fetched: c.now()}
 }
