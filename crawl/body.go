@@ -45,14 +45,18 @@ type fetchCtx struct {
 	policy        bodyPolicy
 	headerTimeout time.Duration
 	onBytes       func(n int64) // wire bytes, for progress; may be nil
-	// fileServed, when set, is asked about every 2xx response of a page
-	// request: a file served where a page was linked (download.do?id=7)
-	// is not read as a page; RoundTrip closes it unread and returns
-	// errServedFile so the caller fetches it as a file.
-	fileServed func(*http.Response) bool
+	// asFile, when set, is asked about every 2xx response of a page
+	// request. A file served where a page was linked (show?id=7 answering
+	// a PDF) is not read as a page: RoundTrip gives its body filePolicy,
+	// calls onFile, keeps the response for the caller (takeServed) and
+	// returns errServedFile to colly, so the one request serves the file.
+	asFile     func(*http.Response) bool
+	filePolicy bodyPolicy
+	onFile     func() // may be nil
 
 	mu        sync.Mutex
-	truncated bool // a Truncate body was cut
+	truncated bool           // a Truncate body was cut
+	served    *http.Response // the file asFile recognised, body unread
 }
 
 type fetchCtxKey struct{}
@@ -75,8 +79,18 @@ func (f *fetchCtx) wasTruncated() bool {
 	return f.truncated
 }
 
+// takeServed returns the response asFile recognised as a file, if any;
+// the caller reads and closes its body.
+func (f *fetchCtx) takeServed() *http.Response {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := f.served
+	f.served = nil
+	return r
+}
+
 // errServedFile ends colly's request for a response that is a file
-// (fetchCtx.fileServed).
+// (fetchCtx.asFile, or a redirect to a file link).
 var errServedFile = errors.New("a file where a page was linked")
 
 // guardTransport wraps the shared http.Transport.
@@ -106,15 +120,24 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	pol := f.policy
-	if resp.StatusCode/100 != 2 {
+	file := f.asFile != nil && resp.StatusCode/100 == 2 && f.asFile(resp)
+	switch {
+	case file:
+		pol = f.filePolicy
+	case resp.StatusCode/100 != 2:
 		pol = bodyPolicy{Max: min(pol.Max, errorBodyMax), Truncate: true}
 	}
 	resp.Body = newCappedBody(ctx, cancel, resp, pol, f)
 	// colly gunzips whatever says gzip, without a limit, unless the
 	// response is marked as already decoded.
 	resp.Uncompressed = true
-	if f.fileServed != nil && resp.StatusCode/100 == 2 && f.fileServed(resp) {
-		resp.Body.Close()
+	if file {
+		if f.onFile != nil {
+			f.onFile()
+		}
+		f.mu.Lock()
+		f.served = resp
+		f.mu.Unlock()
 		return nil, errServedFile
 	}
 	return resp, nil

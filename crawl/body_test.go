@@ -180,6 +180,10 @@ func TestKindOf(t *testing.T) {
 		{wrap(io.ErrUnexpectedEOF), FailNetwork, true},
 		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), FailNetwork, true},
 		{fmt.Errorf("robots: %w", ErrRobots), FailRobots, false},
+		// A redirect into a host whose robots.txt answered 503: not the
+		// URL's own 503, not retried.
+		{wrap(fmt.Errorf("x: %w", &RobotsUnreachableError{Host: "http://b", Status: 503, Err: &StatusError{Code: 503}})), FailRobotsUnreachable, false},
+		{&RobotsUnreachableError{Host: "http://b", Err: wrap(io.ErrUnexpectedEOF)}, FailRobotsUnreachable, false},
 		{fmt.Errorf("x: %w", ErrNotPDF), FailNotPDF, false},
 		{fmt.Errorf("x: %w", ErrTruncated), FailTruncated, false},
 		{fmt.Errorf("x: %w", ErrInterrupted), FailInterrupted, false},

@@ -261,11 +261,12 @@ func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// checkRobotsRedirect follows a robots.txt redirect anywhere (RFC 9309
-// allows five hops); it is not a page of the site.
+// checkRobotsRedirect follows robots.txt redirects anywhere (it is not a
+// page of the site), five of them as RFC 9309 asks: via holds the
+// requests made so far, so the sixth redirect is the first refused.
 func (c *crawler) checkRobotsRedirect(req *http.Request, via []*http.Request) error {
 	c.archiveRedirect(req, via)
-	if len(via) >= 5 {
+	if len(via) > 5 {
 		return &RedirectError{To: req.URL.String(), Reason: "more than 5 redirects for robots.txt"}
 	}
 	if c.site.HTTPOnly && req.URL.Scheme == "https" {
@@ -327,10 +328,14 @@ func (c *crawler) fail(f Failure) {
 	c.mu.Unlock()
 }
 
-// failErr records err as it's failure and returns the failed result.
+// failErr records err as it's failure and returns the failed result. A
+// URL held back by an unreachable robots.txt is not listed: its host is,
+// once.
 func (c *crawler) failErr(it Item, status int, err error) Result {
 	kind := kindOf(err)
-	c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err.Error(), Cause: err})
+	if kind != FailRobotsUnreachable {
+		c.fail(Failure{URL: it.URL, Kind: kind, Status: status, Err: err.Error(), Cause: err})
+	}
 	c.log.Info("fetch failed", "url", it.URL, "kind", kind, "status", status, "err", err)
 	return Result{State: StateFailed, Failure: kind, HTTPStatus: status, Err: err.Error(), Fetched: c.now()}
 }
@@ -465,6 +470,10 @@ type attemptSpec struct {
 	// ungated attempts do not take a host slot: the caller (a redirect
 	// check) holds one already.
 	ungated bool
+	// fileTimeout, when longer than timeout, is the limit of a page
+	// attempt whose answer turns out to be a file (fetchCtx.asFile): the
+	// file is read under the file limits, not the page's.
+	fileTimeout time.Duration
 }
 
 // attempts runs fetch until it succeeds, fails for good, or the URL's
@@ -483,12 +492,21 @@ func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(con
 				return err
 			}
 		}
-		limit, cause := spec.timeout, &TimeoutError{Phase: "request", Limit: spec.timeout}
-		if left := c.site.URLBudget - spent; left < limit {
-			limit, cause = left, &TimeoutError{Phase: "url budget", Limit: c.site.URLBudget}
-		}
+		limit, cause := c.attemptLimit(spec.timeout, spent)
 		f := &fetchCtx{policy: spec.policy, headerTimeout: c.site.HeaderTimeout, onBytes: c.track.addBytes}
-		actx, cancel := context.WithTimeoutCause(withFetch(ctx, f), limit, cause)
+		var actx context.Context
+		var cancel context.CancelFunc
+		if long, longCause := c.attemptLimit(spec.fileTimeout, spent); long > limit {
+			// The page limit is a timer that an answer found to be a
+			// file stops; the file limit is the deadline.
+			lctx, lcancel := context.WithTimeoutCause(withFetch(ctx, f), long, longCause)
+			pctx, pcancel := context.WithCancelCause(lctx)
+			t := time.AfterFunc(limit, func() { pcancel(cause) })
+			f.onFile = func() { t.Stop() }
+			actx, cancel = pctx, func() { t.Stop(); pcancel(nil); lcancel() }
+		} else {
+			actx, cancel = context.WithTimeoutCause(withFetch(ctx, f), limit, cause)
+		}
 		began := time.Now()
 		err := fetch(actx, f)
 		cancel()
@@ -511,6 +529,15 @@ func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(con
 		sleepCtx(ctx, wait)
 		spent += wait
 	}
+}
+
+// attemptLimit is an attempt's time limit: timeout, or what is left of
+// the URL's url_budget when that is less; with the error that says which.
+func (c *crawler) attemptLimit(timeout, spent time.Duration) (time.Duration, *TimeoutError) {
+	if left := c.site.URLBudget - spent; left < timeout {
+		return left, &TimeoutError{Phase: "url budget", Limit: c.site.URLBudget}
+	}
+	return timeout, &TimeoutError{Phase: "request", Limit: timeout}
 }
 
 // truncation is the WARC-Truncated reason for a body that failed with
@@ -554,15 +581,29 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 	if err != nil {
 		c.log.Warn("frontier lookup", "url", it.URL, "err", err)
 	}
-	var p *pageResult
-	servedFile := false
-	spec := attemptSpec{url: it.URL, timeout: c.site.Timeout, policy: bodyPolicy{Max: c.site.MaxPageSize, Truncate: true}}
+	var (
+		p *pageResult
+		// d is the body of a file the page link answered with, read by
+		// the page request itself.
+		d *download
+		// toFile: the page redirected to a file link, which the file
+		// downloader requests.
+		toFile bool
+	)
+	spec := attemptSpec{url: it.URL, timeout: c.site.Timeout, fileTimeout: c.site.FileTimeout,
+		policy: bodyPolicy{Max: c.site.MaxPageSize, Truncate: true}}
 	err = c.attempts(ctx, spec, func(actx context.Context, f *fetchCtx) error {
-		f.fileServed = func(r *http.Response) bool { servedFile = looksLikeFile(r.Header); return servedFile }
+		f.asFile, f.filePolicy = func(r *http.Response) bool { return looksLikeFile(r.Header) }, bodyPolicy{Max: c.site.MaxFileSize}
+		d.cleanup()
+		d, toFile = nil, false
 		p = &pageResult{started: c.stamp()}
 		err := c.collect(actx, it, p)
-		if servedFile || errors.Is(err, errServedFile) {
-			servedFile = true
+		if resp := f.takeServed(); resp != nil {
+			d = c.readServed(resp, p.started)
+			return d.err
+		}
+		if errors.Is(err, errServedFile) {
+			toFile = true
 			return nil
 		}
 		if p.status == 0 {
@@ -577,12 +618,21 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 		}
 		return c.archivePage(prev, p, f.wasTruncated())
 	})
+	defer d.cleanup()
 	if ctx.Err() != nil {
 		return Result{}
 	}
-	if servedFile {
-		// Not a page after all (download.do?id=…): fetched again as a
-		// file, and remembered as one for the next runs.
+	if d != nil {
+		// Not a page after all (show?id=…): the answer is the file,
+		// and the link is one for the next runs.
+		r := c.servedFile(ctx, it, prev, d, err)
+		r.Kind = KindFile
+		return r
+	}
+	if toFile {
+		// A redirect to a file link (download.do?id=… → a.pdf): the
+		// file downloader follows it, asking each hop with its
+		// validators, and the link is a file for the next runs.
 		fi := it
 		fi.Kind = KindFile
 		r := c.fetchFile(ctx, fi)

@@ -21,8 +21,10 @@
 //
 // Politeness: robots.txt is read once per host (yusuan's own check, the
 // first 512 KiB) and obeyed for pages, files, API requests and redirect
-// targets; its Crawl-delay is applied (capped at 2 minutes), and a
-// per-host gate bounds requests in flight and spaces their starts.
+// targets; a 4xx allows everything, a 5xx or an unreachable robots.txt
+// disallows the host for the run (RFC 9309), reported once as
+// robots-unreachable. Its Crawl-delay is applied (capped at 2 minutes),
+// and a per-host gate bounds requests in flight and spaces their starts.
 //
 // Incremental and resumable: the Frontier (StoreFrontier in production)
 // keeps every URL's state per run, its validators, where its body came

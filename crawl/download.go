@@ -68,6 +68,17 @@ func (c *crawler) claim(u string, ff *fileFetch) (e *finalFile, mine, canWait bo
 	return e, false, true
 }
 
+// claimFree makes ff the fetch of u unless one of this run has claimed
+// it: for a request already made, whose outcome others may share.
+func (c *crawler) claimFree(u string, ff *fileFetch) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.finals[u]; !ok {
+		c.finals[u] = &finalFile{owner: ff, done: make(chan struct{})}
+		ff.claims = append(ff.claims, u)
+	}
+}
+
 // settle publishes the outcome of the request of u.
 func (c *crawler) settle(u string, r Result) {
 	c.mu.Lock()
@@ -239,21 +250,38 @@ func (c *crawler) downloadOnce(ctx context.Context, it Item, ff *fileFetch) *dow
 		return d
 	}
 	defer resp.Body.Close()
+	d.reqH = resp.Request.Header.Clone() // the last hop's, validators included
+	c.readDownload(resp, d)
+	return d
+}
+
+// readServed reads a file a page request was answered with (see
+// fetchCtx.asFile) as downloadOnce reads one.
+func (c *crawler) readServed(resp *http.Response, started time.Time) *download {
+	defer resp.Body.Close()
+	d := &download{started: started, reqH: resp.Request.Header.Clone()}
+	c.readDownload(resp, d)
+	return d
+}
+
+// readDownload takes an answer into d: a 2xx body is spooled to disk and
+// hashed on the way, never held in memory; an error answer's body (capped)
+// is kept for the archive.
+func (c *crawler) readDownload(resp *http.Response, d *download) {
 	d.status, d.proto, d.respH = resp.StatusCode, resp.Proto, resp.Header
 	d.finalURL = resp.Request.URL.String()
-	d.reqH = resp.Request.Header.Clone() // the last hop's, validators included
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		return d
+		return
 	case resp.StatusCode/100 != 2:
 		d.errBody, _ = io.ReadAll(resp.Body) // capped for error answers
 		d.err = &StatusError{Code: resp.StatusCode}
-		return d
+		return
 	}
 	f, err := os.CreateTemp(c.spool, "dl-*")
 	if err != nil {
 		d.err = fmt.Errorf("spool: %w", err)
-		return d
+		return
 	}
 	d.path = f.Name()
 	h256, h1 := sha256.New(), sha1.New()
@@ -265,10 +293,23 @@ func (c *crawler) downloadOnce(ctx context.Context, it Item, ff *fileFetch) *dow
 	if err != nil {
 		d.cleanup()
 		d.err = err
-		return d
+		return
 	}
 	d.size, d.sha, d.sha1, d.sniff = n, hex.EncodeToString(h256.Sum(nil)), sha1Base32(h1), sn.buf.Bytes()
-	return d
+}
+
+// servedFile is the outcome of a page link that answered with a file:
+// the body its request read is archived and handed on once, like a file
+// fetch's. Later fetches of this run that reach its URLs share it.
+func (c *crawler) servedFile(ctx context.Context, it Item, prev Record, d *download, err error) Result {
+	ff := &fileFetch{owner: it.URL, prev: prev}
+	c.claimFree(it.URL, ff)
+	c.claimFree(d.finalURL, ff)
+	r := c.fileOutcome(ctx, it, ff, d, err)
+	for _, u := range ff.claims {
+		c.settle(u, r)
+	}
+	return r
 }
 
 // fileOutcome archives what a download brought and turns it into the

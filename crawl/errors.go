@@ -18,6 +18,11 @@ import (
 var (
 	// ErrRobots: robots.txt forbids the URL (or a redirect target).
 	ErrRobots = errors.New("disallowed by robots.txt")
+	// ErrRobotsUnreachable: the host's robots.txt could not be fetched
+	// (5xx after the retries, a network error, a timeout), so the host is
+	// taken as fully disallowed for the run (RFC 9309 §2.3.1.4). See
+	// *RobotsUnreachableError.
+	ErrRobotsUnreachable = errors.New("robots.txt unreachable")
 	// ErrRedirectRefused: a redirect left the site's allow rules, or
 	// there were too many. Never retried.
 	ErrRedirectRefused = errors.New("redirect refused")
@@ -100,6 +105,22 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
 }
 
+// RobotsUnreachableError is a host whose robots.txt could not be fetched.
+// It does not unwrap to Err: the URLs it holds back did not time out or
+// fail on the network themselves, and must be neither retried nor
+// reported as such.
+type RobotsUnreachableError struct {
+	Host   string // scheme://host
+	Status int    // the last HTTP status, 0 when none came
+	Err    error  // why: a *StatusError, a *TimeoutError, a network error
+}
+
+func (e *RobotsUnreachableError) Error() string {
+	return fmt.Sprintf("robots.txt of %s unreachable (%v): nothing of the host is fetched in this run", e.Host, e.Err)
+}
+
+func (e *RobotsUnreachableError) Is(target error) bool { return target == ErrRobotsUnreachable }
+
 // RedirectError is a redirect the crawler refused to follow.
 type RedirectError struct {
 	To     string
@@ -127,6 +148,8 @@ func kindOf(err error) FailureKind {
 		return FailSink
 	case errors.Is(err, ErrAPIAnswer):
 		return FailAPI
+	case errors.Is(err, ErrRobotsUnreachable):
+		return FailRobotsUnreachable
 	case errors.Is(err, ErrRobots):
 		return FailRobots
 	case errors.Is(err, ErrRedirectRefused):

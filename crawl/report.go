@@ -15,21 +15,22 @@ import (
 type FailureKind string
 
 const (
-	FailHTTP        FailureKind = "http-status"        // 4xx, or 5xx after retries
-	FailTimeout     FailureKind = "timeout"            // no headers after retries, a body too slow, url_budget spent
-	FailNetwork     FailureKind = "network"            // connection refused, DNS, TLS, reset
-	FailNotPDF      FailureKind = "not-a-pdf"          // a .pdf URL that served something else
-	FailTooLarge    FailureKind = "too-large"          // over max_file_size; body not kept
-	FailBomb        FailureKind = "decompression-bomb" // Content-Encoding expanding past the limit; body not kept
-	FailBadEncoding FailureKind = "bad-encoding"       // a body that does not follow its Content-Encoding
-	FailTruncated   FailureKind = "truncated"          // a page or robots.txt cut at its limit; the part kept is used
-	FailRedirect    FailureKind = "redirect-refused"   // a redirect outside the site's allow rules; not retried
-	FailRobots      FailureKind = "robots"             // forbidden by robots.txt; never requested
-	FailInterrupted FailureKind = "interrupted"        // the process died twice while fetching it
-	FailAPI         FailureKind = "api"                // an API answer that is not JSON or lacks a configured field
-	FailSink        FailureKind = "sink"               // the file could not be handed on
-	FailArchive     FailureKind = "archive"            // the WARC record could not be written
-	FailOther       FailureKind = "other"
+	FailHTTP              FailureKind = "http-status"        // 4xx, or 5xx after retries
+	FailTimeout           FailureKind = "timeout"            // no headers after retries, a body too slow, url_budget spent
+	FailNetwork           FailureKind = "network"            // connection refused, DNS, TLS, reset
+	FailNotPDF            FailureKind = "not-a-pdf"          // a .pdf URL that served something else
+	FailTooLarge          FailureKind = "too-large"          // over max_file_size; body not kept
+	FailBomb              FailureKind = "decompression-bomb" // Content-Encoding expanding past the limit; body not kept
+	FailBadEncoding       FailureKind = "bad-encoding"       // a body that does not follow its Content-Encoding
+	FailTruncated         FailureKind = "truncated"          // a page or robots.txt cut at its limit; the part kept is used
+	FailRedirect          FailureKind = "redirect-refused"   // a redirect outside the site's allow rules; not retried
+	FailRobots            FailureKind = "robots"             // forbidden by robots.txt; never requested
+	FailRobotsUnreachable FailureKind = "robots-unreachable" // robots.txt 5xx or unreachable: the host waits for the next run; once per host
+	FailInterrupted       FailureKind = "interrupted"        // the process died twice while fetching it
+	FailAPI               FailureKind = "api"                // an API answer that is not JSON or lacks a configured field
+	FailSink              FailureKind = "sink"               // the file could not be handed on
+	FailArchive           FailureKind = "archive"            // the WARC record could not be written
+	FailOther             FailureKind = "other"
 )
 
 // Failure is one URL that could not be fetched or handed on.

@@ -33,6 +33,9 @@ type robotsCache struct {
 type robotsEntry struct {
 	once  sync.Once
 	group *robotstxt.Group
+	// unreachable is set when robots.txt could not be fetched: every URL
+	// of the host is refused with it for the rest of the run.
+	unreachable *RobotsUnreachableError
 }
 
 func newRobotsCache(c *crawler) *robotsCache {
@@ -40,7 +43,8 @@ func newRobotsCache(c *crawler) *robotsCache {
 }
 
 // check returns an error wrapping ErrRobots when the site's user agent
-// may not fetch u.
+// may not fetch u, or ErrRobotsUnreachable when u's host has no readable
+// robots.txt in this run.
 func (rc *robotsCache) check(ctx context.Context, u string) error { return rc.test(ctx, u, true) }
 
 // checkInRedirect is check for a redirect target: the caller already holds
@@ -65,7 +69,10 @@ func (rc *robotsCache) test(_ context.Context, u string, gated bool) error {
 	rc.mu.Unlock()
 	// The run's context, not the caller's: the entry is shared by every
 	// later check, so one attempt's deadline must not decide it.
-	e.once.Do(func() { e.group = rc.load(pu, gated) })
+	e.once.Do(func() { e.group, e.unreachable = rc.load(pu, gated) })
+	if e.unreachable != nil {
+		return fmt.Errorf("%s: %w", u, e.unreachable)
+	}
 	p := pu.EscapedPath()
 	if pu.RawQuery != "" {
 		p += "?" + pu.RawQuery
@@ -76,9 +83,16 @@ func (rc *robotsCache) test(_ context.Context, u string, gated bool) error {
 	return nil
 }
 
-func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
+// load fetches and parses robots.txt as RFC 9309 §2.3.1 says: a 2xx is
+// obeyed, a 4xx (or more than five redirects) allows everything, and a
+// 5xx after the retries, a network error or a timeout disallows the whole
+// host for the run, reported once. No copy from an earlier run is kept
+// (the WARC has them, but not indexed by host): the host waits for the
+// next night.
+func (rc *robotsCache) load(pu *url.URL, gated bool) (*robotstxt.Group, *RobotsUnreachableError) {
 	c := rc.c
-	ru := pu.Scheme + "://" + pu.Host + "/robots.txt"
+	host := pu.Scheme + "://" + pu.Host
+	ru := host + "/robots.txt"
 	var (
 		status    int
 		body      []byte
@@ -91,6 +105,7 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 			return err
 		}
 		req.Header.Set("User-Agent", c.site.UserAgent)
+		status = 0
 		started := c.stamp()
 		resp, err := c.robotsClient.Do(req)
 		if err != nil {
@@ -124,10 +139,20 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 	case errors.Is(err, ErrTooLarge):
 		// A decompression bomb: reported, and read as no robots.txt.
 		c.failErr(Item{URL: ru}, status, fmt.Errorf("robots.txt: %w", err))
+	case errors.Is(err, ErrRedirectRefused):
+		// More than five redirects: RFC 9309 lets it count as unavailable.
+	case c.runCtx.Err() != nil:
+		// The run is stopping: nothing more is fetched, nothing reported.
+		return nil, &RobotsUnreachableError{Host: host, Err: c.runCtx.Err()}
+	default:
+		ue := &RobotsUnreachableError{Host: host, Status: status, Err: err}
+		c.fail(Failure{URL: ru, Kind: FailRobotsUnreachable, Status: status, Err: ue.Error(), Cause: ue})
+		c.log.Warn("robots.txt unreachable: host not crawled in this run", "url", ru, "status", status, "err", err)
+		return nil, ue
 	}
 	if err != nil {
-		// Unreachable, 5xx or unparseable: the site's pages will fail
-		// too; allow rather than fail the whole host on robots alone.
+		// A bomb, too many redirects, an odd status or an unparseable
+		// file: read as none (allow all), as RFC 9309 treats a 4xx.
 		c.log.Warn("robots.txt unavailable", "url", ru, "status", status, "err", err)
 		data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	}
@@ -142,7 +167,7 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) *robotstxt.Group {
 		}
 		c.gate.setCrawlDelay(pu.Host, d)
 	}
-	return g
+	return g, nil
 }
 
 // maxCrawlDelay caps robots.txt's Crawl-delay so a typo (3600) cannot

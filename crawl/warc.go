@@ -96,7 +96,7 @@ func newWARCWriter(dir, tmpDir string, maxSize int64, info string) (*warcWriter,
 func warcInfo(software string, sites []Site) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "software: %s\r\n", software)
-	b.WriteString("robots: obey (robots.txt read once per host, first 512 KiB; Crawl-delay applied up to 2m; per-host delay and concurrency)\r\n")
+	b.WriteString("robots: obey (robots.txt read once per host, first 512 KiB; unreachable or 5xx: host skipped; Crawl-delay applied up to 2m; per-host delay and concurrency)\r\n")
 	if len(sites) > 0 {
 		fmt.Fprintf(&b, "http-header-user-agent: %s\r\n", sites[0].UserAgent)
 	}
