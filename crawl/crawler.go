@@ -231,14 +231,19 @@ func (c *crawler) collect(ctx context.Context, it Item, p *pageResult) error {
 // bigPage is the size past which a page waits for its turn to be parsed.
 const bigPage = 2 << 20
 
+// maxRedirects is how many redirects a page, file or API request follows.
+const maxRedirects = 10
+
 // checkRedirect follows up to 10 redirects to URLs the site allows and
 // robots.txt permits, recording each redirect response in the WARC. For
 // a file download it also sends each hop the validators known for it and
 // stops at a file already fetched in this run.
 func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	c.archiveRedirect(req, via)
-	if len(via) >= 10 {
-		return &RedirectError{To: req.URL.String(), Reason: "more than 10 redirects"}
+	// via holds the requests made so far: the original and one per
+	// redirect followed.
+	if len(via) > maxRedirects {
+		return &RedirectError{To: req.URL.String(), Reason: fmt.Sprintf("more than %d redirects", maxRedirects)}
 	}
 	if c.site.HTTPOnly && req.URL.Scheme == "https" {
 		req.URL.Scheme = "http"
