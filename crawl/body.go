@@ -53,10 +53,17 @@ type fetchCtx struct {
 	asFile     func(*http.Response) bool
 	filePolicy bodyPolicy
 	onFile     func() // may be nil
+	// toFile, set with asFile, is the file fetch a page request becomes
+	// when it is redirected to a file link (download.do?id=7 → a.pdf):
+	// checkRedirect makes that hop and the later ones file hops (claimed,
+	// asked with their validators), and the answer to the last one —
+	// a 2xx, a 304, an error — is the file's, kept as asFile's are.
+	toFile *fileFetch
 
 	mu        sync.Mutex
 	truncated bool           // a Truncate body was cut
 	served    *http.Response // the file asFile recognised, body unread
+	fileHops  bool           // the page request was redirected to a file link
 }
 
 type fetchCtxKey struct{}
@@ -89,8 +96,47 @@ func (f *fetchCtx) takeServed() *http.Response {
 	return r
 }
 
+// redirectedToFile says whether the page request was redirected to a
+// file link (toFile).
+func (f *fetchCtx) redirectedToFile() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fileHops
+}
+
+func (f *fetchCtx) setRedirectedToFile() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fileHops = true
+}
+
+// servesFile says whether resp, answering a page request, is a file by
+// its headers or by where the request was redirected.
+func (f *fetchCtx) servesFile(resp *http.Response) bool {
+	switch {
+	case f.asFile == nil:
+		return false
+	case f.redirectedToFile():
+		// Whatever the file link answers is the file's outcome, except
+		// a redirect, which the client follows as one more file hop.
+		return !followed(resp)
+	}
+	return resp.StatusCode/100 == 2 && f.asFile(resp)
+}
+
+// followed says whether http.Client follows resp as a redirect.
+func followed(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect,
+		http.StatusPermanentRedirect:
+		return resp.Header.Get("Location") != ""
+	}
+	return false
+}
+
 // errServedFile ends colly's request for a response that is a file
-// (fetchCtx.asFile, or a redirect to a file link).
+// (fetchCtx.asFile or toFile), and an API request redirected to a file
+// link.
 var errServedFile = errors.New("a file where a page was linked")
 
 // guardTransport wraps the shared http.Transport.
@@ -120,11 +166,11 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	pol := f.policy
-	file := f.asFile != nil && resp.StatusCode/100 == 2 && f.asFile(resp)
-	switch {
-	case file:
+	file := f.servesFile(resp)
+	if file {
 		pol = f.filePolicy
-	case resp.StatusCode/100 != 2:
+	}
+	if resp.StatusCode/100 != 2 {
 		pol = bodyPolicy{Max: min(pol.Max, errorBodyMax), Truncate: true}
 	}
 	resp.Body = newCappedBody(ctx, cancel, resp, pol, f)

@@ -237,7 +237,8 @@ const maxRedirects = 10
 // checkRedirect follows up to 10 redirects to URLs the site allows and
 // robots.txt permits, recording each redirect response in the WARC. For
 // a file download it also sends each hop the validators known for it and
-// stops at a file already fetched in this run.
+// stops at a file already fetched in this run; a page request redirected
+// to a file link becomes such a download.
 func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	c.archiveRedirect(req, via)
 	// via holds the requests made so far: the original and one per
@@ -258,10 +259,22 @@ func (c *crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	if ff := fileFetchFrom(req.Context()); ff != nil {
 		return c.fileHop(req, ff)
 	}
-	if k, _ := linkKind(target); k == KindFile {
-		// A page link redirecting to a file (download.do?id=7 →
-		// /files/a.pdf): the file downloader takes it from here.
-		return errServedFile
+	k, _ := linkKind(target)
+	f := fetchFrom(req.Context())
+	switch {
+	case f.toFile != nil && (k == KindFile || f.redirectedToFile()):
+		// A page link redirecting to a file link (download.do?id=7 →
+		// /files/a.pdf): the request goes on as the file's download,
+		// so the link is not requested again as a file. The URLs
+		// requested so far lead to this file: fetches reaching them
+		// share its outcome.
+		f.setRedirectedToFile()
+		for _, v := range via {
+			c.claimFree(v.URL.String(), f.toFile)
+		}
+		return c.fileHop(req, f.toFile)
+	case k == KindFile:
+		return errServedFile // an API request
 	}
 	return nil
 }
@@ -588,27 +601,38 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 	}
 	var (
 		p *pageResult
-		// d is the body of a file the page link answered with, read by
-		// the page request itself.
+		// d is the answer of a file the page link led to (served, or
+		// redirected to a file link), read by the page request itself.
 		d *download
-		// toFile: the page redirected to a file link, which the file
-		// downloader requests.
+		// ff is the file fetch the page request becomes when it is
+		// redirected to a file link; toFile says it did.
+		ff     = &fileFetch{owner: it.URL, prev: prev}
 		toFile bool
 	)
+	defer func() {
+		// Whatever happened, fetches waiting for this one's URLs go on.
+		for _, u := range ff.claims {
+			c.settle(u, Result{State: StateFailed, Failure: FailOther, Err: "fetch abandoned"})
+		}
+	}()
 	spec := attemptSpec{url: it.URL, timeout: c.site.Timeout, fileTimeout: c.site.FileTimeout,
 		policy: bodyPolicy{Max: c.site.MaxPageSize, Truncate: true}}
 	err = c.attempts(ctx, spec, func(actx context.Context, f *fetchCtx) error {
 		f.asFile, f.filePolicy = func(r *http.Response) bool { return looksLikeFile(r.Header) }, bodyPolicy{Max: c.site.MaxFileSize}
+		f.toFile = ff
+		ff.alias, ff.aliasURL, ff.validator = nil, "", Record{}
 		d.cleanup()
-		d, toFile = nil, false
+		d = nil
 		p = &pageResult{started: c.stamp()}
 		err := c.collect(actx, it, p)
+		toFile = f.redirectedToFile()
 		if resp := f.takeServed(); resp != nil {
 			d = c.readServed(resp, p.started)
 			return d.err
 		}
-		if errors.Is(err, errServedFile) {
-			toFile = true
+		if ff.alias != nil {
+			// A hop reached a URL another fetch of this run requests.
+			d = &download{alias: true}
 			return nil
 		}
 		if p.status == 0 {
@@ -628,20 +652,24 @@ func (c *crawler) fetchPage(ctx context.Context, it Item) Result {
 		return Result{}
 	}
 	if d != nil {
-		// Not a page after all (show?id=…): the answer is the file,
-		// and the link is one for the next runs.
-		r := c.servedFile(ctx, it, prev, d, err)
+		// Not a page after all (show?id=…, download.do?id=… → a.pdf):
+		// the answer is the file's, and the link is one for the next
+		// runs.
+		r := c.servedFile(ctx, it, ff, d, err)
 		r.Kind = KindFile
 		return r
 	}
 	if toFile {
-		// A redirect to a file link (download.do?id=… → a.pdf): the
-		// file downloader follows it, asking each hop with its
-		// validators, and the link is a file for the next runs.
-		fi := it
-		fi.Kind = KindFile
-		r := c.fetchFile(ctx, fi)
+		// The file link never answered: a file failure, and a file
+		// link for the next runs.
+		if err == nil {
+			err = errors.New("no response")
+		}
+		r := c.failErr(it, 0, err)
 		r.Kind = KindFile
+		for _, u := range ff.claims {
+			c.settle(u, r)
+		}
 		return r
 	}
 	if err != nil {

@@ -299,12 +299,14 @@ func (c *crawler) readDownload(resp *http.Response, d *download) {
 }
 
 // servedFile is the outcome of a page link that answered with a file:
-// the body its request read is archived and handed on once, like a file
-// fetch's. Later fetches of this run that reach its URLs share it.
-func (c *crawler) servedFile(ctx context.Context, it Item, prev Record, d *download, err error) Result {
-	ff := &fileFetch{owner: it.URL, prev: prev}
+// the answer its request read is archived and handed on once, like a file
+// fetch's (ff made the request's file hops, if any). Later fetches of this
+// run that reach its URLs share it.
+func (c *crawler) servedFile(ctx context.Context, it Item, ff *fileFetch, d *download, err error) Result {
 	c.claimFree(it.URL, ff)
-	c.claimFree(d.finalURL, ff)
+	if d.finalURL != "" {
+		c.claimFree(d.finalURL, ff)
+	}
 	r := c.fileOutcome(ctx, it, ff, d, err)
 	for _, u := range ff.claims {
 		c.settle(u, r)

@@ -1,14 +1,122 @@
 package crawl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 
 	"yusuan/fixtures/portal"
 )
+
+// A page link redirecting to a file link (download.do?id=1 → a.pdf) is
+// requested once in a run: its request goes on as the file's download.
+// The next night it is a file link, asked conditionally hop by hop.
+func TestPageLinkRedirectingToFile(t *testing.T) {
+	const dl, pdf = "/download.do?id=1", "/files/a.pdf"
+	type night struct {
+		links                    []string         // what the list page links
+		want                     map[string][]int // statuses each URI is answered with, in order
+		conditional              bool             // pdf is asked with its validators
+		sunk, aliased, unchanged int              // files handed on, links sharing another's body, 304s
+		failed                   FailureKind      // dl's failure, if any
+	}
+	for _, tt := range []struct {
+		name    string
+		missing bool // a.pdf answers 404
+		offsite bool // a.pdf redirects off the site
+		nights  []night
+	}{
+		{name: "download.do alone", nights: []night{
+			{links: []string{dl}, want: map[string][]int{dl: {302}, pdf: {200}}, sunk: 1},
+			{links: []string{dl}, want: map[string][]int{dl: {302}, pdf: {304}}, conditional: true, unchanged: 1},
+		}},
+		{name: "linked directly too", nights: []night{
+			{links: []string{dl, pdf}, want: map[string][]int{dl: {302}, pdf: {200}}, sunk: 1, aliased: 1},
+			{links: []string{dl, pdf}, want: map[string][]int{dl: {302}, pdf: {304}}, conditional: true, unchanged: 1, aliased: 1},
+		}},
+		{name: "linked directly the night before", nights: []night{
+			{links: []string{pdf}, want: map[string][]int{pdf: {200}}, sunk: 1},
+			// The page request's hop to a.pdf carries a.pdf's validators.
+			{links: []string{dl}, want: map[string][]int{dl: {302}, pdf: {304}}, conditional: true, unchanged: 1},
+		}},
+		{name: "file missing", missing: true, nights: []night{
+			{links: []string{dl}, want: map[string][]int{dl: {302}, pdf: {404}}, failed: FailHTTP},
+		}},
+		// No answer from the file link at all: still a file link's failure.
+		{name: "file redirecting off the site", offsite: true, nights: []night{
+			{links: []string{dl}, want: map[string][]int{dl: {302}, pdf: {302}}, failed: FailRedirect},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := portal.MinimalPDF(tt.name)
+			s := newCountServer(t)
+			s.route("/download.do", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, pdf, http.StatusFound) })
+			s.route(pdf, func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case tt.missing:
+					http.NotFound(w, r)
+					return
+				case tt.offsite:
+					http.Redirect(w, r, "http://elsewhere.invalid/a.pdf", http.StatusFound)
+					return
+				}
+				w.Header().Set("Content-Type", "application/pdf")
+				w.Header().Set("ETag", `"v1"`)
+				if r.Header.Get("If-None-Match") == `"v1"` {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				w.Write(body)
+			})
+			cfg := mustConfig(t, countSiteTOML(s, "", "/list.html"))
+			fr, sink, dir := NewMemFrontier(), &fakeSink{}, t.TempDir()
+			for i, n := range tt.nights {
+				s.reset()
+				s.route("/list.html", serveHTML(n.links...))
+				before := len(sink.files)
+				rep := harvest(t, cfg, fr, sink, dir)
+				for uri, want := range n.want {
+					var got []int
+					for _, r := range s.requests(uri) {
+						got = append(got, r.status)
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("night %d: %s answered %v, want %v", i+1, uri, got, want)
+					}
+				}
+				if rs := s.requests(pdf); n.conditional && (len(rs) != 1 || rs[0].header.Get("If-None-Match") != `"v1"`) {
+					t.Errorf("night %d: %s asked without its validators", i+1, pdf)
+				}
+				if other := s.others(dl, pdf, "/list.html", "/robots.txt"); len(other) != 0 {
+					t.Errorf("night %d: also requested %v", i+1, other)
+				}
+				if sunk := len(sink.files) - before; sunk != n.sunk || rep.FilesAliased != n.aliased ||
+					rep.FilesUnchanged != n.unchanged {
+					t.Errorf("night %d: sink got %d files, %s", i+1, sunk, rep)
+				}
+				wantFail := map[string]FailureKind{}
+				if n.failed != "" {
+					wantFail[dl] = n.failed
+				}
+				if got := failuresOf(rep); !equalMap(got, wantFail) {
+					t.Errorf("night %d: failures %v, want %v", i+1, got, wantFail)
+				}
+				if slices.Contains(n.links, dl) {
+					rec, ok, err := fr.Lookup(context.Background(), s.URL+dl)
+					if err != nil || !ok || rec.Kind != KindFile || (n.failed == "" && rec.FinalURL != s.URL+pdf) {
+						t.Errorf("night %d: %s record %+v (%v), want a file link (leading to %s)", i+1, dl, rec, err, pdf)
+					}
+				}
+			}
+		})
+	}
+}
 
 // Ten redirects are followed, the eleventh refused, for pages and files.
 func TestRedirectLimit(t *testing.T) {
