@@ -50,6 +50,9 @@ type fetchCtx struct {
 	// a PDF) is not read as a page: RoundTrip gives its body filePolicy,
 	// calls onFile, keeps the response for the caller (takeServed) and
 	// returns errServedFile to colly, so the one request serves the file.
+	// A 2xx page answer whose headers do not say file is a file all the
+	// same when its first bytes are a PDF's (startsLikePDF): CMS download
+	// scripts send PDFs with no Content-Type, text/html or text/plain.
 	asFile     func(*http.Response) bool
 	filePolicy bodyPolicy
 	onFile     func() // may be nil
@@ -173,10 +176,22 @@ func (t guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode/100 != 2 {
 		pol = bodyPolicy{Max: min(pol.Max, errorBodyMax), Truncate: true}
 	}
-	resp.Body = newCappedBody(ctx, cancel, resp, pol, f)
+	body := newCappedBody(ctx, cancel, resp, pol, f)
+	resp.Body = body
 	// colly gunzips whatever says gzip, without a limit, unless the
 	// response is marked as already decoded.
 	resp.Uncompressed = true
+	if !file && f.asFile != nil && resp.StatusCode/100 == 2 {
+		// The first KiB, decoded, is read now and given back to colly.
+		head := body.peek(sniffLen)
+		if startsLikePDF(head) {
+			file = true
+			if body.become(f.filePolicy) != nil {
+				head = nil // refused on its Content-Length: nothing to keep
+			}
+		}
+		resp.Body = &headBody{head: head, cappedBody: body}
+	}
 	if file {
 		if f.onFile != nil {
 			f.onFile()
@@ -208,7 +223,7 @@ func newCappedBody(ctx context.Context, cancel context.CancelCauseFunc, resp *ht
 	b := &cappedBody{ctx: ctx, cancel: cancel, raw: resp.Body, pol: pol, f: f, declared: resp.ContentLength}
 	// The wire is capped too: a compressed body is never longer than
 	// its decoded form by more than a few bytes of framing.
-	b.wire = &countReader{r: io.LimitReader(resp.Body, pol.Max+4096), onBytes: f.onBytes}
+	b.wire = &countReader{r: resp.Body, max: pol.Max + wireSlack, onBytes: f.onBytes}
 	for _, e := range strings.Split(resp.Header.Get("Content-Encoding"), ",") {
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" && e != "identity" {
 			b.encs = append(b.encs, e)
@@ -217,9 +232,57 @@ func newCappedBody(ctx context.Context, cancel context.CancelCauseFunc, resp *ht
 	return b
 }
 
-func (b *cappedBody) open() error {
+// wireSlack is how many bytes the wire may carry past a body's limit:
+// the framing of its encodings.
+const wireSlack = 4096
+
+// refuseDeclared is the refusal of a body that may not be cut, on the
+// length it declares.
+func (b *cappedBody) refuseDeclared() error {
 	if b.declared > b.pol.Max && !b.pol.Truncate && len(b.encs) == 0 {
 		return &LimitError{Limit: b.pol.Max, Declared: true}
+	}
+	return nil
+}
+
+// peek reads up to n bytes (fewer when the body ends or fails first: the
+// error stays for the next Read).
+func (b *cappedBody) peek(n int64) []byte {
+	buf := make([]byte, min(n, b.pol.Max))
+	k, _ := io.ReadFull(b, buf)
+	return buf[:k]
+}
+
+// become puts the rest of the body under pol: a page answer its first
+// bytes showed to be a file. The bytes already read count against pol.
+func (b *cappedBody) become(pol bodyPolicy) error {
+	b.pol = pol
+	b.wire.max = pol.Max + wireSlack
+	err := b.refuseDeclared()
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return err
+}
+
+// headBody gives back the bytes peek read before the rest of the body.
+type headBody struct {
+	head []byte
+	*cappedBody
+}
+
+func (h *headBody) Read(p []byte) (int, error) {
+	if len(h.head) > 0 {
+		n := copy(p, h.head)
+		h.head = h.head[n:]
+		return n, nil
+	}
+	return h.cappedBody.Read(p)
+}
+
+func (b *cappedBody) open() error {
+	if err := b.refuseDeclared(); err != nil {
+		return err
 	}
 	if len(b.encs) > maxEncodings {
 		return fmt.Errorf("%w: %d stacked Content-Encodings", ErrBadEncoding, len(b.encs))
@@ -307,7 +370,7 @@ func (b *cappedBody) overflow() error {
 // readErr names what ended a read: the end, a limit, a deadline (with
 // its cause), or the network.
 func (b *cappedBody) readErr(err error) error {
-	if b.wire.n > b.pol.Max+4096-1 {
+	if b.wire.n >= b.wire.max {
 		// The wire cap cut the stream; whatever the decoder says about
 		// it, the body was too long.
 		return b.overflow()
@@ -337,15 +400,22 @@ func (b *cappedBody) Close() error {
 	return err
 }
 
-// countReader counts the bytes read through it.
+// countReader counts the bytes read through it and ends them at max.
 type countReader struct {
 	r       io.Reader
 	n       int64
+	max     int64
 	eof     bool // the body ended normally
 	onBytes func(int64)
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
+	if c.n >= c.max {
+		return 0, io.EOF
+	}
+	if rest := c.max - c.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
 	k, err := c.r.Read(p)
 	c.n += int64(k)
 	if err == io.EOF {

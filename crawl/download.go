@@ -285,7 +285,7 @@ func (c *crawler) readDownload(resp *http.Response, d *download) {
 	}
 	d.path = f.Name()
 	h256, h1 := sha256.New(), sha1.New()
-	sn := &sniffer{max: 1024}
+	sn := &sniffer{max: sniffLen}
 	n, err := io.Copy(io.MultiWriter(f, h256, h1, sn), resp.Body)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -532,7 +532,7 @@ func (s *sniffer) Write(p []byte) (int, error) {
 func verifyFile(u, contentType string, sniff []byte) string {
 	ct := strings.ToLower(contentType)
 	if isPDFURL(u) || strings.Contains(ct, "pdf") {
-		if !bytes.Contains(sniff, []byte("%PDF-")) {
+		if pdfHeaderAt(sniff) < 0 {
 			return fmt.Sprintf("no %%PDF- in the first KiB (served %s)", sniffType(sniff))
 		}
 		return ""
@@ -541,6 +541,35 @@ func verifyFile(u, contentType string, sniff []byte) string {
 		return "an HTML page where a file was linked"
 	}
 	return ""
+}
+
+// sniffLen is how much of a body tells what it is: the first KiB, where
+// PDF readers look for the header.
+const sniffLen = 1024
+
+// pdfHeaderAt is where %PDF- begins in the first KiB of a body, or -1.
+func pdfHeaderAt(head []byte) int {
+	return bytes.Index(head[:min(len(head), sniffLen)], []byte("%PDF-"))
+}
+
+// startsLikePDF says whether a body that came where a page was linked is
+// a PDF: its header comes first, after whitespace and byte-order marks at
+// most (a download script's stray newline or BOM). Stricter than
+// verifyFile, where a file was linked: a page that merely mentions %PDF-
+// stays a page.
+func startsLikePDF(head []byte) bool {
+	i := pdfHeaderAt(head)
+	if i < 0 {
+		return false
+	}
+	lead := head[:i]
+	for {
+		rest := bytes.TrimPrefix(bytes.TrimLeft(lead, " \t\r\n\f"), []byte("\ufeff"))
+		if len(rest) == len(lead) {
+			return len(rest) == 0
+		}
+		lead = rest
+	}
 }
 
 func sniffType(b []byte) string {
