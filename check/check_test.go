@@ -501,3 +501,32 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A budget is drawn up the year before: its 截至 dates of that year are
+// no slip (Shanghai counts assets 截至y-1年8月31日), unless the same day is
+// printed with the document's own year too; a date two years off always is.
+func TestBoilerplateDates(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"the year before, for a budget", "截至2025年8月31日，共有车辆3辆。截至2025年10月，无设备。", nil},
+		{"the same day with both years", "截至2026年2月25日，车辆0辆。截至2025年2月25日，设备0台。", []string{"截至2025年2月25日"}},
+		{"two years off", "截至2024年6月30日，共有车辆3辆。", []string{"截至2024年6月30日"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := seedDoc(t)
+			d.Narrative = []yusuan.Section{{Heading: "其他重要事项的情况说明", Text: c.text, Page: 19}}
+			var got []string
+			for _, f := range CheckDocument(d, Options{}) {
+				if f.Rule == "narrative.boilerplate" && strings.HasPrefix(f.Actual, "截至") {
+					got = append(got, f.Actual)
+				}
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("dates flagged %q, want %q", got, c.want)
+			}
+		})
+	}
+}

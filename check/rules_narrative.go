@@ -622,11 +622,24 @@ func ruleNarrativeBoilerplate(e *emitter, d *doc) {
 	// Dates from another year.
 	y := d.Meta.Year
 	if y != 0 {
+		// The years each month and day is printed with: 截至2026年2月25日
+		// twice and 截至2025年2月25日 once is last year's sentence left in.
+		years := map[string]map[int]bool{}
+		for _, s := range d.Narrative {
+			for _, m := range dateRE.FindAllStringSubmatch(fold(s.Text), -1) {
+				yr, _ := strconv.Atoi(m[1])
+				if years[m[2]] == nil {
+					years[m[2]] = map[int]bool{}
+				}
+				years[m[2]][yr] = true
+			}
+		}
 		seen := map[string]bool{}
 		for _, s := range d.Narrative {
 			for _, m := range dateRE.FindAllStringSubmatch(fold(s.Text), -1) {
 				yr, _ := strconv.Atoi(m[1])
-				if dateFits(d.Meta.Kind, y, yr, m[3], m[2]) || seen[m[0]] {
+				leftOver := m[2] != "" && yr != y && years[m[2]][y]
+				if dateFits(d.Meta.Kind, y, yr) && !leftOver || seen[m[0]] {
 					continue
 				}
 				seen[m[0]] = true
@@ -653,19 +666,17 @@ func ruleNarrativeBoilerplate(e *emitter, d *doc) {
 	}
 }
 
-// dateFits: a budget for year y speaks of dates in y, or of the end of y-1;
+// dateFits: a budget for year y speaks of dates in y or in y-1, when it
+// was drawn up (Shanghai counts assets 截至y-1年8月31日, Shenzhen 截至y-1年10月);
 // a final account of dates in y or y+1.
-func dateFits(kind yusuan.DocKind, y, yr int, month, tail string) bool {
+func dateFits(kind yusuan.DocKind, y, yr int) bool {
 	if yr == y {
 		return true
 	}
 	if kind == yusuan.KindFinalAccount {
 		return yr == y+1
 	}
-	if yr == y-1 {
-		return month == "12" || tail == "底" || tail == "末" || tail == "年底" || tail == "年末"
-	}
-	return false
+	return yr == y-1
 }
 
 // repeatedPhrases finds Han phrases of 3–10 characters printed twice in a

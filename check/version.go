@@ -9,5 +9,7 @@ package check
 // issue 10; 3 tells a table the template does not print (labels, contents,
 // the document's own statement) from one missing, tables published apart,
 // a blank total from a printed 0, keeps one 尾差 note a rule and table and
-// none for a stated figure rounded as written.
-const RulesVersion = "3"
+// none for a stated figure rounded as written; 4 takes a budget's 截至 dates
+// of the year before as its own (unless the same day is printed with the
+// document's year) and outlines narrative figures on their page.
+const RulesVersion = "4"
