@@ -280,7 +280,7 @@ func (s *Server) evidencePages(ctx context.Context, f store.StoredFinding) []evi
 	var keys []key
 	for _, e := range f.Evidence {
 		k := key{e.SHA256, e.Page}
-		if e.SHA256 != "" && e.Page > 0 && e.Table >= 0 && !slices.Contains(keys, k) {
+		if citesPage(e) && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -332,6 +332,12 @@ func (s *Server) evidencePages(ctx context.Context, f store.StoredFinding) []evi
 }
 
 // pageHighlights are the cells of the evidence on one page of a document.
+// citesPage reports whether a figure points at a place on a page: a cell,
+// or a narrative figure the extractor placed.
+func citesPage(e yusuan.Evidence) bool {
+	return store.ValidSHA(e.SHA256) && e.Page > 0 && (e.Table >= 0 || e.BBox != nil)
+}
+
 func pageHighlights(ev []yusuan.Evidence, sha string, page int) []draw.Highlight {
 	var out []draw.Highlight
 	for _, h := range draw.EvidenceHighlights(ev, sha) {

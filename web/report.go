@@ -254,7 +254,7 @@ func renderReportDoc(ctx context.Context, p *pager, d *reportDoc) (crops, missin
 	cited := map[string][]int{}
 	for _, f := range d.Findings {
 		for _, e := range f.F.Evidence {
-			if e.BBox != nil && e.Page > 0 && e.Table >= 0 && store.ValidSHA(e.SHA256) {
+			if e.BBox != nil && citesPage(e) {
 				cited[e.SHA256] = append(cited[e.SHA256], e.Page)
 			}
 		}
@@ -271,7 +271,7 @@ func renderReportDoc(ctx context.Context, p *pager, d *reportDoc) (crops, missin
 		var keys []key
 		for _, e := range f.F.Evidence {
 			k := key{e.SHA256, e.Page}
-			if e.BBox != nil && e.Page > 0 && e.Table >= 0 && !slices.Contains(keys, k) {
+			if e.BBox != nil && citesPage(e) && !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
 		}

@@ -325,3 +325,37 @@ func TestOverviewFailures(t *testing.T) {
 		t.Error("the new failure is not on the overview")
 	}
 }
+
+// A figure the narrative states is outlined on its page like a cell: the
+// planted 人员经费 of the fixture's narrative.figure finding.
+func TestNarrativeFigureDrawn(t *testing.T) {
+	f := getFixture(t)
+	st := openStore(t, f.db)
+	_, ts := newTestServer(t, st, Options{})
+	res, err := st.QueryFindings(t.Context(), store.FindingFilter{Rule: "narrative."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	placed := 0
+	for _, sf := range res.Findings {
+		_, body := get(t, ts, "/findings/"+sf.ID)
+		for _, e := range sf.Evidence {
+			if e.Kind != "narrative" || e.BBox == nil {
+				continue
+			}
+			placed++
+			sec := regexp.MustCompile(`(?s)<section class="evpage" id="p-[0-9a-f]+-` + strconv.Itoa(e.Page) + `">.*?</section>`).FindString(body)
+			if sec == "" {
+				t.Errorf("%s: no drawing of page %d, where %s is printed", sf.ID, e.Page, e.Column)
+				continue
+			}
+			label := e.Role + " " + e.Amount.String() + " " + e.Unit
+			if !strings.Contains(sec, "<title>"+label+"</title>") {
+				t.Errorf("%s: page %d has no outline titled %q", sf.ID, e.Page, label)
+			}
+		}
+	}
+	if placed == 0 {
+		t.Errorf("none of the %d narrative findings has a narrative figure placed on its page", len(res.Findings))
+	}
+}
