@@ -286,12 +286,13 @@ func printCPU(rs []fileResult, start, corpus time.Duration) {
 			ratio(r.cpuText, r.cpuPoppler), ratio(r.cpuExtract, r.cpuPoppler), ratio(r.cpuInProc, r.cpuPoppler))
 	}
 	tw.Flush()
-	fmt.Printf("\ntotal CPU: pdftotext -bbox-layout %s; yusuan text %s (%.2f×), yusuan extract %s (%.2f×), extraction in process %s (%.2f×)\n",
-		ms(sum[3]), ms(sum[0]), ratio(sum[0], sum[3]), ms(sum[1]), ratio(sum[1], sum[3]), ms(sum[2]), ratio(sum[2], sum[3]))
-	fmt.Printf("one `yusuan extract` over all %d files: %s (%.2f× the pdftotext runs)\n", len(rs), ms(corpus), ratio(corpus, sum[3]))
 	n := time.Duration(len(rs))
-	fmt.Printf("start-up (yusuan -h, least of the runs): %s a process, %s for the %d files (%.2f× pdftotext)\n\n",
-		ms(start), ms(start*n), len(rs), ratio(start*n, sum[3]))
+	fmt.Printf("\nExtraction CPU on the %d files against pdftotext -bbox-layout (%s, a process per file):\n", len(rs), ms(sum[3]))
+	fmt.Printf("  one `yusuan extract` over every file   %s  %.2f×\n", ms(corpus), ratio(corpus, sum[3]))
+	fmt.Printf("  the extraction in this process         %s  %.2f×\n", ms(sum[2]), ratio(sum[2], sum[3]))
+	fmt.Printf("  `yusuan extract`, a process per file   %s  %.2f×, of which start-up %s (%s a process, `yusuan -h`)\n",
+		ms(sum[1]), ratio(sum[1], sum[3]), ms(start*n), ms(start))
+	fmt.Printf("  `yusuan text`, a process per file      %s  %.2f×\n\n", ms(sum[0]), ratio(sum[0], sum[3]))
 }
 
 func printDifferences(rs []fileResult, limit int) {
