@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"yusuan/fixtures/portal"
 )
 
 // countServer is a loopback site whose handlers a test sets by path, and
@@ -46,14 +48,14 @@ func (s *countServer) serve(w http.ResponseWriter, r *http.Request) {
 	h := s.routes[r.URL.Path]
 	s.seen[r.URL.RequestURI()] = append(s.seen[r.URL.RequestURI()], sr)
 	s.mu.Unlock()
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &portal.StatusRecorder{ResponseWriter: w}
 	if h == nil {
 		http.NotFound(rec, r)
 	} else {
 		h(rec, r)
 	}
 	s.mu.Lock()
-	sr.status = rec.status
+	sr.status = rec.Status
 	s.mu.Unlock()
 }
 
@@ -86,28 +88,6 @@ func (s *countServer) reset() {
 	defer s.mu.Unlock()
 	s.seen = map[string][]*seenRequest{}
 }
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach Flush and Hijack.
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // serveHTML answers with a page linking hrefs.
 func serveHTML(hrefs ...string) http.HandlerFunc {
