@@ -346,12 +346,29 @@ func fillRegions(ctx context.Context, tx *sql.Tx) error {
 		ents = append(ents, e)
 	}
 	rows.Close()
+	// The findings of an entity carry its region too (filters and totals
+	// read them there): an entity whose region is recomputed passes it on.
+	moved := int64(0)
 	for _, e := range ents {
-		if _, err := tx.ExecContext(ctx, `UPDATE entities SET region = ? WHERE id = ?`, Region(e.name), e.id); err != nil {
+		r := Region(e.name)
+		if _, err := tx.ExecContext(ctx, `UPDATE entities SET region = ? WHERE id = ?`, r, e.id); err != nil {
 			return fmt.Errorf("regions: %w", err)
 		}
+		res, err := tx.ExecContext(ctx, `UPDATE findings SET region = ?, province = ? WHERE entity_id = ? AND (region <> ? OR province <> ?)`,
+			r, Province(r), e.id, r, Province(r))
+		if err != nil {
+			return fmt.Errorf("regions: findings: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		moved += n
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if moved > 0 {
+		return recountTotals(ctx, tx)
+	}
+	return nil
 }
 
 // DocumentVersions lists the documents of sha's entity, year, kind and

@@ -318,13 +318,54 @@ func TestRegion(t *testing.T) {
 		"阳泉市生态环境局城区分局":     "阳泉市",
 		"杭州市西湖区教育局":        "杭州市西湖区",
 		"广西壮族自治区南宁市青秀区财政局": "广西壮族自治区南宁市青秀区",
-		"国家信访局":            "",
-		"国家市场监督管理总局":       "",
+		"国家信访局":            "中央",
+		"国家市场监督管理总局":       "中央",
+		"中共中央办公厅":          "中央",
+		"中国气象局":            "中央",
+		"最高人民检察院":          "中央",
+		"江苏省人民检察院":         "江苏省",
 		"市场监督管理局":          "",
 		"某县财政局":            "",
 	} {
 		if got := store.Region(name); got != want {
 			t.Errorf("Region(%s) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// A store whose entities lost their region (one written before 中央 was a
+// region) recomputes it when opened, and the findings of the entity follow:
+// the region filter finds them.
+func TestRegionsRecomputedWithFindings(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "y.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := fakepdf.Document(8)
+	d.Meta.Entity = "国家信访局"
+	sha := put(t, st, d).SHA256
+	f := yusuan.Finding{Rule: "hierarchy.sum", Severity: yusuan.SeverityError, Documents: []yusuan.DocRef{{SHA256: sha, Entity: "国家信访局", Year: d.Meta.Year}},
+		Tables: []string{"expenditure_summary"}, Message: "合计 1.00 ≠ Σ类 2.00"}
+	f.Stamp()
+	if _, _, err := st.SaveRun(ctx, store.CheckRun{RulesVersion: "r", Documents: 1}, []yusuan.Finding{f}, store.Scope{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE entities SET region = NULL; UPDATE findings SET region = '', province = ''`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if st, err = store.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if fs := open(t, st, store.FindingFilter{Region: store.Central}); len(fs) != 1 || fs[0].Region != store.Central {
+		t.Errorf("findings in region %s: %+v", store.Central, fs)
 	}
 }

@@ -19,6 +19,14 @@ var provinces = []struct{ short, full string }{
 	{"香港", "香港特别行政区"}, {"澳门", "澳门特别行政区"},
 }
 
+// Central is the region of the central government's organs.
+const Central = "中央"
+
+// centralPrefixes begin the names of central organs (after 中国共产党/中共):
+// no province, city or county is named 国家…, 中央…, 全国…, 国务院…, 最高人民…
+// or 中国….
+var centralPrefixes = []string{"国家", "中央", "全国", "国务院", "最高人民", "中国"}
+
 var (
 	// provinceSuffixRE is what may follow a province's short name.
 	provinceSuffixRE = regexp.MustCompile(`^(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)`)
@@ -34,12 +42,19 @@ var (
 // precise as the name says: the province (江苏省 for 江苏省委办公厅 and for
 // 中国共产党江苏省委员会办公厅), then a city (苏州市) and a district or county
 // (普陀区): "上海市普陀区" for 上海市普陀区司法局, "广州市" for 广州市财政局.
-// It is "" when the name begins with no place (国家信访局). A heuristic on
-// the printed name: it is used to filter and group, never to identify.
+// A central organ (国家信访局, 中共中央办公厅, 中国气象局) is "中央"; the
+// region is "" when the name begins with no place at all (财政局). A
+// heuristic on the printed name: it is used to filter and group, never to
+// identify.
 func Region(entity string) string {
 	s := NormalizeEntity(entity)
 	for _, p := range []string{"中国共产党", "中共"} {
 		s = strings.TrimPrefix(s, p)
+	}
+	for _, p := range centralPrefixes {
+		if strings.HasPrefix(s, p) {
+			return Central
+		}
 	}
 	var region string
 	for _, p := range provinces {
@@ -82,8 +97,11 @@ func place(name, rest string) bool {
 }
 
 // Province is the province-level part a region begins with (江苏省 of
-// 江苏省苏州市), "" when it names none.
+// 江苏省苏州市; 中央 of 中央), "" when it names none.
 func Province(region string) string {
+	if region == Central {
+		return Central
+	}
 	for _, p := range provinces {
 		if strings.HasPrefix(region, p.full) {
 			return p.full
