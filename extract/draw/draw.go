@@ -213,10 +213,10 @@ func (d *drawing) withHeader(b rect) rect {
 	cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
 	for _, t := range d.geo.Tables {
 		for _, r := range t.Regions {
-			if r.Header == nil || !fromRect(r.BBox).contains(cx, cy) {
+			reg := fromRect(r.BBox)
+			if r.Header == nil || !reg.contains(cx, cy) {
 				continue
 			}
-			reg := fromRect(r.BBox)
 			w := b.union(fromRect(*r.Header))
 			w.x0, w.x1 = math.Min(w.x0, reg.x0), math.Max(w.x1, reg.x1) // the table's whole width
 			if (w.y1-w.y0)-(b.y1-b.y0) <= maxHeaderReach*d.page.Height {
