@@ -940,19 +940,33 @@ func vrulesIn(rs []textlayer.Rule, y0, y1 float64, s *Settings) []float64 {
 		}
 		vs = append(vs, vr{r.X0, math.Min(r.Y0, r.Y1), math.Max(r.Y0, r.Y1)})
 	}
+	// Pieces whose x differ by at most SnapTolerance from the next are one
+	// line (a strict order by x, then grouping: a comparator that calls
+	// close x equal is no order, and the sort may then split a line among
+	// nearby pieces, such as glyphs a producer drew as outlines).
 	sort.Slice(vs, func(i, j int) bool {
-		if math.Abs(vs[i].x-vs[j].x) > s.SnapTolerance {
+		if vs[i].x != vs[j].x {
 			return vs[i].x < vs[j].x
 		}
 		return vs[i].lo < vs[j].lo
 	})
 	var merged []vr
-	for _, v := range vs {
-		if n := len(merged); n > 0 && math.Abs(merged[n-1].x-v.x) <= s.SnapTolerance && v.lo <= merged[n-1].hi+s.JoinTolerance {
-			merged[n-1].hi = math.Max(merged[n-1].hi, v.hi)
-			continue
+	for i := 0; i < len(vs); {
+		j := i + 1
+		for j < len(vs) && vs[j].x-vs[j-1].x <= s.SnapTolerance {
+			j++
 		}
-		merged = append(merged, v)
+		group := slices.Clone(vs[i:j])
+		sort.Slice(group, func(a, b int) bool { return group[a].lo < group[b].lo })
+		start := len(merged)
+		for _, v := range group {
+			if n := len(merged); n > start && v.lo <= merged[n-1].hi+s.JoinTolerance {
+				merged[n-1].hi = math.Max(merged[n-1].hi, v.hi)
+				continue
+			}
+			merged = append(merged, v)
+		}
+		i = j
 	}
 	var xs []float64
 	for _, r := range merged {
