@@ -36,27 +36,53 @@ func foldRune(r rune) rune {
 // fold returns s with every radical and compatibility ideograph replaced
 // by its unified ideograph, and how many were replaced. It allocates only
 // when it replaces something.
+//
+// A control character (C0, DEL, C1) is no text anyone printed: some
+// producers map blanks to one (pdftocairo writes DEL for the spaces of a
+// title). It becomes a space, and is not counted.
 func fold(s string) (string, int) {
 	// Every foldable rune starts with one of these bytes (U+2E80–U+2FDF:
 	// E2, U+F900–U+FAFF: EF, U+2F800–: F0); CJK text mostly has none.
-	if strings.IndexByte(s, 0xE2) < 0 && strings.IndexByte(s, 0xEF) < 0 && strings.IndexByte(s, 0xF0) < 0 {
+	if strings.IndexByte(s, 0xE2) < 0 && strings.IndexByte(s, 0xEF) < 0 && strings.IndexByte(s, 0xF0) < 0 && !hasControl(s) {
 		return s, 0
 	}
-	n := 0
+	n, controls := 0, false
 	for _, r := range s {
-		if foldRune(r) != r {
+		switch {
+		case isControl(r):
+			controls = true
+		case foldRune(r) != r:
 			n++
 		}
 	}
-	if n == 0 {
+	if n == 0 && !controls {
 		return s, 0
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
+		if isControl(r) {
+			r = ' '
+		}
 		b.WriteRune(foldRune(r))
 	}
 	return b.String(), n
+}
+
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7F && r <= 0x9F }
+
+// hasControl reports whether s holds a control character: a byte below
+// 0x20, DEL, or a C1 control (C2 80–C2 9F in UTF-8).
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == 0x7F:
+			return true
+		case c == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
+			return true
+		}
+	}
+	return false
 }
 
 // foldGlyphs folds the text of every glyph and returns how many characters

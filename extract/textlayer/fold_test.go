@@ -19,6 +19,8 @@ func TestFold(t *testing.T) {
 		{"一般公共预算“三公”—", "一般公共预算“三公”—", 0},                   // E2-led punctuation passes unchanged
 		{"2026年 108.22", "2026年 108.22", 0},
 		{"⿰", "⿰", 0}, // an ideographic description character is no radical
+		{"\x7f\x7f2026年度\x7f泉州市公安局\x7f部门预算", "  2026年度 泉州市公安局 部门预算", 0}, // pdftocairo's blanks (DEL)
+		{"收\u0085⽀\t总表\x00", "收 支 总表 ", 1},                              // C1, C0 controls become spaces, not counted
 		{"", "", 0},
 	} {
 		got, n := fold(tc.in)
