@@ -15,6 +15,15 @@ type Document struct {
 	Pages     int    `json:"pages"`
 	Producer  string `json:"producer,omitempty"`
 	TextLayer bool   `json:"text_layer"`
+	// TextUnreadable: the file has text, but most of it is drawn with
+	// fonts that map no glyph to Unicode (no ToUnicode, no known
+	// encoding): what it reads is a guess, so nothing is read from it.
+	TextUnreadable bool `json:"text_unreadable,omitempty"`
+	// GarbledChars counts characters of a readable text that a font
+	// mapped to code points no Chinese disclosure prints (Latin-1 letters,
+	// private use, U+FFFD): some of its text is not what was printed, so
+	// no figure of it is read with full confidence.
+	GarbledChars int `json:"garbled_chars,omitempty"`
 	// Error is set only when the file could not be read at all; ErrorKind
 	// then says why, in a word.
 	Error     string       `json:"error,omitempty"`

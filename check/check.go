@@ -130,7 +130,7 @@ func (o Options) wants(id string) bool {
 
 // checkable reports whether a document has anything rules can read; the
 // text-layer rule is the only one run on the others.
-func checkable(d *yusuan.Document) bool { return d.Error == "" && d.TextLayer }
+func checkable(d *yusuan.Document) bool { return d.Error == "" && d.TextLayer && !d.TextUnreadable }
 
 // CheckDocument runs the table and document rules over one document.
 func CheckDocument(d *yusuan.Document, opt Options) []yusuan.Finding {
@@ -261,7 +261,7 @@ func (r *Run) Finish() []yusuan.Finding {
 		}
 	}
 	r.done = nil
-	e := &emitter{out: out}
+	e := &emitter{out: out, garbled: r.c.garbled}
 	for i := range registry() {
 		rule := &registry()[i]
 		if rule.Scope == ScopeDocuments && r.opt.wants(rule.ID) {
@@ -318,6 +318,8 @@ type emitter struct {
 	why  string
 	// notes are the 尾差 notes among out, by index.
 	notes []roundingNote
+	// garbled is corpus.garbled, for the rules over several documents.
+	garbled map[string]int
 }
 
 // roundingNote is a 尾差 note in emitter.out: its index, the difference
@@ -386,6 +388,18 @@ func (e *emitter) add(f finding) {
 			}
 		}
 		ev = append(ev, x...)
+	}
+	// A document whose text is partly garbled is read with no confidence.
+	for _, ref := range refs {
+		n := e.garbled[ref.SHA256]
+		for _, d := range docs {
+			if d.ref.SHA256 == ref.SHA256 {
+				n = d.GarbledChars
+			}
+		}
+		if n > 0 {
+			rd.lower(yusuan.ConfidenceLow, ref.File+" 有 "+strconv.Itoa(n)+" 个字符无法正确解码（字体映射有误），读数可能有误")
+		}
 	}
 	if f.conf != "" {
 		rd.lower(f.conf, f.why)

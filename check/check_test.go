@@ -530,3 +530,34 @@ func TestBoilerplateDates(t *testing.T) {
 		})
 	}
 }
+
+// A document whose text is partly garbled gives no error: its figures may
+// not be those printed. One whose text does not read at all is checked for
+// nothing but that.
+func TestGarbledAndUnreadableText(t *testing.T) {
+	d := seedDoc(t)
+	d.Facts["admin_operating_change_pct"] = yusuan.MustAmount("-9.5") // an error on a clean reading
+	var planted *yusuan.Finding
+	for _, f := range CheckDocument(d, Options{}) {
+		if f.Rule == "narrative.yoy_internal" {
+			planted = &f
+		}
+	}
+	if planted == nil || planted.Severity != yusuan.SeverityError {
+		t.Fatalf("planted finding %+v", planted)
+	}
+	d.GarbledChars = 37
+	for _, f := range CheckDocument(d, Options{}) {
+		if f.Severity == yusuan.SeverityError {
+			t.Errorf("error on a partly garbled text: %s", f.Message)
+		}
+		if f.Rule == "narrative.yoy_internal" && (f.Severity != yusuan.SeverityWarning || f.Confidence != yusuan.ConfidenceLow || !strings.Contains(f.Why, "37 个字符无法正确解码")) {
+			t.Errorf("garbled: %s %s %q", f.Severity, f.Confidence, f.Why)
+		}
+	}
+	d.GarbledChars, d.TextUnreadable = 0, true
+	fs := CheckDocument(d, Options{})
+	if len(fs) != 1 || fs[0].Rule != "completeness.text_layer" || fs[0].Severity != yusuan.SeverityWarning || !strings.Contains(fs[0].Message, "文字无法解码") {
+		t.Errorf("unreadable: %+v", fs)
+	}
+}

@@ -389,5 +389,7 @@ func ruleCompletenessTextLayer(e *emitter, d *doc) {
 		e.add(finding{msg: "文件无法读取：" + d.Error})
 	case !d.TextLayer:
 		e.add(finding{msg: "图片型 PDF（无文字层），无从核对"})
+	case d.TextUnreadable:
+		e.add(finding{msg: "文字无法解码（字体未把字形映射到正确的字符），无从核对"})
 	}
 }

@@ -26,6 +26,9 @@ type corpus struct {
 	byName map[groupKey][]*summary
 	byCode map[groupKey][]*summary
 	load   func(sha string) (*yusuan.Document, error)
+	// garbled counts, by sha256, the garbled characters of the documents
+	// that have any (yusuan.Document.GarbledChars).
+	garbled map[string]int
 }
 
 type groupKey struct {
@@ -51,6 +54,8 @@ type summary struct {
 	// own: a unit's own total of the same tables.
 	lines map[yusuan.TableKind]map[string]term
 	own   map[yusuan.TableKind]term
+	// garbled is yusuan.Document.GarbledChars.
+	garbled int
 }
 
 func role(scope yusuan.Scope) string {
@@ -68,7 +73,7 @@ var crossFacts = []string{"yoy_change", "total_income_prev", "admin_operating_pr
 
 func digest(d *doc) *summary {
 	s := &summary{ref: d.ref, key: d.key, code: d.code, role: role(d.Meta.Scope), kind: d.Meta.Kind,
-		scope: d.Meta.Scope, year: d.Meta.Year, figures: map[string]term{}, facts: map[string]term{}}
+		scope: d.Meta.Scope, year: d.Meta.Year, figures: map[string]term{}, facts: map[string]term{}, garbled: d.GarbledChars}
 	for _, k := range crossFigures {
 		if x, ok := d.figure(k); ok {
 			s.figures[k] = x.detach(d)
@@ -112,12 +117,15 @@ func digest(d *doc) *summary {
 }
 
 func newCorpus() *corpus {
-	return &corpus{byName: map[groupKey][]*summary{}, byCode: map[groupKey][]*summary{}}
+	return &corpus{byName: map[groupKey][]*summary{}, byCode: map[groupKey][]*summary{}, garbled: map[string]int{}}
 }
 
 // add puts a document's digest into the corpus.
 func (c *corpus) add(s *summary) {
 	c.sums = append(c.sums, s)
+	if s.garbled > 0 {
+		c.garbled[s.ref.SHA256] = s.garbled
+	}
 	if s.key != "" {
 		k := groupKey{s.role, s.kind, s.key, s.year}
 		c.byName[k] = append(c.byName[k], s)

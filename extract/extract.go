@@ -61,9 +61,10 @@ func extract(ctx context.Context, data []byte, opt Options, doc *yusuan.Document
 	if doc.Producer == "" {
 		doc.Producer = strings.TrimSpace(t.Doc.Creator)
 	}
-	doc.TextLayer = t.TextLayer
+	doc.TextLayer, doc.TextUnreadable, doc.GarbledChars = t.TextLayer, t.Unreadable, t.Garbled
 	doc.Warnings = append(doc.Warnings, t.Warnings...)
-	if !t.TextLayer {
+	if !t.TextLayer || t.Unreadable {
+		// Tables read from guessed text would be misreads: nothing is read.
 		return doc
 	}
 	analyse(ctx, doc, t.Pages)

@@ -118,6 +118,7 @@ type Font struct {
 	method   Method
 	vertical bool
 	warnings []string
+	guessed  bool // see Guessed
 
 	simple *[256]simpleGlyph // simple fonts; nil for Type0
 
@@ -147,6 +148,11 @@ func (f *Font) Vertical() bool { return f.vertical }
 
 // Warnings describes text that could not be mapped reliably.
 func (f *Font) Warnings() []string { return f.warnings }
+
+// Guessed reports that the font's text is no reading but a guess: it has
+// no ToUnicode and no encoding that names its glyphs (text shown as U+FFFD,
+// or a symbolic TrueType font's codes read as WinAnsi).
+func (f *Font) Guessed() bool { return f.guessed }
 
 // Method names the primary source of Unicode text.
 func (f *Font) Method() Method { return f.method }
@@ -294,6 +300,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 		f.method = Method(encName)
 	}
 	if mapped == 0 {
+		f.guessed = true
 		f.warnf(noMapWarning)
 	} else if len(unknown) > 0 {
 		ex := unknown
@@ -306,6 +313,7 @@ func (f *Font) newSimple(spec Spec, tu *toUnicode) {
 		f.warnf("no /Encoding or ToUnicode; the font's built-in encoding is assumed to be StandardEncoding")
 	}
 	if symbolicTT && tu == nil {
+		f.guessed = true
 		f.warnf("symbolic TrueType font without ToUnicode or /Encoding; text decoded as WinAnsi may be wrong")
 	}
 }
@@ -456,6 +464,7 @@ func (f *Font) newCID(spec Spec, tu *toUnicode) error {
 		f.method = Method(source + "+Adobe-GB1")
 	default:
 		f.method = "none"
+		f.guessed = true
 		f.warnf(noMapWarning)
 	}
 	return nil

@@ -97,6 +97,12 @@ func runCases(t *testing.T, cases []fontCase) {
 			if tc.warn != "" && !strings.Contains(ws, tc.warn) {
 				t.Errorf("warnings %q lack %q", ws, tc.warn)
 			}
+			// Its text is a guess exactly when it maps nothing or reads a
+			// symbolic font's codes as WinAnsi.
+			guess := strings.Contains(tc.warn, noMapWarning) || strings.Contains(tc.warn, "symbolic TrueType")
+			if f.Guessed() != guess {
+				t.Errorf("Guessed=%v, want %v", f.Guessed(), guess)
+			}
 			if f.Name() != tc.spec.BaseFont {
 				t.Errorf("Name=%q", f.Name())
 			}

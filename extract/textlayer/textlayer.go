@@ -84,6 +84,7 @@ type Document struct {
 // sets the defaults from them).
 type Stats struct {
 	Ops, Glyphs, Rules int   // in the file
+	GuessedGlyphs      int   // of Glyphs, drawn with a font whose text is a guess (font.Font.Guessed)
 	FormDraws          int   //
 	MaxPageOps         int   // on the busiest page
 	MaxPageGlyphs      int   //
@@ -136,6 +137,7 @@ func Read(ctx context.Context, data []byte, opt Options) (*Document, error) {
 		doc.Warnings = append(doc.Warnings, fe.warnings...)
 	}
 	w.stats.Ops, w.stats.Glyphs, w.stats.Rules, w.stats.FormDraws = w.ops, w.glyphs, w.rules, w.formDraws
+	w.stats.GuessedGlyphs = w.guessedGlyphs
 	w.stats.DecodedBytes = f.Decoded()
 	doc.Stats = w.stats
 	if err := ctx.Err(); err != nil {
@@ -167,6 +169,7 @@ type walker struct {
 
 	// per file
 	ops, glyphs, rules, formDraws int
+	guessedGlyphs                 int
 	stats                         Stats
 	// per page
 	page                                      *Page // the page being read
@@ -579,6 +582,9 @@ func (w *walker) show(gs *gstate, tm *matrix, s []byte) error {
 	}
 	if err := w.count(&w.pageGlyphs, &w.glyphs, len(glyphs), w.lim.MaxGlyphsPerPage, w.lim.MaxGlyphsPerDocument, "MaxGlyphsPerPage", "MaxGlyphsPerDocument", "glyphs"); err != nil {
 		return err
+	}
+	if fe.f == nil || fe.f.Guessed() {
+		w.guessedGlyphs += len(glyphs)
 	}
 	fs, th := gs.size, gs.scale
 	for _, g := range glyphs {
