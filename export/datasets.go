@@ -6,27 +6,30 @@ package export
 
 // DocumentRow is one line of documents.csv.
 type DocumentRow struct {
-	SHA256      string  `parquet:"sha256"`
-	File        string  `parquet:"file"`
-	Size        int64   `parquet:"size"`
-	Pages       int64   `parquet:"pages"`
-	Producer    string  `parquet:"producer"`
-	TextLayer   bool    `parquet:"text_layer"`
-	Title       string  `parquet:"title"`
-	Entity      string  `parquet:"entity"`
-	EntityID    *int64  `parquet:"entity_id,optional"`
-	EntityCode  *string `parquet:"entity_code,optional"`
-	Scope       string  `parquet:"scope"`
-	Kind        string  `parquet:"kind"`
-	Year        int64   `parquet:"year"`
-	Status      string  `parquet:"status"`
-	Error       string  `parquet:"error"`
-	Warnings    string  `parquet:"warnings"` // JSON array
-	Tables      int64   `parquet:"tables"`
-	Extractor   string  `parquet:"extractor"`
-	FirstURL    string  `parquet:"first_url"`
-	IngestedAt  string  `parquet:"ingested_at"`
-	ExtractedAt string  `parquet:"extracted_at"`
+	SHA256    string `parquet:"sha256"`
+	File      string `parquet:"file"`
+	Size      int64  `parquet:"size"`
+	Pages     int64  `parquet:"pages"`
+	Producer  string `parquet:"producer"`
+	TextLayer bool   `parquet:"text_layer"`
+	// TextUnreadable and GarbledChars: see yusuan.Document.
+	TextUnreadable bool    `parquet:"text_unreadable"`
+	GarbledChars   int64   `parquet:"garbled_chars"`
+	Title          string  `parquet:"title"`
+	Entity         string  `parquet:"entity"`
+	EntityID       *int64  `parquet:"entity_id,optional"`
+	EntityCode     *string `parquet:"entity_code,optional"`
+	Scope          string  `parquet:"scope"`
+	Kind           string  `parquet:"kind"`
+	Year           int64   `parquet:"year"`
+	Status         string  `parquet:"status"`
+	Error          string  `parquet:"error"`
+	Warnings       string  `parquet:"warnings"` // JSON array
+	Tables         int64   `parquet:"tables"`
+	Extractor      string  `parquet:"extractor"`
+	FirstURL       string  `parquet:"first_url"`
+	IngestedAt     string  `parquet:"ingested_at"`
+	ExtractedAt    string  `parquet:"extracted_at"`
 	// Current is false for a document superseded by a later version
 	// (SupersededBy) or a copy of another (CopyOf): sum over current
 	// documents only, to count every figure once.
@@ -250,7 +253,8 @@ func copyFen(fen **int64, yuan **int64) {
 const moneyCell = `c.amount IS NOT NULL AND c.fen IS NOT NULL`
 
 var datasets = []dataset{
-	newDataset[DocumentRow]("documents", `SELECT d.sha256, d.file, d.size, d.pages, d.producer, d.text_layer, d.title,
+	newDataset[DocumentRow]("documents", `SELECT d.sha256, d.file, d.size, d.pages, d.producer, d.text_layer,
+		d.text_unreadable, d.garbled_chars, d.title,
 		d.entity, d.entity_id, e.code, d.scope, d.kind, d.year, d.status, d.error, d.warnings,
 		(SELECT count(*) FROM tables t WHERE t.document_id = d.id), d.extractor,
 		coalesce((SELECT s.url FROM sources s WHERE s.document_id = d.id AND s.url <> '' ORDER BY s.id LIMIT 1), ''),

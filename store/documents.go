@@ -180,7 +180,8 @@ func (s *Store) PutDocument(ctx context.Context, doc *yusuan.Document, size int6
 		t := now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents(sha256, size, file, pages, producer, text_layer,
 			title, entity, entity_id, scope, kind, year, schema_version, extractor, status, error, warnings,
-			extract, content_digest, ingested_at, extracted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			extract, content_digest, text_unreadable, garbled_chars, ingested_at, extracted_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			append([]any{doc.SHA256, size}, append(docColumns(doc, entityID, blob), t, t)...)...)
 		if err != nil {
 			return err
@@ -240,7 +241,7 @@ func (s *Store) ReplaceDocument(ctx context.Context, doc *yusuan.Document) error
 		old := []any{oldEnt, oldYear, oldKind, oldScope}
 		_, err = tx.ExecContext(ctx, `UPDATE documents SET file=?, pages=?, producer=?, text_layer=?, title=?, entity=?,
 			entity_id=?, scope=?, kind=?, year=?, schema_version=?, extractor=?, status=?, error=?, warnings=?, extract=?,
-			content_digest=?, extracted_at=? WHERE id=?`, append(docColumns(doc, entityID, blob), now(), id)...)
+			content_digest=?, text_unreadable=?, garbled_chars=?, extracted_at=? WHERE id=?`, append(docColumns(doc, entityID, blob), now(), id)...)
 		if err != nil {
 			return err
 		}
@@ -271,7 +272,7 @@ func docColumns(doc *yusuan.Document, entityID sql.NullInt64, blob []byte) []any
 	wj, _ := json.Marshal(warnings)
 	return []any{doc.File, doc.Pages, doc.Producer, boolInt(doc.TextLayer), doc.Meta.Title, doc.Meta.Entity, entityID,
 		string(doc.Meta.Scope), string(doc.Meta.Kind), doc.Meta.Year, doc.Schema, doc.Extractor, status, doc.Error,
-		string(wj), blob, ContentDigest(doc)}
+		string(wj), blob, ContentDigest(doc), boolInt(doc.TextUnreadable), doc.GarbledChars}
 }
 
 // AddSource records another sighting of a stored document; a sighting

@@ -369,3 +369,30 @@ func TestRegionsRecomputedWithFindings(t *testing.T) {
 		t.Errorf("findings in region %s: %+v", store.Central, fs)
 	}
 }
+
+// Whether a document's text reads is stored as columns too (the export and
+// the web UI read them), and a re-extraction updates them.
+func TestTextReadabilityColumns(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	d := fakepdf.Document(9)
+	d.GarbledChars = 12
+	sha := put(t, st, d).SHA256
+	read := func() (unreadable bool, garbled int) {
+		t.Helper()
+		if err := st.ReadDB().QueryRow(`SELECT text_unreadable, garbled_chars FROM documents WHERE sha256 = ?`, sha).Scan(&unreadable, &garbled); err != nil {
+			t.Fatal(err)
+		}
+		return unreadable, garbled
+	}
+	if u, g := read(); u || g != 12 {
+		t.Errorf("stored %v %d, want false 12", u, g)
+	}
+	d.GarbledChars, d.TextUnreadable, d.SHA256 = 0, true, sha
+	if err := st.ReplaceDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if u, g := read(); !u || g != 0 {
+		t.Errorf("after re-extraction %v %d, want true 0", u, g)
+	}
+}
