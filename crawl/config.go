@@ -86,6 +86,12 @@ type Site struct {
 	// HTTPOnly fetches every https:// URL of the site over http://: for
 	// portals whose TLS is broken.
 	HTTPOnly bool
+	// AllowUnreachableRobots reads a robots.txt that cannot be fetched
+	// (5xx, no answer) as none, instead of holding the host back for the
+	// run (RFC 9309 allows it once robots.txt has been unreachable for
+	// 30 days): the operator's choice for a portal whose robots.txt is
+	// broken for good.
+	AllowUnreachableRobots bool
 	// MaxFileSize caps one attachment; a larger one is a recorded
 	// "too-large" failure and its body is not kept.
 	MaxFileSize int64
@@ -111,29 +117,31 @@ type Site struct {
 
 // rawSite mirrors the TOML; pointers tell "absent" from zero.
 type rawSite struct {
-	Name          string       `toml:"name"`
-	Kind          string       `toml:"kind"`
-	Start         []string     `toml:"start"`
-	Allow         []string     `toml:"allow"`
-	Deny          []string     `toml:"deny"`
-	Delay         *duration    `toml:"delay"`
-	Concurrency   *int         `toml:"concurrency"`
-	MaxDepth      *int         `toml:"max_depth"`
-	UserAgent     string       `toml:"user_agent"`
-	Referer       string       `toml:"referer"`
-	HTTPOnly      bool         `toml:"http_only"`
-	MaxFileSize   *byteSize    `toml:"max_file_size"`
-	MaxPageSize   *byteSize    `toml:"max_page_size"`
-	Timeout       *duration    `toml:"timeout"`
-	FileTimeout   *duration    `toml:"file_timeout"`
-	HeaderTimeout *duration    `toml:"header_timeout"`
-	URLBudget     *duration    `toml:"url_budget"`
-	Retries       *int         `toml:"retries"`
-	RetryBackoff  *duration    `toml:"retry_backoff"`
-	MaxPages      *int         `toml:"max_pages"`
-	MaxFiles      *int         `toml:"max_files"`
-	Step          []rawStep    `toml:"step"`
-	Download      *rawDownload `toml:"download"`
+	Name        string    `toml:"name"`
+	Kind        string    `toml:"kind"`
+	Start       []string  `toml:"start"`
+	Allow       []string  `toml:"allow"`
+	Deny        []string  `toml:"deny"`
+	Delay       *duration `toml:"delay"`
+	Concurrency *int      `toml:"concurrency"`
+	MaxDepth    *int      `toml:"max_depth"`
+	UserAgent   string    `toml:"user_agent"`
+	Referer     string    `toml:"referer"`
+	HTTPOnly    bool      `toml:"http_only"`
+	// RobotsUnreachable is "wait" (the default) or "allow".
+	RobotsUnreachable string       `toml:"robots_unreachable"`
+	MaxFileSize       *byteSize    `toml:"max_file_size"`
+	MaxPageSize       *byteSize    `toml:"max_page_size"`
+	Timeout           *duration    `toml:"timeout"`
+	FileTimeout       *duration    `toml:"file_timeout"`
+	HeaderTimeout     *duration    `toml:"header_timeout"`
+	URLBudget         *duration    `toml:"url_budget"`
+	Retries           *int         `toml:"retries"`
+	RetryBackoff      *duration    `toml:"retry_backoff"`
+	MaxPages          *int         `toml:"max_pages"`
+	MaxFiles          *int         `toml:"max_files"`
+	Step              []rawStep    `toml:"step"`
+	Download          *rawDownload `toml:"download"`
 }
 
 type rawStep struct {
@@ -353,6 +361,13 @@ func buildSite(rs rawSite) (Site, string, error) {
 	}
 	if s.Name == "" {
 		return s, "name", errors.New("missing or empty")
+	}
+	switch rs.RobotsUnreachable {
+	case "", "wait":
+	case "allow":
+		s.AllowUnreachableRobots = true
+	default:
+		return s, "robots_unreachable", fmt.Errorf("%q: want \"wait\" or \"allow\"", rs.RobotsUnreachable)
 	}
 	switch SiteKind(rs.Kind) {
 	case "", SiteHTML:

@@ -119,6 +119,7 @@ func TestParseConfigLimits(t *testing.T) {
 name = "a"
 start = ["https://a.example/x/"]
 http_only = true
+robots_unreachable = "allow"
 referer = "http://a.example/"
 max_page_size = "1MiB"
 header_timeout = "5s"
@@ -129,7 +130,7 @@ max_files = 7
 		t.Fatal(err)
 	}
 	s := cfg.Sites[0]
-	if cfg.WARCMaxSize != 2<<30 || !s.HTTPOnly || s.Referer != "http://a.example/" || s.MaxPageSize != 1<<20 ||
+	if cfg.WARCMaxSize != 2<<30 || !s.HTTPOnly || !s.AllowUnreachableRobots || s.Referer != "http://a.example/" || s.MaxPageSize != 1<<20 ||
 		s.HeaderTimeout != 5*time.Second || s.URLBudget != 2*time.Minute || s.MaxFiles != 7 || s.MaxPages != DefaultMaxPages {
 		t.Errorf("site %+v", s)
 	}
@@ -137,7 +138,7 @@ max_files = 7
 	if s.Start[0] != "http://a.example/x/" || !s.Allowed("http://a.example/y.pdf") {
 		t.Errorf("start %v", s.Start)
 	}
-	for _, bad := range []string{"max_files = 0", "url_budget = \"0s\"", "referer = \"/x\"", "kind = \"rss\"", "max_page_size = 0"} {
+	for _, bad := range []string{"max_files = 0", "url_budget = \"0s\"", "referer = \"/x\"", "kind = \"rss\"", "max_page_size = 0", "robots_unreachable = \"ignore\""} {
 		if _, err := ParseConfig("s.toml", []byte("[[site]]\nname = \"a\"\nstart = [\"http://a/\"]\n"+bad+"\n")); err == nil {
 			t.Errorf("%s accepted", bad)
 		}

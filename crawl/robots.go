@@ -144,6 +144,9 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) (*robotstxt.Group, *RobotsU
 	case c.runCtx.Err() != nil:
 		// The run is stopping: nothing more is fetched, nothing reported.
 		return nil, &RobotsUnreachableError{Host: host, Err: c.runCtx.Err()}
+	case c.site.AllowUnreachableRobots:
+		// robots_unreachable = "allow": read as none, below.
+		c.log.Warn("robots.txt unreachable; the site allows it (robots_unreachable = \"allow\")", "url", ru, "status", status, "err", err)
 	default:
 		ue := &RobotsUnreachableError{Host: host, Status: status, Err: err}
 		c.fail(Failure{URL: ru, Kind: FailRobotsUnreachable, Status: status, Err: ue.Error(), Cause: ue})

@@ -68,6 +68,7 @@ func TestRobotsAvailability(t *testing.T) {
 		{name: "500", robots: answerStatus(500), unreachable: FailHTTP},
 		{name: "reset", robots: resetConn, unreachable: FailNetwork},
 		{name: "timeout", robots: hang, extra: `header_timeout = "200ms"`, unreachable: FailTimeout},
+		{name: "503, the site allows it", robots: answerStatus(503), extra: `robots_unreachable = "allow"`, private: true},
 		{name: "5 redirects", robots: redirects(5)},
 		{name: "6 redirects", robots: redirects(6), private: true},
 	} {
