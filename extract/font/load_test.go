@@ -7,26 +7,9 @@ import (
 	"testing"
 
 	"github.com/ledongthuc/pdf"
-)
 
-// buildPDF writes a minimal PDF whose objects 1.. are bodies (object 1 the
-// catalog), with a correct cross-reference table.
-func buildPDF(bodies ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(bodies))
-	for i, body := range bodies {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, body)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(bodies)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(bodies)+1, xref)
-	return b.Bytes()
-}
+	"yusuan/fixtures/pdfgen"
+)
 
 func stream(dict, data string) string {
 	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
@@ -63,7 +46,7 @@ const testToUnicode = `/CIDInit /ProcSet findresource begin 12 dict begin beginc
 endcmap CMapName currentdict /CMap defineresource pop end end`
 
 func testDoc() []byte {
-	return buildPDF(pageWithFonts(6,
+	return pdfgen.Classic(pageWithFonts(6,
 		// 4: Type0 Identity-H + ToUnicode + W/DW.
 		"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H /DescendantFonts [10 0 R] /ToUnicode 11 0 R >>",
 		// 5: TrueType WinAnsi with widths and a descriptor.

@@ -12,25 +12,8 @@ import (
 
 	"yusuan/extract/limits"
 	"yusuan/fixtures/hostilepdf"
+	"yusuan/fixtures/pdfgen"
 )
-
-// classicPDF writes objects 1..n (bodies given in order) with an xref table.
-func classicPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, x)
-	return b.Bytes()
-}
 
 func stream(dict, data string) string {
 	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
@@ -141,7 +124,7 @@ func TestInternals(t *testing.T) {
 // in the file or inside an object stream.
 func TestGuard(t *testing.T) {
 	plainFont := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Widths 6 0 R /FontMatrix [1 0 0 1 0 0] >>"
-	plain := classicPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	plain := pdfgen.Classic("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
 		stream("", "BT ET"), plainFont, "["+strings.Repeat("500 ", 300)+"]")
 	for name, data := range map[string][]byte{"plain object": plain, "in an object stream": objStmPDF(300, false)} {
@@ -195,7 +178,7 @@ func TestObjectStreamExtends(t *testing.T) {
 
 // onePage is a one-page file whose page /Contents is the given stream.
 func onePage(contents string) []byte {
-	return classicPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	return pdfgen.Classic("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>", contents)
 }
 
@@ -245,7 +228,7 @@ func TestReadStreamLimits(t *testing.T) {
 }
 
 func TestPageLimits(t *testing.T) {
-	three := classicPDF("<< /Type /Catalog /Pages 2 0 R >>",
+	three := pdfgen.Classic("<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>",
 		"<< /Type /Page /Parent 2 0 R >>", "<< /Type /Page /Parent 2 0 R >>", "<< /Type /Page /Parent 2 0 R >>")
 	f, err := Open(three, limits.Limits{MaxPages: 2})
@@ -262,7 +245,7 @@ func TestPageLimits(t *testing.T) {
 // TestInheritedFromParent: a page whose /Parent is not the node it was
 // listed under still inherits from its /Parent chain.
 func TestInheritedFromParent(t *testing.T) {
-	data := classicPDF("<< /Type /Catalog /Pages 2 0 R >>",
+	data := pdfgen.Classic("<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
 		"<< /Type /Page /Parent 2 0 R >>",
 		"<< /Type /Page /Parent 5 0 R >>",

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"yusuan/fixtures/pdfgen"
 
 	"yusuan/extract/limits"
 )
@@ -13,7 +14,7 @@ import (
 // minimalPDF builds a one-page PDF with a correct xref; body is the page's
 // content stream.
 func minimalPDF(body string) []byte {
-	return classicPDF(
+	return pdfgen.Classic(
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 100] >>",
 		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Rotate 90 /CropBox [10 10 190 90] >>",

@@ -1,7 +1,6 @@
 package textlayer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"yusuan/extract/limits"
+	"yusuan/fixtures/pdfgen"
 )
 
 // pagesPDF writes a file with one page per content stream (Helvetica as
@@ -27,27 +27,7 @@ func pagesPDF(formBody string, contents ...string) []byte {
 		objs[body] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(c), c)
 	}
 	objs[2] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d /MediaBox [0 0 600 800] >>", strings.Join(kids, " "), len(contents))
-	maxNum := 11 + 2*len(contents)
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offs := map[int]int{}
-	for n := 1; n <= maxNum; n++ {
-		if o, ok := objs[n]; ok {
-			offs[n] = b.Len()
-			fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, o)
-		}
-	}
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", maxNum+1)
-	for n := 1; n <= maxNum; n++ {
-		if o, ok := offs[n]; ok {
-			fmt.Fprintf(&b, "%010d 00000 n \n", o)
-		} else {
-			b.WriteString("0000000000 65535 f \n")
-		}
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", maxNum+1, x)
-	return b.Bytes()
+	return pdfgen.ClassicObjects(objs)
 }
 
 func text(s string) string { return "BT /F1 12 Tf 72 700 Td (" + s + ") Tj ET" }
