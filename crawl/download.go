@@ -388,7 +388,11 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 		x.Body, x.BodyLen = body, d.size
 		w = c.archive(x)
 	}
-	v, prevSHA, isNew, err := c.fr.AddVersion(ctx, d.finalURL, d.sha, d.sha1, d.started)
+	// The sink gets the body before its version is recorded: a run killed
+	// between the two fetches the URL again and hands it on again (sinks are
+	// idempotent on SHA256), where the other order would find the version
+	// recorded, call the bytes unchanged and never hand them on.
+	v, prevSHA, isNew, err := c.nextVersion(ctx, d.finalURL, d.sha, d.sha1, d.started)
 	if err != nil {
 		return c.failErr(it, d.status, fmt.Errorf("record version: %w", err))
 	}
@@ -417,6 +421,14 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 			return c.failErr(it, d.status, fmt.Errorf("%w: %w", errSink, err))
 		}
 	}
+	recorded, _, _, err := c.fr.AddVersion(ctx, d.finalURL, d.sha, d.sha1, d.started)
+	if err != nil {
+		return c.failErr(it, d.status, fmt.Errorf("record version: %w", err))
+	}
+	if recorded.Version != v.Version {
+		// Another fetch of the same URL recorded a version in between.
+		c.log.Warn("version numbered twice", "url", d.finalURL, "sunk_as", v.Version, "recorded_as", recorded.Version)
+	}
 	c.count(func(r *Report) {
 		switch {
 		case v.Version > 1:
@@ -430,6 +442,24 @@ func (c *crawler) fileOutcome(ctx context.Context, it Item, ff *fileFetch, d *do
 		}
 	})
 	return res
+}
+
+// nextVersion is the version the bytes sha would become at url, without
+// recording it: isNew is false when url served these bytes before.
+func (c *crawler) nextVersion(ctx context.Context, url, sha, sha1 string, seen time.Time) (v Version, prev string, isNew bool, err error) {
+	vs, err := c.fr.Versions(ctx, url)
+	if err != nil {
+		return Version{}, "", false, err
+	}
+	for _, old := range vs {
+		if old.SHA256 == sha {
+			return old, "", false, nil
+		}
+	}
+	if len(vs) > 0 {
+		prev = vs[len(vs)-1].SHA256
+	}
+	return Version{URL: url, SHA256: sha, SHA1: sha1, Version: len(vs) + 1, Seen: seen}, prev, true, nil
 }
 
 // errSink marks a file the sink refused.

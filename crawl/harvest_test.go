@@ -486,3 +486,29 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 }
+
+// TestSinkRefusalHandedOnNextRun: a file the sink refused (disk full, a
+// killed ingest) is handed on the next night, not taken for unchanged
+// because its version was recorded.
+func TestSinkRefusalHandedOnNextRun(t *testing.T) {
+	frontiers(t, func(t *testing.T, fr Frontier, dir string) {
+		p := startPortal(t, portal.Options{CrawlDelay: time.Millisecond})
+		cfg := mustConfig(t, siteTOML(p.URL(), noSlow))
+		refusing := SinkFunc(func(context.Context, FetchedFile) error { return errors.New("disk full") })
+		first := harvest(t, cfg, fr, refusing, dir)
+		if first.FilesNew != 0 || first.Failures[FailSink] == 0 {
+			t.Fatalf("first run: %s", first)
+		}
+		sink := &fakeSink{}
+		second := harvest(t, cfg, fr, sink, dir)
+		got := sink.byPath()
+		for _, path := range p.PDFPaths() {
+			if fs := got[path]; len(fs) != 1 || fs[0].Version != 1 {
+				t.Errorf("%s handed on %d times (%+v)", path, len(fs), fs)
+			}
+		}
+		if second.FilesNew+second.FilesDuplicate != len(p.PDFPaths()) || second.Failures[FailSink] != 0 {
+			t.Errorf("second run: %s", second)
+		}
+	})
+}
