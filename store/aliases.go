@@ -2,15 +2,13 @@ package store
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/BurntSushi/toml"
 )
@@ -129,6 +127,22 @@ func (a *Aliases) names(name string) []string {
 	return out
 }
 
+// digest identifies the grouping the aliases declare ("" for none): the
+// normalised names of each group, in order.
+func (a *Aliases) digest() string {
+	if a == nil || len(a.groups) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, g := range a.groups {
+		for _, n := range g {
+			fmt.Fprintf(h, "%s\x00", NormalizeEntity(n))
+		}
+		h.Write([]byte{0xff})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // Groups returns the declared groups, each canonical name first.
 func (a *Aliases) Groups() [][]string {
 	if a == nil {
@@ -155,94 +169,6 @@ func loadAliases(dbPath string, opt Options) (*Aliases, error) {
 		}
 	}
 	return LoadAliases(path)
-}
-
-// applyAliases merges, for every group of aliases, the entities stored
-// under its names into one (the canonical name's, else the oldest), so that
-// their documents are one entity's, and refreshes those documents'
-// versions. Entities with different unit codes are different units: they
-// are not merged, and the conflict is logged.
-func (s *Store) applyAliases(ctx context.Context) error {
-	if s.aliases == nil {
-		return nil
-	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		for _, g := range s.aliases.groups {
-			names := s.aliases.names(NormalizeEntity(g[0]))
-			var ids []int64
-			for _, n := range names {
-				var id int64
-				err := tx.QueryRowContext(ctx, `SELECT entity_id FROM entity_names WHERE norm_name = ?`, n).Scan(&id)
-				if errors.Is(err, sql.ErrNoRows) {
-					continue
-				}
-				if err != nil {
-					return fmt.Errorf("aliases: %w", err)
-				}
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
-				}
-			}
-			if len(ids) == 0 {
-				continue // nothing stored under these names yet: linkEntity joins them
-			}
-			target := ids[0]
-			for _, other := range ids[1:] {
-				if err := mergeEntity(ctx, tx, target, other); err != nil {
-					return err
-				}
-			}
-			for _, n := range names {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO entity_names(norm_name, entity_id) VALUES (?, ?)
-					ON CONFLICT (norm_name) DO NOTHING`, n, target); err != nil {
-					return fmt.Errorf("aliases: %w", err)
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE entities SET name = ?, region = ? WHERE id = ? AND name <> ?`,
-				g[0], Region(g[0]), target, g[0]); err != nil {
-				return fmt.Errorf("aliases: %w", err)
-			}
-			if len(ids) > 1 {
-				if err := refreshVersions(ctx, tx, `entity_id = ?`, target); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// mergeEntity moves other's documents and names to target and deletes
-// other, unless both have (different) unit codes.
-func mergeEntity(ctx context.Context, tx *sql.Tx, target, other int64) error {
-	var tc, oc sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT code FROM entities WHERE id = ?`, target).Scan(&tc); err != nil {
-		return fmt.Errorf("aliases: %w", err)
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT code FROM entities WHERE id = ?`, other).Scan(&oc); err != nil {
-		return fmt.Errorf("aliases: %w", err)
-	}
-	if tc.Valid && oc.Valid && tc.String != oc.String {
-		slog.Warn("store: aliases name two entities with different unit codes; not merged",
-			"entity", target, "code", tc.String, "other", other, "other_code", oc.String)
-		return nil
-	}
-	for _, q := range []string{`UPDATE documents SET entity_id = ? WHERE entity_id = ?`,
-		`UPDATE entity_names SET entity_id = ? WHERE entity_id = ?`,
-		`UPDATE findings SET entity_id = ? WHERE entity_id = ?`} {
-		if _, err := tx.ExecContext(ctx, q, target, other); err != nil {
-			return fmt.Errorf("aliases: merge entity %d into %d: %w", other, target, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM entities WHERE id = ?`, other); err != nil {
-		return fmt.Errorf("aliases: merge entity %d into %d: %w", other, target, err)
-	}
-	if oc.Valid && !tc.Valid {
-		if _, err := tx.ExecContext(ctx, `UPDATE entities SET code = ? WHERE id = ?`, oc.String, target); err != nil {
-			return fmt.Errorf("aliases: %w", err)
-		}
-	}
-	return nil
 }
 
 // aliasesBeside is the aliases file's default path.

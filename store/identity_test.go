@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"yusuan"
@@ -229,6 +230,10 @@ func TestAliasesMergeEntities(t *testing.T) {
 	if z := info(t, st, dc.SHA256); z.EntityID != x.EntityID {
 		t.Errorf("third name: entity %d, want %d", z.EntityID, x.EntityID)
 	}
+	f := finding("row.sum", yusuan.SeverityError, da.SHA256, "中共江苏省委办公厅", a.Meta.Year, "一般公共服务支出", "10.00")
+	if _, _, err := st.SaveRun(ctx, store.CheckRun{}, []yusuan.Finding{f}, store.Scope{}); err != nil {
+		t.Fatal(err)
+	}
 	if got := st.CanonicalEntity("中国共产党 江苏省委员会办公厅"); got != "中共江苏省委办公厅" {
 		t.Errorf("canonical %q", got)
 	}
@@ -237,6 +242,78 @@ func TestAliasesMergeEntities(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d entities", n)
 	}
+	st.Close()
+
+	// A mistaken alias taken back: one name removed from the group splits
+	// its document off again, under the name it printed.
+	aliases = "[[entity]]\nnames = [\"中共江苏省委办公厅\", \"中国共产党江苏省委员会办公厅\"]\n"
+	if err := os.WriteFile(filepath.Join(dir, store.AliasesFileName), []byte(aliases), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st = reopen(t, db)
+	x, y, z := info(t, st, da.SHA256), info(t, st, db2.SHA256), info(t, st, dc.SHA256)
+	if x.EntityID == y.EntityID || y.EntityID != z.EntityID || !x.Current || !y.Current || x.SupersededBy != "" {
+		t.Fatalf("alias taken back: %+v\n%+v\n%+v", x, y, z)
+	}
+	if got := entityNames(t, st); !slices.Equal(got, []string{"中共江苏省委办公厅", "江苏省委办公厅"}) {
+		t.Errorf("entities %q", got)
+	}
+	var fe int64
+	if err := st.ReadDB().QueryRow(`SELECT entity_id FROM findings WHERE id = ?`, f.ID).Scan(&fe); err != nil || fe != x.EntityID {
+		t.Errorf("the finding on %s is under entity %d, its document under %d (%v)", da.SHA256[:8], fe, x.EntityID, err)
+	}
+	st.Close()
+
+	// The file removed: every name is its own entity; opened again, nothing
+	// moves.
+	if err := os.Remove(filepath.Join(dir, store.AliasesFileName)); err != nil {
+		t.Fatal(err)
+	}
+	st = reopen(t, db)
+	ids := map[int64]bool{}
+	for _, sha := range []string{da.SHA256, db2.SHA256, dc.SHA256} {
+		ids[info(t, st, sha).EntityID] = true
+	}
+	if len(ids) != 3 {
+		t.Errorf("without the file: %d entities of three names", len(ids))
+	}
+	if got := entityNames(t, st); !slices.Equal(got, []string{"中共江苏省委办公厅", "中国共产党江苏省委员会办公厅", "江苏省委办公厅"}) {
+		t.Errorf("entities %q", got)
+	}
+	st.Close()
+	st = reopen(t, db)
+	defer st.Close()
+	for _, sha := range []string{da.SHA256, db2.SHA256, dc.SHA256} {
+		if !ids[info(t, st, sha).EntityID] {
+			t.Errorf("%s changed entity on a plain reopen", sha[:8])
+		}
+	}
+}
+
+func reopen(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// entityNames are the stored entities' names, sorted.
+func entityNames(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	rows, err := st.ReadDB().Query(`SELECT name FROM entities ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return out
 }
 
 func TestAliasFileErrors(t *testing.T) {

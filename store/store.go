@@ -105,7 +105,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.wr.Close()
 		return nil, err
 	}
-	if err := s.applyAliases(ctx); err != nil {
+	if err := s.reconcileEntities(ctx); err != nil {
 		s.wr.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}

@@ -279,7 +279,8 @@ func TestDocumentsFilterAndIterator(t *testing.T) {
 
 func TestEntitiesAcrossYears(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
+	db := filepath.Join(t.TempDir(), "yusuan.db")
+	st := reopen(t, db)
 	mk := func(c byte, entity string, year int) *yusuan.Document {
 		return &yusuan.Document{Schema: 1, SHA256: strings.Repeat(string(c), 64),
 			Meta: yusuan.Meta{Entity: entity, Year: year, Scope: yusuan.ScopeUnit}}
@@ -312,6 +313,17 @@ func TestEntitiesAcrossYears(t *testing.T) {
 	same, _ := st.Documents(ctx, store.Filter{EntityID: ids["1"]})
 	if len(same) != 3 {
 		t.Fatalf("%d documents of the entity, want 3", len(same))
+	}
+	// Opened again, the entities are recomputed from names, aliases and
+	// codes: the code still joins the renamed unit.
+	st.Close()
+	st = reopen(t, db)
+	defer st.Close()
+	all, _ = st.Documents(ctx, store.Filter{})
+	for _, d := range all {
+		if got := d.EntityID == ids["1"]; got != (d.SHA256[:1] != "4") {
+			t.Errorf("reopened: %s in entity %d (%v)", d.SHA256[:1], d.EntityID, ids)
+		}
 	}
 }
 
