@@ -552,7 +552,7 @@ func (c *crawler) apiCall(ctx context.Context, st *APIStep, scope map[string]any
 			return err
 		}
 		if resp.StatusCode/100 != 2 {
-			return &StatusError{Code: resp.StatusCode}
+			return statusError(resp.StatusCode, resp.Header, started)
 		}
 		return nil
 	})

@@ -540,7 +540,14 @@ func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(con
 			return err
 		}
 		wait := backoff(c.site.RetryBackoff, n)
+		asked := false
+		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > wait {
+			wait, asked = se.RetryAfter, true // the server's own word
+		}
 		if spent+wait >= c.site.URLBudget {
+			if asked {
+				return fmt.Errorf("%w (%d attempts; the server asked to wait Retry-After %s, beyond url_budget %s)", err, n+1, wait, c.site.URLBudget)
+			}
 			return fmt.Errorf("%w (%d attempts; url_budget %s spent)", err, n+1, c.site.URLBudget)
 		}
 		c.log.Debug("retry", "url", spec.url, "err", err, "attempt", n+1)
@@ -716,7 +723,7 @@ func (c *crawler) archivePage(prev Record, p *pageResult, truncated bool) error 
 		p.payloadDate = p.started
 	}
 	if p.status/100 != 2 {
-		return &StatusError{Code: p.status}
+		return statusError(p.status, p.header, p.started)
 	}
 	return nil
 }

@@ -275,7 +275,7 @@ func (c *crawler) readDownload(resp *http.Response, d *download) {
 		return
 	case resp.StatusCode/100 != 2:
 		d.errBody, _ = io.ReadAll(resp.Body) // capped for error answers
-		d.err = &StatusError{Code: resp.StatusCode}
+		d.err = statusError(resp.StatusCode, resp.Header, d.started)
 		return
 	}
 	f, err := os.CreateTemp(c.spool, "dl-*")

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -99,7 +101,39 @@ func (e *LimitError) Is(target error) bool {
 }
 
 // StatusError is an HTTP status other than 2xx or 304.
-type StatusError struct{ Code int }
+type StatusError struct {
+	Code int
+	// RetryAfter is how long a 429 or 503 answer asked the crawler to
+	// wait (its Retry-After header); 0 when it said nothing.
+	RetryAfter time.Duration
+}
+
+// statusError is the error of an answer with an unwanted status.
+func statusError(code int, h http.Header, now time.Time) *StatusError {
+	e := &StatusError{Code: code}
+	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
+		e.RetryAfter = retryAfter(h.Get("Retry-After"), now)
+	}
+	return e
+}
+
+// retryAfter reads a Retry-After value: seconds, or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, 86400)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), 24*time.Hour)
+	}
+	return 0
+}
 
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))

@@ -7,7 +7,10 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"yusuan/fixtures/portal"
 )
@@ -169,5 +172,84 @@ func TestRedirectLimit(t *testing.T) {
 				t.Errorf("failures %+v, want one redirect-refused: more than 10 redirects", rep.FailureList)
 			}
 		})
+	}
+}
+
+// TestRetryAfter: a 429 or 503 with Retry-After is tried again no sooner
+// than the server asked; one asking for longer than url_budget is given
+// up at once, saying why.
+func TestRetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		code       int
+		retryAfter string
+		wait       time.Duration // at least, before the second request
+		failed     bool
+	}{
+		{name: "429 seconds", code: 429, retryAfter: "1", wait: time.Second},
+		{name: "503 date", code: 503, retryAfter: "DATE+2s", wait: time.Second},
+		{name: "beyond the budget", code: 429, retryAfter: "3600", failed: true},
+		{name: "garbage", code: 503, retryAfter: "soon"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newCountServer(t)
+			var mu sync.Mutex
+			var times []time.Time
+			s.route("/index.html", func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				times = append(times, time.Now())
+				first := len(times) == 1
+				mu.Unlock()
+				if first {
+					v := tt.retryAfter
+					if rest, ok := strings.CutPrefix(v, "DATE+"); ok {
+						d, _ := time.ParseDuration(rest)
+						// HTTP dates have whole seconds: round up.
+						v = time.Now().Add(d).Add(time.Second).UTC().Format(http.TimeFormat)
+					}
+					w.Header().Set("Retry-After", v)
+					http.Error(w, "busy", tt.code)
+					return
+				}
+				serveHTML()(w, r)
+			})
+			cfg := mustConfig(t, countSiteTOML(s, `url_budget = "60s"`, "/index.html"))
+			rep := harvest(t, cfg, NewMemFrontier(), &fakeSink{}, t.TempDir())
+			mu.Lock()
+			defer mu.Unlock()
+			if tt.failed {
+				if len(times) != 1 || len(rep.FailureList) != 1 {
+					t.Fatalf("%d requests, failures %+v", len(times), rep.FailureList)
+				}
+				if msg := rep.FailureList[0].Err; !strings.Contains(msg, "Retry-After 1h0m0s") {
+					t.Errorf("failure says %q", msg)
+				}
+				return
+			}
+			if len(times) != 2 || len(rep.FailureList) != 0 {
+				t.Fatalf("%d requests, failures %+v", len(times), rep.FailureList)
+			}
+			if got := times[1].Sub(times[0]); got < tt.wait {
+				t.Errorf("asked again after %s, the server asked for %s", got, tt.retryAfter)
+			}
+		})
+	}
+}
+
+func TestRetryAfterValues(t *testing.T) {
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"120":                           2 * time.Minute,
+		"0":                             0,
+		"-5":                            0,
+		"99999999":                      24 * time.Hour,
+		"Sat, 05 Dec 2026 10:00:30 GMT": 30 * time.Second,
+		"Sat, 05 Dec 2026 09:00:00 GMT": 0,
+		"later":                         0,
+	} {
+		if got := retryAfter(v, now); got != want {
+			t.Errorf("retryAfter(%q) = %s, want %s", v, got, want)
+		}
 	}
 }

@@ -127,8 +127,10 @@ func (rc *robotsCache) load(pu *url.URL, gated bool) (*robotstxt.Group, *RobotsU
 		if err != nil {
 			return err
 		}
-		if status >= 500 {
-			return &StatusError{Code: status}
+		if status >= 500 || status == http.StatusTooManyRequests {
+			// Unreachable, as RFC 9309 has it for a 5xx; a host that
+			// says "too many requests" is not crawled either.
+			return statusError(status, resp.Header, started)
 		}
 		return nil
 	})

@@ -66,6 +66,7 @@ func TestRobotsAvailability(t *testing.T) {
 		{name: "403", robots: answerStatus(403), private: true},
 		{name: "503", robots: answerStatus(503), unreachable: FailHTTP},
 		{name: "500", robots: answerStatus(500), unreachable: FailHTTP},
+		{name: "429", robots: answerStatus(429), unreachable: FailHTTP},
 		{name: "reset", robots: resetConn, unreachable: FailNetwork},
 		{name: "timeout", robots: hang, extra: `header_timeout = "200ms"`, unreachable: FailTimeout},
 		{name: "503, the site allows it", robots: answerStatus(503), extra: `robots_unreachable = "allow"`, private: true},
