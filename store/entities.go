@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+
+	"yusuan/internal/disjoint"
 )
 
 // Entities are derived data: the documents' printed names, joined by the
@@ -86,23 +88,7 @@ func (s *Store) planEntities(ctx context.Context, q *sql.Tx) (*entityPlan, error
 
 	// Documents are one entity when their names are one alias group (or
 	// one name) or their entity has a unit code (the code joined them).
-	parent := make([]int, len(docs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) {
-		if ra, rb := find(a), find(b); ra != rb {
-			parent[max(ra, rb)] = min(ra, rb)
-		}
-	}
+	sets := disjoint.New(len(docs))
 	first := map[string]int{}
 	for i, d := range docs {
 		for _, k := range []string{"n" + s.aliasKey(d.norm), "c" + d.code} {
@@ -110,7 +96,7 @@ func (s *Store) planEntities(ctx context.Context, q *sql.Tx) (*entityPlan, error
 				continue
 			}
 			if j, ok := first[k]; ok {
-				union(i, j)
+				sets.Join(i, j)
 			} else {
 				first[k] = i
 			}
@@ -119,7 +105,7 @@ func (s *Store) planEntities(ctx context.Context, q *sql.Tx) (*entityPlan, error
 	var order []int
 	parts := map[int][]int{}
 	for i := range docs {
-		r := find(i)
+		r := sets.Find(i)
 		if _, ok := parts[r]; !ok {
 			order = append(order, r)
 		}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"yusuan"
+	"yusuan/internal/disjoint"
 	"yusuan/vocab"
 )
 
@@ -198,18 +199,7 @@ func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, 
 		}
 	}
 	textEdge := textEdges(cols, rd.text, body)
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := disjoint.New(n)
 	gap := func(upper, lower tline) float64 { return upper.y0 - lower.y1 }
 	// A line of amounts alone beside a wrapped name (amounts centred in
 	// their row) belongs to the name's first line; a line of some amounts
@@ -243,7 +233,7 @@ func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, 
 			}
 		}
 		if best >= 0 {
-			parent[find(i)] = find(best)
+			sets.Join(i, best)
 			anchor[i], anchor[best] = false, true
 		}
 	}
@@ -251,7 +241,7 @@ func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, 
 		if anchor[i] || !namesOnly[i] && valuesOnly[i] {
 			continue
 		}
-		if find(i) != i {
+		if sets.Find(i) != i {
 			continue
 		}
 		tol := math.Max(s.RowTolerance*math.Max(l.size, 1), rowGap)
@@ -286,12 +276,12 @@ func streamGroups(body []tline, cols []*column, rd rowReading) (groups [][]int, 
 			}
 		}
 		if best >= 0 {
-			parent[find(i)] = find(best)
+			sets.Join(i, best)
 		}
 	}
 	idx := map[int]int{}
 	for i := range body {
-		r := find(i)
+		r := sets.Find(i)
 		g, ok := idx[r]
 		if !ok {
 			g = len(groups)
