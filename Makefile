@@ -60,3 +60,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCappedBody -fuzztime 30s ./crawl
 	$(GO) test -run '^$$' -fuzz FuzzAPIAnswer -fuzztime 30s ./crawl
 	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime 30s ./web
+	$(GO) test -run '^$$' -fuzz FuzzPage -fuzztime 30s ./extract/draw
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./extract/font
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/docmeta
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/narrative
+	$(GO) test -run '^$$' -fuzz FuzzSections -fuzztime 30s ./extract/narrative
+	$(GO) test -run '^$$' -fuzz FuzzSplitSegment -fuzztime 30s ./extract/table
+	$(GO) test -run '^$$' -fuzz FuzzSplitGaps -fuzztime 30s ./extract/table
+	$(GO) test -run '^$$' -fuzz FuzzMatchTitle -fuzztime 30s ./vocab
+	$(GO) test -run '^$$' -fuzz FuzzParseAliases -fuzztime 30s ./store

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -472,4 +473,40 @@ func TestTextReadabilityColumns(t *testing.T) {
 	if u, g := read(); !u || g != 0 {
 		t.Errorf("after re-extraction %v %d, want true 0", u, g)
 	}
+}
+
+// FuzzParseAliases: an aliases file is parsed or refused with an
+// *AliasError, never a panic; what it accepts is groups of two or more
+// names, none in two groups.
+func FuzzParseAliases(f *testing.F) {
+	f.Add("[[entity]]\nnames = [\"中共江苏省委办公厅\", \"江苏省委办公厅\"]\n")
+	f.Add("[[entity]]\nnames = [\"甲局\", \"乙局\"]\n[[entity]]\nnames = [\"丙局\", \"甲 局\"]")
+	f.Add("[[entity]\nnames = [\"a\"]")
+	f.Add("[[entity]]\nnames = [\"\", \"　\", \"x\"]")
+	f.Fuzz(func(t *testing.T, text string) {
+		a, err := store.ParseAliases("aliases.toml", []byte(text))
+		if err != nil {
+			var ae *store.AliasError
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %v is not an *AliasError", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, g := range a.Groups() {
+			if len(g) < 2 {
+				t.Fatalf("group %q has fewer than two names", g)
+			}
+			for _, n := range g {
+				k := store.NormalizeEntity(n)
+				if k == "" || seen[k] {
+					t.Fatalf("name %q empty or in two groups", n)
+				}
+				seen[k] = true
+				if c, ok := a.Canonical(n); !ok || c != g[0] {
+					t.Fatalf("Canonical(%q) = %q, %v; want %q", n, c, ok, g[0])
+				}
+			}
+		}
+	})
 }
