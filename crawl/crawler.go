@@ -541,8 +541,15 @@ func (c *crawler) attempts(ctx context.Context, spec attemptSpec, fetch func(con
 		}
 		wait := backoff(c.site.RetryBackoff, n)
 		asked := false
-		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > wait {
-			wait, asked = se.RetryAfter, true // the server's own word
+		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > 0 {
+			// The server's own word holds for the whole host (within the
+			// patience one URL is given), and for this URL's retry.
+			if !spec.ungated {
+				c.gate.holdUntil(host, time.Now().Add(min(se.RetryAfter, c.site.URLBudget)))
+			}
+			if se.RetryAfter > wait {
+				wait, asked = se.RetryAfter, true
+			}
 		}
 		if spent+wait >= c.site.URLBudget {
 			if asked {

@@ -52,6 +52,17 @@ func (g *hostGate) setCrawlDelay(host string, d time.Duration) {
 	s.mu.Unlock()
 }
 
+// holdUntil keeps every request to host from starting before t: the host
+// said it is overloaded (429 or 503 with Retry-After).
+func (g *hostGate) holdUntil(host string, t time.Time) {
+	s := g.slot(host)
+	s.mu.Lock()
+	if t.After(s.next) {
+		s.next = t
+	}
+	s.mu.Unlock()
+}
+
 // acquire waits for a slot on host and for the host's delay; the caller
 // must call release when the response body has been read.
 func (g *hostGate) acquire(ctx context.Context, host string) (release func(), err error) {

@@ -253,3 +253,43 @@ func TestRetryAfterValues(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterHoldsHost: a Retry-After is the host's word, not one
+// URL's: no request to the host starts before it has passed.
+func TestRetryAfterHoldsHost(t *testing.T) {
+	s := newCountServer(t)
+	var mu sync.Mutex
+	var times []time.Time
+	var busyAt time.Time
+	busy := map[string]bool{}
+	page := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		first := !busy[r.URL.Path]
+		busy[r.URL.Path] = true
+		if first && busyAt.IsZero() {
+			busyAt = time.Now()
+		}
+		mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusTooManyRequests)
+			return
+		}
+		serveHTML()(w, r)
+	}
+	s.route("/index.html", page)
+	s.route("/other.html", page)
+	cfg := mustConfig(t, countSiteTOML(s, "url_budget = \"60s\"\nconcurrency = 1", "/index.html", "/other.html"))
+	rep := harvest(t, cfg, NewMemFrontier(), &fakeSink{}, t.TempDir())
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) != 4 || len(rep.FailureList) != 0 {
+		t.Fatalf("%d requests, failures %+v", len(times), rep.FailureList)
+	}
+	for _, at := range times {
+		if at.After(busyAt) && at.Sub(busyAt) < time.Second {
+			t.Errorf("a request %s after the host asked for a second's rest", at.Sub(busyAt))
+		}
+	}
+}
