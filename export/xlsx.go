@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"github.com/xuri/excelize/v2"
 
 	"yusuan"
+	"yusuan/export/xlsx"
 	"yusuan/vocab"
 )
 
@@ -35,24 +35,13 @@ var (
 var kindSheetColumns = []string{"sha256", "entity", "year", "doc_kind", "table_seq", "title", "unit", "row_seq",
 	"side", "code", "level", "name", "name2", "econ_code", "econ_name", "gov_econ_code", "gov_econ_name", "unit_code", "page"}
 
-// maxSheetRows is Excel's row limit; a longer sheet goes on in "name (2)".
-const maxSheetRows = 1 << 20
-
 type workbook struct {
-	f      *excelize.File
-	header int
-	places map[int]int // decimal places → number style
-	rows   int
+	f    *xlsx.Workbook
+	rows int
 }
 
 func writeXLSX(ctx context.Context, tx *sql.Tx, w io.Writer) (int, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	wb := &workbook{f: f, places: map[int]int{}}
-	var err error
-	if wb.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return 0, err
-	}
+	wb := &workbook{f: xlsx.New(w)}
 	for _, name := range xlsxBefore {
 		if err := wb.dataset(ctx, tx, name); err != nil {
 			return wb.rows, err
@@ -72,26 +61,17 @@ func writeXLSX(ctx context.Context, tx *sql.Tx, w io.Writer) (int, error) {
 			return wb.rows, err
 		}
 	}
-	if err := f.DeleteSheet("Sheet1"); err != nil {
-		return wb.rows, err
-	}
-	f.SetActiveSheet(0)
-	return wb.rows, f.Write(w)
+	return wb.rows, wb.f.Close()
 }
 
 // numberStyle is the style showing places decimals with thousands
 // separators, as budgets print them.
-func (wb *workbook) numberStyle(places int) (int, error) {
-	if s, ok := wb.places[places]; ok {
-		return s, nil
-	}
+func (wb *workbook) numberStyle(places int) int {
 	format := "#,##0"
 	if places > 0 {
 		format += "." + strings.Repeat("0", places)
 	}
-	s, err := wb.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
-	wb.places[places] = s
-	return s, err
+	return wb.f.NumberFormat(format)
 }
 
 // sheet streams rows into a sheet, going on in a new one past Excel's
@@ -101,14 +81,13 @@ type sheet struct {
 	name   string
 	part   int
 	header []any
-	sw     *excelize.StreamWriter
-	row    int
+	sw     *xlsx.Sheet
 }
 
 func (wb *workbook) newSheet(name string, header []string) (*sheet, error) {
 	h := make([]any, len(header))
 	for i, c := range header {
-		h[i] = excelize.Cell{StyleID: wb.header, Value: c}
+		h[i] = xlsx.Cell{Style: xlsx.Bold, Value: c}
 	}
 	s := &sheet{wb: wb, name: name, header: h}
 	return s, s.open()
@@ -120,36 +99,24 @@ func (s *sheet) open() error {
 	if s.part > 1 {
 		name = fmt.Sprintf("%s (%d)", s.name, s.part)
 	}
-	if _, err := s.wb.f.NewSheet(name); err != nil {
-		return err
-	}
-	sw, err := s.wb.f.NewStreamWriter(name)
+	sw, err := s.wb.f.AddSheet(name, true)
 	if err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	s.sw, s.row = sw, 1
-	return sw.SetRow("A1", s.header)
+	s.sw = sw
+	return sw.WriteRow(s.header)
 }
 
+// add writes a row, going on in "name (2)" past Excel's row limit.
 func (s *sheet) add(vals []any) error {
-	if s.row == maxSheetRows {
-		if err := s.sw.Flush(); err != nil {
-			return err
-		}
+	if s.sw.Rows() == xlsx.MaxRows {
 		if err := s.open(); err != nil {
 			return err
 		}
 	}
-	s.row++
 	s.wb.rows++
-	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(cell, vals)
+	return s.sw.WriteRow(vals)
 }
-
-func (s *sheet) close() error { return s.sw.Flush() }
 
 // dataset writes one of the CSV datasets as a sheet with typed cells.
 func (wb *workbook) dataset(ctx context.Context, tx *sql.Tx, name string) error {
@@ -186,12 +153,8 @@ func (wb *workbook) dataset(ctx context.Context, tx *sql.Tx, name string) error 
 			case colInteger:
 				vals[i] = f.Int()
 			case colDecimal:
-				st, err := wb.numberStyle(c.places)
-				if err != nil {
-					return err
-				}
-				yuan, _ := yusuan.AmountFromFen(f.Int(), yusuan.Yuan, int32(c.places)).Decimal().Float64()
-				vals[i] = excelize.Cell{StyleID: st, Value: yuan}
+				yuan := yusuan.AmountFromFen(f.Int(), yusuan.Yuan, int32(c.places)).Decimal().StringFixed(int32(c.places))
+				vals[i] = xlsx.Cell{Style: wb.numberStyle(c.places), Value: xlsx.Number(yuan)}
 			case colBool:
 				vals[i] = f.Bool()
 			case colNumber:
@@ -206,37 +169,25 @@ func (wb *workbook) dataset(ctx context.Context, tx *sql.Tx, name string) error 
 					places = int(p)
 				}
 			}
-			v, err := wb.amountCell(vals[amountAt].(string), places)
-			if err != nil {
-				return err
-			}
-			vals[amountAt] = v
+			vals[amountAt] = wb.amountCell(vals[amountAt].(string), places)
 		}
 		return s.add(vals)
 	})
-	if err != nil {
-		return err
-	}
-	return s.close()
+	return err // the next sheet, or the workbook's Close, ends this one
 }
 
 // amountCell is a decimal string as a number cell showing places decimals
 // (those of the string when places < 0), or the text itself when it is
 // not a number.
-func (wb *workbook) amountCell(text string, places int) (any, error) {
+func (wb *workbook) amountCell(text string, places int) any {
 	d, err := decimal.NewFromString(text)
 	if err != nil {
-		return text, nil
+		return text
 	}
 	if places < 0 {
 		places = max(0, int(-d.Exponent()))
 	}
-	st, err := wb.numberStyle(places)
-	if err != nil {
-		return nil, err
-	}
-	f, _ := d.Float64()
-	return excelize.Cell{StyleID: st, Value: f}, nil
+	return xlsx.Cell{Style: wb.numberStyle(places), Value: xlsx.Number(d.String())}
 }
 
 func datasetNamed(name string) (dataset, bool) {
@@ -405,9 +356,7 @@ func (wb *workbook) kind(ctx context.Context, tx *sql.Tx, kind string) error {
 			if places.Valid {
 				p = int(places.Int64)
 			}
-			if vals[i], err = wb.amountCell(amount.String, p); err != nil {
-				return err
-			}
+			vals[i] = wb.amountCell(amount.String, p)
 		case raw.Valid && raw.String != "":
 			vals[i] = raw.String
 		}
@@ -415,8 +364,5 @@ func (wb *workbook) kind(ctx context.Context, tx *sql.Tx, kind string) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return s.close()
+	return flush()
 }
