@@ -19,7 +19,7 @@ import (
 
 // Version names the extractor; stored with each document so a newer one can
 // re-extract the archive.
-const Version = "yusuan-extract/0.2.1"
+const Version = "yusuan-extract/0.2.2"
 
 // Options bound the work per file.
 type Options struct {

@@ -430,3 +430,47 @@ func TestThreeEconomicPanels(t *testing.T) {
 		t.Errorf("columns %v rows\n%q\nwant\n%q", tb.Columns, got, want)
 	}
 }
+
+// Jiangsu's 收入预算总表 prints each source once, centred in a cell merged
+// over its 小计 and items (rules across the name column only between the
+// sources): every row of the cell carries the source's name, the 小计
+// too, and a cell without amounts keeps its rows as read.
+func TestMergedFirstNames(t *testing.T) {
+	b := newPage(2)
+	b.line(0, L("收入预算总表", 250))
+	b.line(0, L("部门：江苏省某某厅", 40), L("单位：万元", 480))
+	b.line(0, L("项目名称", 150), L("金额", 480))
+	b.hrule(40, 520).line(0, L("收入总计", 200), R("9,146.79", 520))
+	b.hrule(40, 520).line(0, L("小计", 200), R("9,066.79", 520))
+	b.hrule(190, 520).line(0, L("一般公共预算资金", 50), L("公共财政拨款(补助)资金", 200), R("9,066.79", 520))
+	b.hrule(40, 520).line(0, L("小计", 200), R("80.00", 520))
+	b.hrule(190, 520).line(0, L("事业收入", 200), R("0.00", 520))
+	b.hrule(190, 520).line(0, L("其他资金", 50), L("经营收入", 200), R("0.00", 520))
+	b.hrule(190, 520).line(0, L("其他收入", 200), R("80.00", 520))
+	b.hrule(40, 520)
+	tb := one(t, b.page)
+	type names struct{ name, name2 string }
+	var got []names
+	for _, r := range tb.Rows {
+		got = append(got, names{r.Name, r.Name2})
+	}
+	want := []names{{"收入总计", ""}, {"一般公共预算资金", "小计"}, {"一般公共预算资金", "公共财政拨款(补助)资金"},
+		{"其他资金", "小计"}, {"其他资金", "事业收入"}, {"其他资金", "经营收入"}, {"其他资金", "其他收入"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows\n%q\nwant\n%q", got, want)
+	}
+
+	// Without rules nothing tells where a cell ends: rows stay as read.
+	b = newPage(2)
+	b.line(0, L("收入预算总表", 250))
+	b.line(0, L("部门：江苏省某某厅", 40), L("单位：万元", 480))
+	b.line(0, L("项目名称", 150), L("金额", 480))
+	b.line(0, L("小计", 200), R("80.00", 520))
+	b.line(0, L("其他资金", 50), L("经营收入", 200), R("0.00", 520))
+	b.line(0, L("其他收入", 200), R("80.00", 520))
+	for _, r := range one(t, b.page).Rows {
+		if r.Name2 == "其他收入" && r.Name != "" || r.Name2 == "小计" {
+			t.Errorf("unruled: row %q %q given a name", r.Name, r.Name2)
+		}
+	}
+}

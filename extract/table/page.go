@@ -199,6 +199,7 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 				}
 				bl, groups, guessed := rowGroups(b.lines, b.cols, rd)
 				rows, split := buildRows(bl, groups, guessed, b.cols, t.Kind, cs)
+				nameMergedCells(rows, rd.hr, b.cols)
 				t.Rows = append(t.Rows, promoteName2(rows)...)
 				n.rows(len(rows), split, false, b.guessed)
 			}
@@ -296,6 +297,79 @@ func build(ctx context.Context, r *region, s *Settings) (yusuan.Table, bool, err
 	}
 	t.Doubts = n.doubts(&t)
 	return t, true, nil
+}
+
+// nameMergedCells names the rows beside a first name printed once in a
+// cell merged over them (Jiangsu's 收入预算总表: 其他资金 centred beside 小计,
+// 经营收入 and 其他收入): within a cell of the first name column (rows no
+// rule across that column separates) holding one row that prints a first
+// name, the rows printing only a second name or a 小计 take that name. A
+// table without rules across the name column, or a cell with two such
+// names (a name wrapped over two lines), is left as read.
+func nameMergedCells(rows []yusuan.Row, hr []hrule, cols []*column) {
+	var name *column
+	second := false
+	for _, c := range cols {
+		switch {
+		case c.role == vocab.RoleName && name == nil:
+			name = c
+		case c.role == vocab.RoleName2:
+			second = true
+		}
+	}
+	if name == nil || !second || len(rows) < 2 {
+		return
+	}
+	x := (name.x0 + name.x1) / 2
+	mid := func(r yusuan.Row) float64 { return (r.BBox[1] + r.BBox[3]) / 2 }
+	apart := func(a, b yusuan.Row) bool {
+		if a.Page != b.Page {
+			return true
+		}
+		lo, hi := min(mid(a), mid(b)), max(mid(a), mid(b))
+		for _, r := range hr {
+			if r.y > lo && r.y < hi && r.x0 <= x && r.x1 >= x {
+				return true
+			}
+		}
+		return false
+	}
+	total := func(r yusuan.Row) bool { return r.Name2 == "" && totalStartRe.MatchString(squeeze(r.Name)) }
+	var cells [][2]int
+	start := 0
+	for i := 1; i <= len(rows); i++ {
+		if i == len(rows) || apart(rows[i-1], rows[i]) {
+			cells = append(cells, [2]int{start, i})
+			start = i
+		}
+	}
+	if len(cells) == 1 {
+		return // no rule across the name column
+	}
+	for _, c := range cells {
+		label := -1
+		for i := c[0]; i < c[1]; i++ {
+			if r := rows[i]; r.Name != "" && r.Code == nil && !total(r) {
+				if label >= 0 {
+					label = -2
+					break
+				}
+				label = i
+			}
+		}
+		if label < 0 {
+			continue
+		}
+		for i := c[0]; i < c[1]; i++ {
+			switch r := &rows[i]; {
+			case r.Code != nil:
+			case r.Name == "" && r.Name2 != "":
+				r.Name = rows[label].Name
+			case total(*r):
+				r.Name, r.Name2 = rows[label].Name, r.Name
+			}
+		}
+	}
 }
 
 // promoteName2 moves name2 to name in rows that print no name when no row
