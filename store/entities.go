@@ -10,16 +10,17 @@ import (
 	"maps"
 	"slices"
 
+	"yusuan"
 	"yusuan/internal/disjoint"
 )
 
 // Entities are derived data: the documents' printed names, joined by the
 // aliases file and by unit codes, say which documents are one entity.
-// reconcileEntities makes the stored entities agree with that on every open,
-// so that editing the aliases file both merges and, when a name is removed
-// (a mistaken alias), splits again. It writes only when something differs.
-// Documents stored meanwhile were linked under the same aliases, so the
-// work (a scan of every document) is done only when the file changed.
+// reconcileEntities, run on open, makes the stored entities agree with
+// that, so that editing the aliases file both merges and, when a name is
+// removed (a mistaken alias), splits again. It scans the documents only
+// when the file changed since it last ran (documents stored meanwhile were
+// linked under the same aliases), and writes only what differs.
 func (s *Store) reconcileEntities(ctx context.Context) error {
 	digest := s.aliases.digest()
 	var applied string
@@ -57,14 +58,10 @@ type entityDoc struct {
 	scope   string
 }
 
-type storedEntity struct {
-	name, code string
-}
-
 // entityPlan is what reconcileEntities changes.
 type entityPlan struct {
 	moves    map[int64]int64  // document → entity; negative: the new entity -n-1
-	created  []storedEntity   // new entities, by -n-1
+	created  []string         // the names of new entities, by -n-1
 	scopes   []string         // their scope
 	names    map[string]int64 // norm_name → entity, as it must be
 	oldNames map[string]int64 // as stored
@@ -115,17 +112,17 @@ func (s *Store) planEntities(ctx context.Context, q *sql.Tx) (*entityPlan, error
 	taken := map[int64]bool{}
 	var groups [][]int
 	for _, r := range order {
-		groups = append(groups, splitByCode(docs, parts[r], ents)...)
+		groups = append(groups, splitByCode(docs, parts[r])...)
 	}
 	for _, g := range groups {
 		target := pickEntity(docs, g, ents, taken)
 		if target == 0 {
-			p.created = append(p.created, storedEntity{name: shownName(s.aliases, docs, g, "")})
+			p.created = append(p.created, shownName(s.aliases, docs, g, ""))
 			p.scopes = append(p.scopes, docs[g[0]].scope)
 			target = -int64(len(p.created))
 		} else {
 			taken[target] = true
-			if name := shownName(s.aliases, docs, g, ents[target].name); name != ents[target].name {
+			if name := shownName(s.aliases, docs, g, ents[target]); name != ents[target] {
 				p.renames[target] = name
 			}
 		}
@@ -200,7 +197,7 @@ func claim(names map[string]int64, name string, entity int64) {
 // splitByCode keeps entities with different unit codes apart, even when
 // the aliases join their names: documents without a code go with the
 // first coded entity.
-func splitByCode(docs []entityDoc, part []int, ents map[int64]storedEntity) [][]int {
+func splitByCode(docs []entityDoc, part []int) [][]int {
 	var codes []string
 	for _, i := range part {
 		if c := docs[i].code; c != "" && !slices.Contains(codes, c) {
@@ -225,7 +222,7 @@ func splitByCode(docs []entityDoc, part []int, ents map[int64]storedEntity) [][]
 // pickEntity is the stored entity a group of documents keeps: the coded
 // one, else the one most of them have (the oldest on a tie); 0 when every
 // candidate went to another group.
-func pickEntity(docs []entityDoc, g []int, ents map[int64]storedEntity, taken map[int64]bool) int64 {
+func pickEntity(docs []entityDoc, g []int, ents map[int64]string, taken map[int64]bool) int64 {
 	count := map[int64]int{}
 	for _, i := range g {
 		d := docs[i]
@@ -253,7 +250,7 @@ func pickEntity(docs []entityDoc, g []int, ents map[int64]storedEntity, taken ma
 	return ids[0]
 }
 
-func readEntities(ctx context.Context, q *sql.Tx) ([]entityDoc, map[int64]storedEntity, map[string]int64, error) {
+func readEntities(ctx context.Context, q *sql.Tx) ([]entityDoc, map[int64]string, map[string]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.entity, coalesce(d.entity_id, 0), coalesce(e.code, ''), d.scope
 		FROM documents d LEFT JOIN entities e ON e.id = d.entity_id ORDER BY d.id`)
 	if err != nil {
@@ -274,19 +271,19 @@ func readEntities(ctx context.Context, q *sql.Tx) ([]entityDoc, map[int64]stored
 	if err := rows.Err(); err != nil {
 		return nil, nil, nil, err
 	}
-	ents := map[int64]storedEntity{}
-	rows, err = q.QueryContext(ctx, `SELECT id, name, coalesce(code, '') FROM entities`)
+	ents := map[int64]string{} // id → name
+	rows, err = q.QueryContext(ctx, `SELECT id, name FROM entities`)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	for rows.Next() {
 		var id int64
-		var e storedEntity
-		if err := rows.Scan(&id, &e.name, &e.code); err != nil {
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
 			rows.Close()
 			return nil, nil, nil, err
 		}
-		ents[id] = e
+		ents[id] = name
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -312,12 +309,12 @@ func readEntities(ctx context.Context, q *sql.Tx) ([]entityDoc, map[int64]stored
 // apply carries the plan out in tx.
 func (p *entityPlan) apply(ctx context.Context, tx *sql.Tx) error {
 	created := make([]int64, len(p.created))
-	for i, e := range p.created {
+	for i, name := range p.created {
 		scope := p.scopes[i]
 		if scope == "" {
-			scope = "unknown"
+			scope = string(yusuan.ScopeUnknown)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope, region) VALUES (?, ?, ?)`, e.name, scope, Region(e.name))
+		res, err := tx.ExecContext(ctx, `INSERT INTO entities(name, scope, region) VALUES (?, ?, ?)`, name, scope, Region(name))
 		if err != nil {
 			return fmt.Errorf("entities: %w", err)
 		}
