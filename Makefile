@@ -46,26 +46,34 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 
 # Short fuzzing runs of every parser of untrusted bytes.
+# Every fuzz target (package:Target), each FUZZTIME long.
+FUZZTIME ?= 30s
+FUZZ_TARGETS = \
+	./extract/content:FuzzParse \
+	./extract/content:FuzzScanObject \
+	./extract/pdfsyntax:FuzzLiteral \
+	./extract/textlayer:FuzzRead \
+	./extract/pdfobj:FuzzOpen \
+	./extract/decrypt:FuzzDecrypt \
+	./extract/font:FuzzCMap \
+	./crawl:FuzzParseConfig \
+	./crawl:FuzzLinkHeuristics \
+	./crawl:FuzzDispositionFilename \
+	./crawl:FuzzCappedBody \
+	./crawl:FuzzAPIAnswer \
+	./web:FuzzQuery \
+	./extract/draw:FuzzPage \
+	./extract/font:FuzzDecode \
+	./extract/docmeta:FuzzParse \
+	./extract/narrative:FuzzParse \
+	./extract/narrative:FuzzSections \
+	./extract/table:FuzzSplitSegment \
+	./extract/table:FuzzSplitGaps \
+	./vocab:FuzzMatchTitle \
+	./store:FuzzParseAliases
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/content
-	$(GO) test -run '^$$' -fuzz FuzzScanObject -fuzztime 30s ./extract/content
-	$(GO) test -run '^$$' -fuzz FuzzLiteral -fuzztime 30s ./extract/pdfsyntax
-	$(GO) test -run '^$$' -fuzz FuzzRead -fuzztime 30s ./extract/textlayer
-	$(GO) test -run '^$$' -fuzz FuzzOpen -fuzztime 30s ./extract/pdfobj
-	$(GO) test -run '^$$' -fuzz FuzzDecrypt -fuzztime 30s ./extract/decrypt
-	$(GO) test -run '^$$' -fuzz FuzzCMap -fuzztime 30s ./extract/font
-	$(GO) test -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./crawl
-	$(GO) test -run '^$$' -fuzz FuzzLinkHeuristics -fuzztime 30s ./crawl
-	$(GO) test -run '^$$' -fuzz FuzzDispositionFilename -fuzztime 30s ./crawl
-	$(GO) test -run '^$$' -fuzz FuzzCappedBody -fuzztime 30s ./crawl
-	$(GO) test -run '^$$' -fuzz FuzzAPIAnswer -fuzztime 30s ./crawl
-	$(GO) test -run '^$$' -fuzz FuzzQuery -fuzztime 30s ./web
-	$(GO) test -run '^$$' -fuzz FuzzPage -fuzztime 30s ./extract/draw
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./extract/font
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/docmeta
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./extract/narrative
-	$(GO) test -run '^$$' -fuzz FuzzSections -fuzztime 30s ./extract/narrative
-	$(GO) test -run '^$$' -fuzz FuzzSplitSegment -fuzztime 30s ./extract/table
-	$(GO) test -run '^$$' -fuzz FuzzSplitGaps -fuzztime 30s ./extract/table
-	$(GO) test -run '^$$' -fuzz FuzzMatchTitle -fuzztime 30s ./vocab
-	$(GO) test -run '^$$' -fuzz FuzzParseAliases -fuzztime 30s ./store
+	@set -e; for pt in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${pt#*:} in $${pt%%:*}"; \
+	  $(GO) test -run '^$$' -fuzz "^$${pt#*:}$$" -fuzztime $(FUZZTIME) "$${pt%%:*}"; \
+	done
