@@ -95,16 +95,25 @@ func (wb *workbook) newSheet(name string, header []string) (*sheet, error) {
 
 func (s *sheet) open() error {
 	s.part++
-	name := s.name
-	if s.part > 1 {
-		name = fmt.Sprintf("%s (%d)", s.name, s.part)
-	}
-	sw, err := s.wb.f.AddSheet(name, true)
+	sw, err := s.wb.f.AddSheet(partName(s.name, s.part), true)
 	if err != nil {
 		return err
 	}
 	s.sw = sw
 	return sw.WriteRow(s.header)
+}
+
+// partName is the name of a sheet's part-th part: "name (2)" from the
+// second on, the name shortened to keep within Excel's 31 characters.
+func partName(name string, part int) string {
+	if part < 2 {
+		return name
+	}
+	suffix := fmt.Sprintf(" (%d)", part)
+	if r := []rune(name); len(r)+len(suffix) > 31 {
+		name = string(r[:31-len(suffix)])
+	}
+	return name + suffix
 }
 
 // add writes a row, going on in "name (2)" past Excel's row limit.
