@@ -251,59 +251,58 @@ func pickEntity(docs []entityDoc, g []int, ents map[int64]string, taken map[int6
 }
 
 func readEntities(ctx context.Context, q *sql.Tx) ([]entityDoc, map[int64]string, map[string]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT d.id, d.entity, coalesce(d.entity_id, 0), coalesce(e.code, ''), d.scope
-		FROM documents d LEFT JOIN entities e ON e.id = d.entity_id ORDER BY d.id`)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	var docs []entityDoc
-	for rows.Next() {
+	err := eachRow(ctx, q, `SELECT d.id, d.entity, coalesce(d.entity_id, 0), coalesce(e.code, ''), d.scope
+		FROM documents d LEFT JOIN entities e ON e.id = d.entity_id ORDER BY d.id`, func(rows *sql.Rows) error {
 		var d entityDoc
 		if err := rows.Scan(&d.id, &d.printed, &d.entity, &d.code, &d.scope); err != nil {
-			rows.Close()
-			return nil, nil, nil, err
+			return err
 		}
 		if d.norm = NormalizeEntity(d.printed); d.norm != "" {
 			docs = append(docs, d)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	ents := map[int64]string{} // id → name
-	rows, err = q.QueryContext(ctx, `SELECT id, name FROM entities`)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, q, `SELECT id, name FROM entities`, func(rows *sql.Rows) error {
 		var id int64
 		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, nil, nil, err
-		}
+		err := rows.Scan(&id, &name)
 		ents[id] = name
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, nil, err
-	}
-	names := map[string]int64{}
-	rows, err = q.QueryContext(ctx, `SELECT norm_name, entity_id FROM entity_names`)
+		return err
+	})
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	names := map[string]int64{} // norm_name → entity
+	err = eachRow(ctx, q, `SELECT norm_name, entity_id FROM entity_names`, func(rows *sql.Rows) error {
+		var n string
+		var id int64
+		err := rows.Scan(&n, &id)
+		names[n] = id
+		return err
+	})
+	return docs, ents, names, err
+}
+
+// eachRow runs query and calls fn on each row; the rows are read to the
+// end and closed before it returns, so fn's results can be written in the
+// same transaction.
+func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var n string
-		var id int64
-		if err := rows.Scan(&n, &id); err != nil {
-			return nil, nil, nil, err
+		if err := fn(rows); err != nil {
+			return err
 		}
-		names[n] = id
 	}
-	return docs, ents, names, rows.Err()
+	return rows.Err()
 }
 
 // apply carries the plan out in tx.
@@ -372,28 +371,21 @@ func (p *entityPlan) apply(ctx context.Context, tx *sql.Tx) error {
 }
 
 func refollowFindings(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT f.rid, d.entity_id, coalesce(e.region, '') FROM findings f
-		JOIN documents d ON d.sha256 = f.sha256 LEFT JOIN entities e ON e.id = d.entity_id
-		WHERE f.entity_id IS NOT d.entity_id`)
-	if err != nil {
-		return err
-	}
 	type move struct {
 		rid    int64
 		entity sql.NullInt64
 		region string
 	}
 	var moves []move
-	for rows.Next() {
+	err := eachRow(ctx, tx, `SELECT f.rid, d.entity_id, coalesce(e.region, '') FROM findings f
+		JOIN documents d ON d.sha256 = f.sha256 LEFT JOIN entities e ON e.id = d.entity_id
+		WHERE f.entity_id IS NOT d.entity_id`, func(rows *sql.Rows) error {
 		var m move
-		if err := rows.Scan(&m.rid, &m.entity, &m.region); err != nil {
-			rows.Close()
-			return err
-		}
+		err := rows.Scan(&m.rid, &m.entity, &m.region)
 		moves = append(moves, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	for _, m := range moves {
